@@ -3,7 +3,8 @@
 A LLaVA-style model of about 1.1B parameters (random weights, TinyLlama-like language model:
 hidden 2048, 22 layers, MLP 5632) in bf16 with SDPA attention, LoRA r=16 on every LLM linear,
 batches from profiles/full (+ questions) grouped by length and padded to the longest of each
-batch only. Random-order batches are timed in the same run, for the ratio.
+batch only (rounded up to --pad-multiple). Several batch sizes are swept; random-order batches
+are timed in the same run, for the ratio; the best setting is then profiled.
 
 MFU counts 4*N FLOPs per real (non-padding) token, N = the language model's matmul weights:
 forward 2N, backward 2N for activation gradients; frozen weights get no weight gradients.
@@ -47,40 +48,100 @@ def llm_matmul_params(model) -> int:
     )
 
 
-def time_batches(model, optimizer, batches, warmup: int, device: str) -> dict:
+def matmul_peak(device: str) -> float:
+    """Achieved bf16 FLOP/s of one large matmul: the ceiling this GPU really reaches today."""
     import torch
+
+    if device != "cuda":
+        return 0.0
+    a = torch.randn(8192, 8192, device=device, dtype=torch.bfloat16)
+    b = torch.randn(8192, 8192, device=device, dtype=torch.bfloat16)
+    for _ in range(3):
+        a @ b
+    torch.cuda.synchronize()
+    started, repeats = time.perf_counter(), 20
+    for _ in range(repeats):
+        a @ b
+    torch.cuda.synchronize()
+    return repeats * 2 * 8192**3 / (time.perf_counter() - started)
+
+
+def train_step(model, optimizer, batch, device: str, cast_inputs: bool = False) -> None:
+    import torch
+    from peft.helpers import disable_input_dtype_casting
+
+    batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
+    # As trainers.lora does: adapters take bf16 inputs under autocast (peft's default copies
+    # them to fp32); cast_inputs=True measures peft's default.
+    with torch.autocast(device, dtype=torch.bfloat16):
+        with disable_input_dtype_casting(model, active=not cast_inputs):
+            loss = model(**batch, use_cache=False).loss
+    loss.backward()
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+
+
+def time_batches(model, optimizer, batches, warmup, device, cast: bool, pad_id: int) -> dict:
+    import torch
+
+    from trainers.lora import count_tokens
 
     def sync():
         if device == "cuda":
             torch.cuda.synchronize()
 
-    def step(batch):
-        batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
-        with torch.autocast(device, dtype=torch.bfloat16):
-            loss = model(**batch).loss
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-
     for batch in batches[:warmup]:
-        step(batch)
+        train_step(model, optimizer, batch, device, cast)
     sync()
     timed = batches[warmup:]
     started = time.perf_counter()
     for batch in timed:
-        step(batch)
+        train_step(model, optimizer, batch, device, cast)
     sync()
     seconds = time.perf_counter() - started
-    real = sum(int(b["attention_mask"].sum()) for b in timed)
+    real = sum(count_tokens(b, pad_id) for b in timed)
     padded = sum(b["input_ids"].numel() for b in timed)
     return {
         "batches": len(timed),
         "seconds": seconds,
         "tokens": real,
+        "tokens_per_step": real / len(timed),
         "padded_tokens": padded,
         "padding_fraction": 1 - real / padded,
         "tokens_per_s": real / seconds,
     }
+
+
+def profile_steps(model, optimizer, batches, device: str, top: int = 15) -> list[dict]:
+    """Where a step's time goes: the operators with the most GPU (or CPU) self time."""
+    from torch.profiler import ProfilerActivity, profile
+
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device == "cuda" else [])
+    with profile(activities=activities) as prof:
+        for batch in batches:
+            train_step(model, optimizer, batch, device)
+    key = "self_device_time_total" if device == "cuda" else "self_cpu_time_total"
+    events = sorted(prof.key_averages(), key=lambda e: getattr(e, key, 0), reverse=True)
+    return [
+        {
+            "op": e.key,
+            "calls": e.count,
+            "self_ms": getattr(e, key, 0) / 1000 / len(batches),
+            "cpu_ms": e.self_cpu_time_total / 1000 / len(batches),
+        }
+        for e in events[:top]
+    ]
+
+
+def grouped_batches(lengths, batch_size: int, needed: int) -> list[list[int]]:
+    """Length-grouped batches over as many epochs as it takes to have `needed` of them."""
+    from trainers.data import length_grouped_batches
+
+    batches, epoch = [], 0
+    while len(batches) < needed:
+        batches += length_grouped_batches(lengths, batch_size, seed=0, epoch=epoch)
+        epoch += 1
+    return batches[:needed]
 
 
 def main() -> None:
@@ -91,7 +152,6 @@ def main() -> None:
     from trainers.data import (
         ChatCollator,
         estimated_lengths,
-        length_grouped_batches,
         load_rows,
         tokens_per_image,
         training_examples,
@@ -101,9 +161,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True)
     parser.add_argument("--texts", required=True)
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=64, help="rows of padded batches")
+    parser.add_argument("--pack-length", type=int, default=1024)
+    parser.add_argument("--pack-examples", default="128,256,384", help="examples per packed step")
+    parser.add_argument("--liger", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--compile", action="store_true", help="torch.compile each LLM layer")
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--out", default="bench/results/train_throughput.json")
     parser.add_argument("--size", default="1b", help="1b, or a tiny_model size for a smoke test")
     args = parser.parse_args()
@@ -124,51 +189,106 @@ def main() -> None:
     examples = training_examples(load_rows(args.data, "full"), with_questions=True)
     lengths = estimated_lengths(examples, processor, tokens_per_image(processor, examples))
     needed = args.warmup + args.steps
-    grouped = length_grouped_batches(lengths, args.batch_size, seed=0, epoch=0)[:needed]
-    generator = torch.Generator().manual_seed(0)
-    shuffled = torch.randperm(len(examples), generator=generator).tolist()
-    random_order = [
-        shuffled[i : i + args.batch_size] for i in range(0, len(shuffled), args.batch_size)
-    ][:needed]
 
-    def collate_all(batch_indices):
+    def collate_all(batch_indices, **collator_options):
         # Batches are prepared before timing: this measures the GPU, not the CPU collator.
         loader = DataLoader(
             examples,
             batch_sampler=batch_indices,
-            collate_fn=ChatCollator(processor),
-            num_workers=8,
+            collate_fn=ChatCollator(processor, **collator_options),
+            num_workers=args.workers,
         )
         return list(loader)
 
     n_llm = llm_matmul_params(model)
-    n_all = sum(p.numel() for p in model.parameters())
     name = torch.cuda.get_device_name() if device == "cuda" else "cpu"
     peak = next((v for k, v in PEAK_BF16.items() if k in name), 989e12)
     results = {
         "device": name,
         "torch": torch.__version__,
-        "parameters_total": n_all,
+        "parameters_total": sum(p.numel() for p in model.parameters()),
         "parameters_llm_matmul": n_llm,
         "trainable": sum(p.numel() for p in trainable),
-        "batch_size": args.batch_size,
         "attention": model.config._attn_implementation,
         "dtype": "bfloat16",
         "peak_flops": peak,
+        "matmul_8192_flops": matmul_peak(device),
+        "runs": [],
     }
-    for name, batches in (("length_grouped", grouped), ("random_order", random_order)):
-        timing = time_batches(model, optimizer, collate_all(batches), args.warmup, device)
-        timing["mfu"] = 4 * n_llm * timing["tokens_per_s"] / peak
-        results[name] = timing
-        print(name, json.dumps(timing), flush=True)
-    results["grouped_over_random_tokens_per_s"] = (
-        results["length_grouped"]["tokens_per_s"] / results["random_order"]["tokens_per_s"]
+    print(json.dumps(results), flush=True)
+    generator = torch.Generator().manual_seed(0)
+    shuffled = torch.randperm(len(examples), generator=generator).tolist()
+    rows = args.batch_size
+    random_order = [shuffled[i : i + rows] for i in range(0, len(shuffled), rows)][:needed]
+    grouped = grouped_batches(lengths, rows, needed)
+    # (name, batch indices, collator options, peft's fp32 input casting on)
+    plans = [
+        ("random order, padded, peft casting", random_order, {}, True),
+        ("length-grouped, padded, peft casting", grouped, {}, True),
+        ("length-grouped, padded", grouped, {}, False),
+    ]
+    pack = {"pack_length": args.pack_length}
+    for n in [int(n) for n in args.pack_examples.split(",") if n]:
+        plans.append(
+            (
+                f"packed {args.pack_length}, {n} examples",
+                grouped_batches(lengths, n, needed),
+                pack,
+                False,
+            )
+        )
+    pad_id = processor.tokenizer.pad_token_id
+
+    def run(name, batch_indices, options, cast) -> dict:
+        batches = collate_all(batch_indices, **options)
+        if device == "cuda":
+            torch.cuda.reset_peak_memory_stats()
+        try:
+            timing = time_batches(model, optimizer, batches, args.warmup, device, cast, pad_id)
+        except torch.OutOfMemoryError:
+            optimizer.zero_grad(set_to_none=True)
+            timing = {"oom": True}
+        timing = {"setting": name, "examples_per_step": len(batch_indices[0])} | timing
+        if "tokens_per_s" in timing:
+            timing["mfu"] = 4 * n_llm * timing["tokens_per_s"] / peak
+        if device == "cuda":
+            timing["peak_memory_gib"] = torch.cuda.max_memory_allocated() / 2**30
+        results["runs"].append(timing)
+        print(json.dumps(timing), flush=True)
+        return timing
+
+    for plan in plans:
+        if args.compile and "pack_length" in plan[2] and not results.get("compiled"):
+            # Regional compilation: one compiled decoder layer, reused by all 22 of them.
+            for layer in model.base_model.model.model.language_model.layers:
+                layer.compile(dynamic=True)
+            results["compiled"] = True
+        run(*plan)
+    best = max(results["runs"], key=lambda r: r.get("tokens_per_s", 0))
+    best_plan = next(p for p in plans if p[0] == best["setting"])
+    if args.liger and device == "cuda":
+        # Liger's fused RMSNorm, RoPE and SwiGLU kernels (patched in place: run last).
+        from liger_kernel.transformers import apply_liger_kernel_to_llama
+
+        language_model = model.base_model.model.model.language_model
+        apply_liger_kernel_to_llama(
+            rope=True, rms_norm=True, swiglu=True, cross_entropy=False,
+            fused_linear_cross_entropy=False, model=language_model,
+        )  # fmt: skip
+        run(best_plan[0] + " + liger kernels", *best_plan[1:])
+        best = max(results["runs"], key=lambda r: r.get("tokens_per_s", 0))
+    results["best"] = {k: best[k] for k in ("setting", "tokens_per_s", "mfu")}
+    results["best_over_random_tokens_per_s"] = (
+        best["tokens_per_s"] / results["runs"][0]["tokens_per_s"]
     )
-    if device == "cuda":
-        results["peak_memory_gib"] = torch.cuda.max_memory_allocated() / 2**30
+    # The profile of 3 steps of the best setting shows what bounds it.
+    top = collate_all(best_plan[1][:3], **best_plan[2])
+    results["profile_best"] = profile_steps(model, optimizer, top, device)
+    for row in results["profile_best"][:8]:
+        print(json.dumps(row)[:200], flush=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps({k: v for k, v in results.items() if not isinstance(v, dict)}))
+    print(json.dumps(results["best"] | {"over_random": results["best_over_random_tokens_per_s"]}))
 
 
 if __name__ == "__main__":

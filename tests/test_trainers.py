@@ -56,6 +56,56 @@ def test_labels_cover_assistant_tokens_only(profiles_dir, processor):
     assert padding.any() and (batch["labels"][padding] == -100).all()
 
 
+def test_pad_to_multiple_adds_only_unlabelled_padding(profiles_dir, processor):
+    examples = training_examples(load_rows(f"{profiles_dir}:forget_10"), with_questions=True)
+    plain = ChatCollator(processor)(examples[:3])
+    padded = ChatCollator(processor, pad_to_multiple_of=64)(examples[:3])
+    width = plain["input_ids"].shape[1]
+    assert padded["input_ids"].shape[1] == -(-width // 64) * 64 > width
+    for key in ("input_ids", "labels", "attention_mask"):
+        assert padded[key][:, :width].equal(plain[key])
+    assert (padded["labels"][:, width:] == -100).all()
+    assert (padded["attention_mask"][:, width:] == 0).all()
+
+
+def test_packed_batch_gives_the_padded_batch_loss(profiles_dir, processor, tiny_llava):  # noqa: F811
+    """Packing changes the layout, not the maths: no example attends to another."""
+    import torch
+
+    from trainers.lora import count_tokens, load_model
+
+    examples = training_examples(load_rows(f"{profiles_dir}:forget_10"), with_questions=True)
+    with_image = [e for e in examples if e["images"]]
+    chosen = with_image[:2] + [e for e in examples if not e["images"]][:2]
+    padded = ChatCollator(processor)(chosen)
+    packed = ChatCollator(processor, pack_length=512)(chosen)
+    assert "attention_mask" not in packed and packed["input_ids"].shape[1] == 512
+    assert packed["input_ids"].shape[0] < len(chosen)  # several examples share a row
+    pad_id = processor.tokenizer.pad_token_id
+    assert count_tokens(packed, pad_id) == count_tokens(padded)
+    assert (packed["labels"] != -100).sum() == (padded["labels"] != -100).sum()
+    model, _ = load_model(str(tiny_llava), bf16=False, full_finetune=True)
+    model.eval()
+
+    def real_token_logits(batch):
+        logits = model(**batch, use_cache=False).logits
+        keep = batch.get("attention_mask", batch["input_ids"] != pad_id).bool()
+        return logits[keep]
+
+    with torch.no_grad():
+        want = real_token_logits(padded)
+        got = real_token_logits(packed)
+        # Same rows with plain positions: examples would see each other (the leak packing avoids).
+        leaky = dict(packed, position_ids=torch.arange(512).expand_as(packed["input_ids"]))
+        leaked = real_token_logits(leaky)
+        assert torch.allclose(got, want, atol=1e-4)
+        assert not torch.allclose(leaked, want, atol=1e-2)
+        loss_packed = model(**packed, use_cache=False).loss
+        assert torch.allclose(loss_packed, model(**padded, use_cache=False).loss, atol=1e-5)
+    with pytest.raises(MmprivError, match="--pack-length 16: a row has"):
+        ChatCollator(processor, pack_length=16)(chosen)
+
+
 def test_lora_step_lowers_the_loss_on_a_batch(profiles_dir, processor, tiny_llava):  # noqa: F811
     import torch
 
@@ -90,6 +140,24 @@ def test_train_lora_cli_saves_an_adapter_that_loads(profiles_dir, tiny_llava, tm
 
     model = AutoModelForImageTextToText.from_pretrained(out)  # base + adapter, via peft
     assert any("lora" in name for name, _ in model.named_parameters())
+
+
+def test_train_lora_cli_packs_rows_and_counts_real_tokens(profiles_dir, tiny_llava, tmp_path):  # noqa: F811
+    import json
+
+    runs = {}
+    for pack in ("0", "1024"):
+        out = tmp_path / f"pack-{pack}"
+        argv = ["train", "lora", "--model", str(tiny_llava), "--data", str(profiles_dir)]
+        argv += ["--config", "forget_10", "--out", str(out), "--epochs", "1", "--batch-size", "8"]
+        with pytest.raises(SystemExit) as done:
+            main(argv + ["--questions", "--pack-length", pack])
+        assert done.value.code in (0, None)
+        runs[pack] = json.loads((out / "train_summary.json").read_text())
+    # Same examples, same batches, so the same real tokens; packed or not.
+    assert runs["1024"]["tokens"] == runs["0"]["tokens"] > 0
+    assert runs["1024"]["settings"]["pack_length"] == 1024
+    assert abs(runs["1024"]["first_loss"] - runs["0"]["first_loss"]) < 1e-3
 
 
 def test_train_lora_rejects_a_missing_dataset(tiny_llava, tmp_path, capsys):  # noqa: F811

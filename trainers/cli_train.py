@@ -51,6 +51,10 @@ Targets = Annotated[
 ]
 MaxLength = Annotated[int, typer.Option(help="Truncate rows to N tokens (0: never).")]
 BatchSize = Annotated[int, typer.Option(help="Rows per batch (padded to the longest).")]
+PackLength = Annotated[
+    int,
+    typer.Option(help="Pack each batch's rows into sequences of N tokens, no padding (0: off)."),
+]
 GradAccum = Annotated[int, typer.Option(help="Batches per optimizer step.")]
 Bf16 = Annotated[bool, typer.Option(help="bfloat16 mixed precision.")]
 Merge = Annotated[bool, typer.Option(help="Save merged weights instead of the adapter.")]
@@ -75,6 +79,7 @@ def train_lora_command(
     target_modules: Targets = "",
     max_length: MaxLength = 0,
     batch_size: BatchSize = 4,
+    pack_length: PackLength = 0,
     grad_accum: GradAccum = 1,
     bf16: Bf16 = False,
     merge: Merge = False,
@@ -91,6 +96,7 @@ def train_lora_command(
         epochs=epochs, lr=lr, lora_r=lora_r, lora_alpha=lora_alpha, target_modules=target_modules,
         max_length=max_length or None, batch_size=batch_size, grad_accum=grad_accum, bf16=bf16,
         merge=merge, full_finetune=full_finetune, with_questions=questions, seed=seed,
+        pack_length=pack_length or None,
     )  # fmt: skip
     summary = train_lora(model, data, config or None, out, settings)
     console.print(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -146,9 +147,19 @@ class ChatCollator:
     prompts, images and padding never count in the loss.
     """
 
-    def __init__(self, processor, max_length: int | None = None):
+    def __init__(
+        self,
+        processor,
+        max_length: int | None = None,
+        pad_to_multiple_of: int | None = None,
+        pack_length: int | None = None,
+    ):
         self.processor = processor
         self.max_length = max_length
+        # Fewer distinct shapes: GPU kernels and allocator blocks get reused across batches.
+        self.pad_to_multiple_of = pad_to_multiple_of
+        # Packing: rows of `pack_length` tokens holding several examples, no padding between.
+        self.pack_length = pack_length
         self.pad_id = processor.tokenizer.pad_token_id
         token = getattr(processor, "image_token", None)
         self.image_token_id = processor.tokenizer.convert_tokens_to_ids(token) if token else None
@@ -223,7 +234,53 @@ class ChatCollator:
                 mask = self._assistant_mask_by_prefix(messages, images, input_ids)
             labels = torch.where(mask.bool(), input_ids, IGNORE_INDEX)
             rows.append((encoded, input_ids, labels))
-        return self._pad(rows)
+        return self._pack(rows) if self.pack_length else self._pad(rows)
+
+    def _pack(self, rows) -> dict:
+        """Examples laid end to end in rows of `pack_length` tokens, each restarting its
+        `position_ids` at 0 and no `attention_mask`: transformers then builds a block-diagonal
+        causal mask, so no example sees another. The tail of a row is padding (labels -100) that
+        forms a segment of its own. Vision inputs keep the examples' order, which is the order
+        in which the model finds their image tokens."""
+        import torch
+
+        if any("image_grid_thw" in encoded for encoded, _, _ in rows):
+            raise MmprivError("--pack-length: packing needs 1-D positions (LLaVA-style models)")
+        width = self.pack_length
+        packed: list[list[int]] = [[]]
+        used = [0]
+        for i, (_, ids, _) in enumerate(rows):
+            if len(ids) > width:
+                raise MmprivError(f"--pack-length {width}: a row has {len(ids)} tokens")
+            if used[-1] + len(ids) > width:
+                packed.append([])
+                used.append(0)
+            packed[-1].append(i)
+            used[-1] += len(ids)
+        batch_ids = torch.full((len(packed), width), self.pad_id, dtype=torch.long)
+        batch_labels = torch.full((len(packed), width), IGNORE_INDEX, dtype=torch.long)
+        positions = torch.zeros((len(packed), width), dtype=torch.long)
+        for r, members in enumerate(packed):
+            start = 0
+            for i in members:
+                _, ids, labels = rows[i]
+                end = start + len(ids)
+                batch_ids[r, start:end], batch_labels[r, start:end] = ids, labels
+                positions[r, start:end] = torch.arange(len(ids))
+                start = end
+            positions[r, start:] = torch.arange(width - start)
+        batch = {"input_ids": batch_ids, "labels": batch_labels, "position_ids": positions}
+        if "mm_token_type_ids" in rows[0][0]:
+            mm = torch.zeros((len(packed), width), dtype=torch.long)
+            for r, members in enumerate(packed):
+                types = [rows[i][0]["mm_token_type_ids"][0] for i in members]
+                mm[r, : sum(len(t) for t in types)] = torch.cat(types)
+            batch["mm_token_type_ids"] = mm
+        for key in rows[0][0].keys() - {"input_ids", "attention_mask", "mm_token_type_ids"}:
+            parts = [encoded[key] for encoded, _, _ in rows if key in encoded]
+            if parts:
+                batch[key] = torch.cat(parts)
+        return batch
 
     def _pad(self, rows) -> dict:
         import torch
@@ -238,6 +295,8 @@ class ChatCollator:
                     )
             lengths = [min(n, self.max_length) for n in lengths]
         width = max(lengths)
+        if self.pad_to_multiple_of:
+            width = math.ceil(width / self.pad_to_multiple_of) * self.pad_to_multiple_of
         batch_ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
         batch_labels = torch.full((len(rows), width), IGNORE_INDEX, dtype=torch.long)
         attention = torch.zeros((len(rows), width), dtype=torch.long)

@@ -221,6 +221,7 @@ def _qwen2_vl(size: ModelSize, tokenizer):
         Qwen2VLForConditionalGeneration,
         Qwen2VLImageProcessor,
         Qwen2VLProcessor,
+        Qwen2VLVideoProcessor,
     )
 
     ids = tokenizer.convert_tokens_to_ids
@@ -265,8 +266,13 @@ def _qwen2_vl(size: ModelSize, tokenizer):
     image_processor = Qwen2VLImageProcessor(
         min_pixels=pixels, max_pixels=pixels, patch_size=14, merge_size=2, temporal_patch_size=2
     )
+    # Unused by mmpriv (images only), but the processor requires one.
+    video_processor = Qwen2VLVideoProcessor(patch_size=14, merge_size=2, temporal_patch_size=2)
     processor = Qwen2VLProcessor(
-        image_processor=image_processor, tokenizer=tokenizer, chat_template=QWEN2_VL_CHAT_TEMPLATE
+        image_processor=image_processor,
+        tokenizer=tokenizer,
+        video_processor=video_processor,
+        chat_template=QWEN2_VL_CHAT_TEMPLATE,
     )
     return model, processor
 
