@@ -108,9 +108,7 @@ def make_batches(examples, processor, settings: TrainSettings):
     loader = DataLoader(
         examples,
         batch_sampler=sampler,
-        collate_fn=ChatCollator(
-            processor, settings.max_length, pack_length=settings.pack_length
-        ),
+        collate_fn=ChatCollator(processor, settings.max_length, pack_length=settings.pack_length),
         num_workers=settings.num_workers,
         persistent_workers=settings.num_workers > 0,
     )
