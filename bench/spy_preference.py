@@ -105,17 +105,18 @@ def score(model_path: Path, bench: list) -> dict:
     return {"summary": summary, "examples": [(r["id"], r["reply"]) for r in records[:6]]}
 
 
-def run(folder: Path, out: Path, sft_steps: int, pref_steps: int) -> None:
+def run(folder: Path, out: Path, args) -> None:
     import torch
 
     from trainers.preference import train_preference
 
     t0 = time.time()
     data = _load(folder)
-    work = Path("/tmp/spy-bench-models")
+    work = Path(args.work)
     results = {
         "device": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu",
         "rows": {k: len(v) for k, v in data.items()},
+        "args": {k: str(v) for k, v in vars(args).items()},
     }
     out.mkdir(parents=True, exist_ok=True)
 
@@ -123,15 +124,19 @@ def run(folder: Path, out: Path, sft_steps: int, pref_steps: int) -> None:
         results["seconds"] = round(time.time() - t0, 1)
         (out / "spy.json").write_text(json.dumps(results, indent=2))
 
-    results["random_init"] = score(folder / "model", data["bench"])
-    save()
-    sft_losses = sft(folder / "model", data["tune"], work / "sft", sft_steps, 32, 1e-3)
-    results["sft"] = score(work / "sft", data["bench"]) | {"loss": sft_losses[::25]}
-    save()
-    for method in ("nca_p", "dpo"):
+    if args.sft_from:  # preference runs from an SFT model an earlier run saved
+        sft_model = Path(args.sft_from)
+    else:
+        results["random_init"] = score(folder / "model", data["bench"])
+        save()
+        sft_model = work / "sft"
+        sft_losses = sft(folder / "model", data["tune"], sft_model, args.sft_steps, 32, 1e-3)
+        results["sft"] = score(sft_model, data["bench"]) | {"loss": sft_losses[::25]}
+        save()
+    for method in args.methods.split(","):
         trained = train_preference(
-            work / "sft", data["pairs"], work / method, method=method, lr=1e-4,
-            batch_size=8, lora_rank=0, max_steps=pref_steps,
+            sft_model, data["pairs"], work / method, method=method, lr=args.pref_lr,
+            batch_size=8, lora_rank=0, max_steps=args.pref_steps, beta=args.beta,
         )  # fmt: skip
         results[method] = score(work / method, data["bench"]) | {"loss": trained["losses"][::25]}
         results[method]["beta"] = trained["beta"]
@@ -157,8 +162,13 @@ if __name__ == "__main__":
     p_run.add_argument("--out", type=Path, required=True)
     p_run.add_argument("--sft-steps", type=int, default=150)
     p_run.add_argument("--pref-steps", type=int, default=200)
+    p_run.add_argument("--pref-lr", type=float, default=1e-4)
+    p_run.add_argument("--beta", type=float, default=None, help="default: the method's own")
+    p_run.add_argument("--methods", default="nca_p,dpo")
+    p_run.add_argument("--sft-from", default="", help="an SFT model saved by an earlier run")
+    p_run.add_argument("--work", default="/tmp/spy-bench-models")
     args = parser.parse_args()
     if args.command == "export":
         export(args.out, args.bench_items, args.tune_items, args.size)
     else:
-        run(args.data, args.out, args.sft_steps, args.pref_steps)
+        run(args.data, args.out, args)
