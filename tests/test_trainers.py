@@ -142,22 +142,29 @@ def test_train_lora_cli_saves_an_adapter_that_loads(profiles_dir, tiny_llava, tm
     assert any("lora" in name for name, _ in model.named_parameters())
 
 
-def test_train_lora_cli_packs_rows_and_counts_real_tokens(profiles_dir, tiny_llava, tmp_path):  # noqa: F811
+def test_train_lora_cli_packed_and_compiled_runs_match_padded(profiles_dir, tiny_llava, tmp_path):  # noqa: F811
     import json
 
     runs = {}
-    for pack in ("0", "1024"):
-        out = tmp_path / f"pack-{pack}"
+    for name, options in {
+        "padded": ["--pack-length", "0"],
+        "packed": ["--pack-length", "1024"],
+        # Compiled decoder layers (CPU inductor here) must compute the same loss.
+        "compiled": ["--pack-length", "1024", "--compile"],
+    }.items():
+        out = tmp_path / name
         argv = ["train", "lora", "--model", str(tiny_llava), "--data", str(profiles_dir)]
         argv += ["--config", "forget_10", "--out", str(out), "--epochs", "1", "--batch-size", "8"]
         with pytest.raises(SystemExit) as done:
-            main(argv + ["--questions", "--pack-length", pack])
+            main(argv + ["--questions", *options])
         assert done.value.code in (0, None)
-        runs[pack] = json.loads((out / "train_summary.json").read_text())
+        runs[name] = json.loads((out / "train_summary.json").read_text())
     # Same examples, same batches, so the same real tokens; packed or not.
-    assert runs["1024"]["tokens"] == runs["0"]["tokens"] > 0
-    assert runs["1024"]["settings"]["pack_length"] == 1024
-    assert abs(runs["1024"]["first_loss"] - runs["0"]["first_loss"]) < 1e-3
+    assert runs["packed"]["tokens"] == runs["padded"]["tokens"] > 0
+    assert runs["packed"]["settings"]["pack_length"] == 1024
+    assert abs(runs["packed"]["first_loss"] - runs["padded"]["first_loss"]) < 1e-3
+    assert runs["compiled"]["settings"]["compile"] is True
+    assert runs["compiled"]["losses"] == pytest.approx(runs["packed"]["losses"], abs=1e-3)
 
 
 def test_train_lora_rejects_a_missing_dataset(tiny_llava, tmp_path, capsys):  # noqa: F811

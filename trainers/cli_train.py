@@ -51,6 +51,9 @@ Targets = Annotated[
 ]
 MaxLength = Annotated[int, typer.Option(help="Truncate rows to N tokens (0: never).")]
 BatchSize = Annotated[int, typer.Option(help="Rows per batch (padded to the longest).")]
+Compile = Annotated[
+    bool, typer.Option(help="torch.compile each decoder layer (faster on a GPU after warm-up).")
+]
 PackLength = Annotated[
     int,
     typer.Option(help="Pack each batch's rows into sequences of N tokens, no padding (0: off)."),
@@ -80,6 +83,7 @@ def train_lora_command(
     max_length: MaxLength = 0,
     batch_size: BatchSize = 4,
     pack_length: PackLength = 0,
+    compile: Compile = False,
     grad_accum: GradAccum = 1,
     bf16: Bf16 = False,
     merge: Merge = False,
@@ -96,7 +100,7 @@ def train_lora_command(
         epochs=epochs, lr=lr, lora_r=lora_r, lora_alpha=lora_alpha, target_modules=target_modules,
         max_length=max_length or None, batch_size=batch_size, grad_accum=grad_accum, bf16=bf16,
         merge=merge, full_finetune=full_finetune, with_questions=questions, seed=seed,
-        pack_length=pack_length or None,
+        pack_length=pack_length or None, compile=compile,
     )  # fmt: skip
     summary = train_lora(model, data, config or None, out, settings)
     console.print(

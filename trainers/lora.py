@@ -34,6 +34,7 @@ class TrainSettings:
     target_modules: tuple[str, ...] = LLM_LINEARS
     max_length: int | None = None
     pack_length: int | None = None  # pack each batch's examples into rows of this many tokens
+    compile: bool = False  # torch.compile each decoder layer of the language model
     batch_size: int = 4
     grad_accum: int = 1
     bf16: bool = False
@@ -115,6 +116,21 @@ def make_batches(examples, processor, settings: TrainSettings):
     return loader, sampler
 
 
+def compile_decoder_layers(model) -> int:
+    """torch.compile each decoder layer of the language model in place.
+
+    Regional compilation: the layers share one compiled graph, so compile time does not grow
+    with depth; inductor fuses the norms, rotary embeddings and activations (1.5x on an H200,
+    bench/results/trainers.md). `dynamic=True` keeps varying batch shapes from recompiling.
+    """
+    layers = [m for m in model.modules() if type(m).__name__.endswith("DecoderLayer")]
+    if not layers:
+        raise MmprivError("--compile: the model has no *DecoderLayer modules to compile")
+    for layer in layers:
+        layer.compile(dynamic=True)
+    return len(layers)
+
+
 def adapter_input_casting(model, settings: TrainSettings):
     """Under bf16 autocast, keep LoRA inputs in bf16: by default peft copies every adapter's
     input to fp32 (the adapters' dtype), which costs time and memory and buys nothing, since
@@ -183,6 +199,8 @@ def train_lora(model_path: str, data: str, config: str | None, out: Path, settin
     model, processor = load_model(model_path, settings.bf16, settings.full_finetune)
     if not settings.full_finetune:
         model = add_lora(model, settings)
+    if settings.compile:
+        compile_decoder_layers(model)
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=settings.lr, weight_decay=settings.weight_decay)
     loader, sampler = make_batches(examples, processor, settings)
