@@ -156,7 +156,7 @@ def main() -> None:
         tokens_per_image,
         training_examples,
     )
-    from trainers.lora import TrainSettings, add_lora
+    from trainers.lora import TrainSettings, add_lora, compile_decoder_layers
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True)
@@ -259,9 +259,8 @@ def main() -> None:
 
     for plan in plans:
         if args.compile and "pack_length" in plan[2] and not results.get("compiled"):
-            # Regional compilation: one compiled decoder layer, reused by all 22 of them.
-            for layer in model.base_model.model.model.language_model.layers:
-                layer.compile(dynamic=True)
+            # Regional compilation, as `mmpriv train lora --compile` does.
+            compile_decoder_layers(model)
             results["compiled"] = True
         run(*plan)
     best = max(results["runs"], key=lambda r: r.get("tokens_per_s", 0))
