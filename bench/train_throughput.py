@@ -3,8 +3,9 @@
 A LLaVA-style model of about 1.1B parameters (random weights, TinyLlama-like language model:
 hidden 2048, 22 layers, MLP 5632) in bf16 with SDPA attention, LoRA r=16 on every LLM linear,
 batches from profiles/full (+ questions) grouped by length and padded to the longest of each
-batch only (rounded up to --pad-multiple). Several batch sizes are swept; random-order batches
-are timed in the same run, for the ratio; the best setting is then profiled.
+batch only, or packed into rows of --pack-length tokens (several example counts per step are
+swept); random-order batches are timed in the same run, for the ratio; the best setting is
+then profiled.
 
 MFU counts 4*N FLOPs per real (non-padding) token, N = the language model's matmul weights:
 forward 2N, backward 2N for activation gradients; frozen weights get no weight gradients.

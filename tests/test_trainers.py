@@ -56,18 +56,6 @@ def test_labels_cover_assistant_tokens_only(profiles_dir, processor):
     assert padding.any() and (batch["labels"][padding] == -100).all()
 
 
-def test_pad_to_multiple_adds_only_unlabelled_padding(profiles_dir, processor):
-    examples = training_examples(load_rows(f"{profiles_dir}:forget_10"), with_questions=True)
-    plain = ChatCollator(processor)(examples[:3])
-    padded = ChatCollator(processor, pad_to_multiple_of=64)(examples[:3])
-    width = plain["input_ids"].shape[1]
-    assert padded["input_ids"].shape[1] == -(-width // 64) * 64 > width
-    for key in ("input_ids", "labels", "attention_mask"):
-        assert padded[key][:, :width].equal(plain[key])
-    assert (padded["labels"][:, width:] == -100).all()
-    assert (padded["attention_mask"][:, width:] == 0).all()
-
-
 def test_packed_batch_gives_the_padded_batch_loss(profiles_dir, processor, tiny_llava):  # noqa: F811
     """Packing changes the layout, not the maths: no example attends to another."""
     import torch

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -151,13 +150,10 @@ class ChatCollator:
         self,
         processor,
         max_length: int | None = None,
-        pad_to_multiple_of: int | None = None,
         pack_length: int | None = None,
     ):
         self.processor = processor
         self.max_length = max_length
-        # Fewer distinct shapes: GPU kernels and allocator blocks get reused across batches.
-        self.pad_to_multiple_of = pad_to_multiple_of
         # Packing: rows of `pack_length` tokens holding several examples, no padding between.
         self.pack_length = pack_length
         self.pad_id = processor.tokenizer.pad_token_id
@@ -295,8 +291,6 @@ class ChatCollator:
                     )
             lengths = [min(n, self.max_length) for n in lengths]
         width = max(lengths)
-        if self.pad_to_multiple_of:
-            width = math.ceil(width / self.pad_to_multiple_of) * self.pad_to_multiple_of
         batch_ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
         batch_labels = torch.full((len(rows), width), IGNORE_INDEX, dtype=torch.long)
         attention = torch.zeros((len(rows), width), dtype=torch.long)
