@@ -244,15 +244,15 @@ class ChatCollator:
             raise MmprivError("--pack-length: packing needs 1-D positions (LLaVA-style models)")
         width = self.pack_length
         packed: list[list[int]] = [[]]
-        used = [0]
+        used = 0  # tokens in the row being filled
         for i, (_, ids, _) in enumerate(rows):
             if len(ids) > width:
                 raise MmprivError(f"--pack-length {width}: a row has {len(ids)} tokens")
-            if used[-1] + len(ids) > width:
+            if used + len(ids) > width:
                 packed.append([])
-                used.append(0)
+                used = 0
             packed[-1].append(i)
-            used[-1] += len(ids)
+            used += len(ids)
         batch_ids = torch.full((len(packed), width), self.pad_id, dtype=torch.long)
         batch_labels = torch.full((len(packed), width), IGNORE_INDEX, dtype=torch.long)
         positions = torch.zeros((len(packed), width), dtype=torch.long)
@@ -272,6 +272,15 @@ class ChatCollator:
                 types = [rows[i][0]["mm_token_type_ids"][0] for i in members]
                 mm[r, : sum(len(t) for t in types)] = torch.cat(types)
             batch["mm_token_type_ids"] = mm
+        return batch | self._vision_inputs(rows)
+
+    @staticmethod
+    def _vision_inputs(rows) -> dict:
+        """Vision inputs (pixel_values, image_grid_thw, image_sizes...), concatenated per image
+        in the examples' order; keys no example of the batch has are left out."""
+        import torch
+
+        batch = {}
         for key in rows[0][0].keys() - {"input_ids", "attention_mask", "mm_token_type_ids"}:
             parts = [encoded[key] for encoded, _, _ in rows if key in encoded]
             if parts:
@@ -297,16 +306,13 @@ class ChatCollator:
         for i, ((_, ids, labels), n) in enumerate(zip(rows, lengths, strict=True)):
             batch_ids[i, :n], batch_labels[i, :n], attention[i, :n] = ids[:n], labels[:n], 1
         batch = {"input_ids": batch_ids, "attention_mask": attention, "labels": batch_labels}
-        # Vision inputs (pixel_values, image_grid_thw, image_sizes...) are concatenated per image.
-        for key in rows[0][0].keys() - {"input_ids", "attention_mask", "mm_token_type_ids"}:
-            parts = [encoded[key] for encoded, _, _ in rows if key in encoded]
-            batch[key] = torch.cat(parts) if parts else None
+        batch |= self._vision_inputs(rows)
         if "mm_token_type_ids" in rows[0][0]:
             mm = torch.zeros((len(rows), width), dtype=torch.long)
             for i, ((encoded, _, _), n) in enumerate(zip(rows, lengths, strict=True)):
                 mm[i, :n] = encoded["mm_token_type_ids"][0, :n]
             batch["mm_token_type_ids"] = mm
-        return {k: v for k, v in batch.items() if v is not None}
+        return batch
 
 
 def estimated_lengths(examples: Sequence[dict], processor, image_tokens: int = 0) -> list[int]:
