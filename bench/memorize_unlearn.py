@@ -19,21 +19,10 @@ import json
 import time
 from pathlib import Path
 
-from evaluators.qa import evaluate_qa
+from evaluators.qa import evaluate_qa, mcq_overall
 from trainers.lora import TrainSettings, train_lora
 from trainers.tiny_model import build_tiny_model
 from trainers.unlearn import unlearn
-
-
-def mcq(report: dict, config: str) -> dict:
-    """Accuracy over both modalities, first-letter and next-token-choice, of one config."""
-    by_mode = report["configs"][config]["aggregate"]["mcq"]
-    n = sum(m["n"] for m in by_mode.values())
-    out = {"n": n}
-    for key in ("accuracy", "choice_accuracy"):
-        out[key] = sum(m[key] * m["n"] for m in by_mode.values()) / n
-    out["by_modality"] = by_mode
-    return out
 
 
 def main() -> None:
@@ -69,7 +58,7 @@ def main() -> None:
         report = evaluate_qa(
             str(model), args.data, configs, tasks=tasks, batch_size=128, bf16=args.bf16, limit=limit
         )
-        return {c: mcq(report, c) for c in configs} | {
+        return {c: mcq_overall(report["configs"][c]) for c in configs} | {
             f"{c}_cloze": report["configs"][c]["aggregate"].get("cloze")
             for c in configs
             if "cloze" in tasks

@@ -13,15 +13,9 @@ import json
 import time
 from pathlib import Path
 
-from evaluators.qa import evaluate_qa
+from evaluators.qa import evaluate_qa, mcq_overall
 from trainers.lora import TrainSettings, train_lora
 from trainers.tiny_model import build_tiny_model
-
-
-def mcq(report: dict, config: str) -> dict:
-    by_mode = report["configs"][config]["aggregate"]["mcq"]
-    n = sum(m["n"] for m in by_mode.values())
-    return {"n": n, "accuracy": sum(m["accuracy"] * m["n"] for m in by_mode.values()) / n}
 
 
 def main() -> None:
@@ -40,7 +34,7 @@ def main() -> None:
         report = evaluate_qa(
             str(model), args.data, ["forget_10"], ("mcq", "cloze"), batch_size=64, bf16=True
         )
-        return {"mcq": mcq(report, "forget_10")} | {
+        return {"mcq": mcq_overall(report["configs"]["forget_10"])} | {
             "cloze": report["configs"]["forget_10"]["aggregate"].get("cloze")
         }
 

@@ -103,6 +103,19 @@ def score_answers(
     return {"aggregate": aggregate, "per_sample": per_sample}
 
 
+def mcq_overall(scores: dict) -> dict:
+    """Multiple-choice accuracy of one config's `score_answers` result over both modalities,
+    each weighted by its number of questions (`choice_accuracy` too, where it was scored)."""
+    by_mode = scores["aggregate"]["mcq"]
+    n = sum(m["n"] for m in by_mode.values())
+    out = {"n": n}
+    for key in ("accuracy", "choice_accuracy"):
+        if all(key in m for m in by_mode.values()):
+            out[key] = sum(m[key] * m["n"] for m in by_mode.values()) / n
+    out["by_modality"] = by_mode
+    return out
+
+
 def prompt_messages(question: dict) -> list[dict]:
     """The user turn a question is asked with (the prompt `trainers.data` trains on)."""
     from mmpriv_data.questions import mcq_prompt

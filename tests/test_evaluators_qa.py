@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from evaluators.qa import score_answers
+from evaluators.qa import mcq_overall, score_answers
 from mmpriv_data.cli import main
 from tests.fixtures_models import tiny_llava  # noqa: F401  (fixture)
 
@@ -38,6 +38,8 @@ def test_scores_of_a_known_answers_table():
     agg = report["aggregate"]
     assert agg["mcq"]["image+text"] == {"accuracy": 0.5, "choice_accuracy": 0.5, "n": 2}
     assert agg["mcq"]["text"] == {"accuracy": 0.5, "choice_accuracy": 1.0, "n": 2}
+    overall = mcq_overall(report)
+    assert (overall["n"], overall["accuracy"], overall["choice_accuracy"]) == (4, 0.5, 0.75)
     assert agg["cloze"]["image+text"]["accuracy"] == 1.0
     assert agg["cloze"]["text"]["accuracy"] == 0.0
     assert agg["generation"]["text"]["rougeL"] == pytest.approx(1.0)
