@@ -3,14 +3,15 @@
 A LLaVA-style model of about 1.1B parameters (random weights, TinyLlama-like language model:
 hidden 2048, 22 layers, MLP 5632) in bf16 with SDPA attention, LoRA r=16 on every LLM linear,
 batches from profiles/full (+ questions) grouped by length and padded to the longest of each
-batch only, or packed into rows of --pack-length tokens (several example counts per step are
-swept); random-order batches are timed in the same run, for the ratio; the best setting is
-then profiled.
+batch only, or packed best-fit into rows of --pack-length tokens (several example counts per
+step are swept); random-order batches are timed in the same run, for the ratio. Then the best
+setting again with `--fused-lora` (trainers.fused_lora) and/or `--liger` (Liger's kernels,
+patched in place), and a profile of the best. `--size 3b`: Llama-3.2-3B's shape.
 
 MFU counts 4*N FLOPs per real (non-padding) token, N = the language model's matmul weights:
 forward 2N, backward 2N for activation gradients; frozen weights get no weight gradients.
 
-    python bench/train_throughput.py --data hub/profiles --texts texts.json
+    python bench/train_throughput.py --data hub/profiles --texts texts.json --compile --fused-lora
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ SIZE_1B = dict(
     image_size=112,
     patch=16,
 )
+# Llama-3.2-3B's language model shape (3.2B matmul weights), same small vision tower.
+SIZE_3B = SIZE_1B | dict(hidden=3072, layers=28, heads=24, intermediate=8192)
 
 
 def llm_matmul_params(model) -> int:
@@ -163,19 +166,26 @@ def main() -> None:
     parser.add_argument("--data", required=True)
     parser.add_argument("--texts", required=True)
     parser.add_argument("--batch-size", type=int, default=64, help="rows of padded batches")
-    parser.add_argument("--pack-length", type=int, default=1024)
-    parser.add_argument("--pack-examples", default="128,256,384", help="examples per packed step")
-    parser.add_argument("--liger", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--pack-length", type=int, default=512)
+    parser.add_argument("--pack-examples", default="512,768", help="examples per packed step")
+    parser.add_argument("--liger", action=argparse.BooleanOptionalAction, default=False)
     parser.add_argument("--compile", action="store_true", help="torch.compile each LLM layer")
+    parser.add_argument(
+        "--fused-lora", action="store_true", help="then the best setting with trainers.fused_lora"
+    )
     parser.add_argument("--steps", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=4)
+    parser.add_argument("--warmup", type=int, default=6)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--out", default="bench/results/train_throughput.json")
-    parser.add_argument("--size", default="1b", help="1b, or a tiny_model size for a smoke test")
+    parser.add_argument("--size", default="1b", help="1b, 3b, or a tiny_model size (smoke test)")
     args = parser.parse_args()
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    size = tiny_model.ModelSize(**SIZE_1B) if args.size == "1b" else tiny_model.SIZES[args.size]
+    presets = {"1b": SIZE_1B, "3b": SIZE_3B}
+    if args.size in presets:
+        size = tiny_model.ModelSize(**presets[args.size])
+    else:
+        size = tiny_model.SIZES[args.size]
     tokenizer = tiny_model.train_tokenizer(json.load(open(args.texts)), size.vocab, "llava")
     torch.manual_seed(0)
     with torch.device(device):
@@ -266,6 +276,14 @@ def main() -> None:
         run(*plan)
     best = max(results["runs"], key=lambda r: r.get("tokens_per_s", 0))
     best_plan = next(p for p in plans if p[0] == best["setting"])
+    if args.fused_lora:
+        # peft's LoRA maths as one autograd function, as `mmpriv train lora --fused-lora` does.
+        from trainers.fused_lora import fuse_lora_layers
+
+        results["fused_lora_layers"] = fuse_lora_layers(model)
+        run(best_plan[0] + " + fused LoRA", *best_plan[1:])
+        best = max(results["runs"], key=lambda r: r.get("tokens_per_s", 0))
+        best_plan = next(p for p in plans if best["setting"].startswith(p[0]))
     if args.liger and device == "cuda":
         # Liger's fused RMSNorm, RoPE and SwiGLU kernels (patched in place: run last).
         from liger_kernel.transformers import apply_liger_kernel_to_llama

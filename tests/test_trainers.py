@@ -75,19 +75,32 @@ def test_packed_batch_gives_the_padded_batch_loss(profiles_dir, processor, tiny_
     model, _ = load_model(str(tiny_llava), bf16=False, full_finetune=True)
     model.eval()
 
-    def real_token_logits(batch):
+    def logits_by_example(batch) -> dict:
+        """Each example's logits, keyed by its token ids (packing reorders the examples)."""
         logits = model(**batch, use_cache=False).logits
-        keep = batch.get("attention_mask", batch["input_ids"] != pad_id).bool()
-        return logits[keep]
+        found = {}
+        for row in range(len(batch["input_ids"])):
+            if "attention_mask" in batch:
+                keep = batch["attention_mask"][row].bool()
+                found[tuple(batch["input_ids"][row][keep].tolist())] = logits[row][keep]
+                continue
+            starts = (batch["position_ids"][row] == 0).nonzero().flatten().tolist()
+            for start, end in zip(starts, starts[1:] + [512], strict=True):
+                ids = batch["input_ids"][row, start:end]
+                if (ids != pad_id).any():  # not the row's padding tail
+                    found[tuple(ids.tolist())] = logits[row, start:end]
+        return found
 
     with torch.no_grad():
-        want = real_token_logits(padded)
-        got = real_token_logits(packed)
+        want = logits_by_example(padded)
+        got = logits_by_example(packed)
         # Same rows with plain positions: examples would see each other (the leak packing avoids).
         leaky = dict(packed, position_ids=torch.arange(512).expand_as(packed["input_ids"]))
-        leaked = real_token_logits(leaky)
-        assert torch.allclose(got, want, atol=1e-4)
-        assert not torch.allclose(leaked, want, atol=1e-2)
+        assert got.keys() == want.keys() and len(want) == len(chosen)
+        assert all(torch.allclose(got[ids], want[ids], atol=1e-4) for ids in want)
+        real = packed["input_ids"] != pad_id
+        leaked = model(**leaky, use_cache=False).logits[real]
+        assert not torch.allclose(leaked, model(**packed, use_cache=False).logits[real], atol=1e-2)
         loss_packed = model(**packed, use_cache=False).loss
         assert torch.allclose(loss_packed, model(**padded, use_cache=False).loss, atol=1e-5)
     with pytest.raises(MmprivError, match="--pack-length 16: a row has"):
@@ -139,6 +152,8 @@ def test_train_lora_cli_packed_and_compiled_runs_match_padded(profiles_dir, tiny
         "packed": ["--pack-length", "1024"],
         # Compiled decoder layers (CPU inductor here) must compute the same loss.
         "compiled": ["--pack-length", "1024", "--compile"],
+        # peft's LoRA maths in one autograd function, compiled as well.
+        "fused": ["--pack-length", "1024", "--compile", "--fused-lora"],
     }.items():
         out = tmp_path / name
         argv = ["train", "lora", "--model", str(tiny_llava), "--data", str(profiles_dir)]
@@ -153,6 +168,9 @@ def test_train_lora_cli_packed_and_compiled_runs_match_padded(profiles_dir, tiny
     assert abs(runs["packed"]["first_loss"] - runs["padded"]["first_loss"]) < 1e-3
     assert runs["compiled"]["settings"]["compile"] is True
     assert runs["compiled"]["losses"] == pytest.approx(runs["packed"]["losses"], abs=1e-3)
+    assert runs["fused"]["fused_lora_layers"] == 2 * 7  # 2 layers x 7 linears
+    assert runs["packed"]["fused_lora_layers"] == 0
+    assert runs["fused"]["losses"] == pytest.approx(runs["packed"]["losses"], abs=1e-3)
 
 
 def test_train_lora_rejects_a_missing_dataset(tiny_llava, tmp_path, capsys):  # noqa: F811
@@ -238,3 +256,14 @@ def test_profiles_feed_trl_sft_trainer_without_conversion(profiles_dir, tiny_lla
     )
     result = trainer.train()
     assert result.global_step == 2 and result.training_loss > 0
+
+
+def test_best_fit_decreasing_fills_rows_that_arrival_order_leaves_half_empty():
+    from trainers.data import best_fit_decreasing
+
+    lengths = [300, 250, 200, 212, 260, 300]  # arrival order: 4 rows of 512, 26% padding
+    rows = best_fit_decreasing(lengths, 512)
+    assert sorted(i for row in rows for i in row) == list(range(6))  # each example once
+    assert all(sum(lengths[i] for i in row) <= 512 for row in rows)
+    assert len(rows) == 3  # 1,522 tokens: the fewest rows of 512 there can be
+    assert rows == best_fit_decreasing(lengths, 512)  # the same batch packs the same way

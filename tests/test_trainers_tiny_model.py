@@ -20,6 +20,15 @@ def test_tiny_llava_loads_and_gives_a_loss(tiny_llava):  # noqa: F811
     record = json.loads((tiny_llava / "mmpriv_tiny_model.json").read_text())
     assert "RANDOM" in record["note"] and record["arch"] == "llava"
     assert 100_000 < record["parameters"] < 1_000_000
+    # The LM head's rows round the tokenizer up to a multiple of 64 (aligned GPU kernels).
+    rows = model.config.text_config.vocab_size
+    assert rows == record["vocab_size"] and rows % 64 == 0
+    assert (
+        len(processor.tokenizer) == record["tokenizer_size"]
+        and rows - 64 < len(processor.tokenizer) <= rows
+    )
+    # A spare row is never a token: a random model that picks one decodes it to nothing.
+    assert processor.tokenizer.decode([rows - 1]) == ""
     messages = [
         {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "Who is this?"}]},
         {"role": "assistant", "content": [{"type": "text", "text": "Anna Berg is a baker."}]},

@@ -54,6 +54,10 @@ BatchSize = Annotated[int, typer.Option(help="Rows per batch (padded to the long
 Compile = Annotated[
     bool, typer.Option(help="torch.compile each decoder layer (faster on a GPU after warm-up).")
 ]
+FusedLora = Annotated[
+    bool,
+    typer.Option(help="LoRA linears as one autograd function: same maths, fewer memory passes."),
+]
 PackLength = Annotated[
     int,
     typer.Option(help="Pack each batch's rows into sequences of N tokens, no padding (0: off)."),
@@ -84,6 +88,7 @@ def train_lora_command(
     batch_size: BatchSize = 4,
     pack_length: PackLength = 0,
     compile: Compile = False,
+    fused_lora: FusedLora = False,
     grad_accum: GradAccum = 1,
     bf16: Bf16 = False,
     merge: Merge = False,
@@ -100,7 +105,7 @@ def train_lora_command(
         epochs=epochs, lr=lr, lora_r=lora_r, lora_alpha=lora_alpha, target_modules=target_modules,
         max_length=max_length or None, batch_size=batch_size, grad_accum=grad_accum, bf16=bf16,
         merge=merge, full_finetune=full_finetune, with_questions=questions, seed=seed,
-        pack_length=pack_length or None, compile=compile,
+        pack_length=pack_length or None, compile=compile, fused_lora=fused_lora,
     )  # fmt: skip
     summary = train_lora(model, data, config or None, out, settings)
     console.print(

@@ -21,6 +21,8 @@ from pathlib import Path
 from mmpriv_data.atomic import atomic_folder
 from mmpriv_data.errors import MmprivError
 
+from .fused_lora import fuse_lora_layers
+
 # Every linear layer of the language model (not the vision tower or the projector).
 LLM_LINEARS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
@@ -35,6 +37,7 @@ class TrainSettings:
     max_length: int | None = None
     pack_length: int | None = None  # pack each batch's examples into rows of this many tokens
     compile: bool = False  # torch.compile each decoder layer of the language model
+    fused_lora: bool = False  # LoRA linears as one autograd function (trainers.fused_lora)
     batch_size: int = 4
     grad_accum: int = 1
     bf16: bool = False
@@ -199,6 +202,11 @@ def train_lora(model_path: str, data: str, config: str | None, out: Path, settin
     model, processor = load_model(model_path, settings.bf16, settings.full_finetune)
     if not settings.full_finetune:
         model = add_lora(model, settings)
+    fused_layers = 0
+    if settings.fused_lora:
+        if settings.full_finetune:
+            raise MmprivError("--fused-lora: --full-finetune trains no LoRA adapters")
+        fused_layers = fuse_lora_layers(model)
     if settings.compile:
         compile_decoder_layers(model)
     trainable = [p for p in model.parameters() if p.requires_grad]
@@ -250,6 +258,7 @@ def train_lora(model_path: str, data: str, config: str | None, out: Path, settin
         "tokens": tokens * accelerator.num_processes,
         "seconds": seconds,
         "settings": asdict(settings),
+        "fused_lora_layers": fused_layers,
     }
     accelerator.wait_for_everyone()
     if accelerator.is_main_process:
