@@ -271,7 +271,7 @@ class ChatCollator:
     @staticmethod
     def _vision_inputs(rows) -> dict:
         """Vision inputs (pixel_values, image_grid_thw, image_sizes...), concatenated per image
-        in the examples' order; keys no example of the batch has are left out."""
+        in the order of `rows`; keys no example of the batch has are left out."""
         import torch
 
         batch = {}
