@@ -173,6 +173,16 @@ def test_train_lora_cli_packed_and_compiled_runs_match_padded(profiles_dir, tiny
     assert runs["fused"]["losses"] == pytest.approx(runs["packed"]["losses"], abs=1e-3)
 
 
+def test_train_lora_rejects_fused_lora_without_lora(profiles_dir, tiny_llava, tmp_path, capsys):  # noqa: F811
+    argv = ["train", "lora", "--model", str(tiny_llava), "--data", str(profiles_dir)]
+    argv += ["--config", "forget_10", "--out", str(tmp_path / "o")]
+    with pytest.raises(SystemExit) as failed:
+        main(argv + ["--full-finetune", "--fused-lora"])
+    assert failed.value.code == 2
+    assert "--fused-lora: --full-finetune trains no LoRA adapters" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
 def test_train_lora_rejects_a_missing_dataset(tiny_llava, tmp_path, capsys):  # noqa: F811
     argv = ["train", "lora", "--model", str(tiny_llava), "--data", str(tmp_path / "nope")]
     with pytest.raises(SystemExit) as failed:

@@ -191,6 +191,8 @@ def train_lora(model_path: str, data: str, config: str | None, out: Path, settin
     from .data import load_rows, training_examples
 
     # --- setup ----------------------------------------------------------------------------
+    if settings.fused_lora and settings.full_finetune:
+        raise MmprivError("--fused-lora: --full-finetune trains no LoRA adapters")
     accelerator = Accelerator(
         mixed_precision="bf16" if settings.bf16 else "no",
         gradient_accumulation_steps=settings.grad_accum,
@@ -202,11 +204,7 @@ def train_lora(model_path: str, data: str, config: str | None, out: Path, settin
     model, processor = load_model(model_path, settings.bf16, settings.full_finetune)
     if not settings.full_finetune:
         model = add_lora(model, settings)
-    fused_layers = 0
-    if settings.fused_lora:
-        if settings.full_finetune:
-            raise MmprivError("--fused-lora: --full-finetune trains no LoRA adapters")
-        fused_layers = fuse_lora_layers(model)
+    fused_layers = fuse_lora_layers(model) if settings.fused_lora else 0
     if settings.compile:
         compile_decoder_layers(model)
     trainable = [p for p in model.parameters() if p.requires_grad]
