@@ -6,10 +6,10 @@ pass materialises the scaled gradient and a second input gradient to add to the 
 adapter's term is accumulated into the base output inside the GEMM (`addmm_`, beta=1; under
 torch.compile an add that inductor fuses into the next kernel), the scaling is applied to the
 small (tokens x r) products, the backward reads the output gradient once per product and
-accumulates the adapter's input gradient the same way. Frozen base
-weights get no gradient, as in peft. The adapters stay peft's modules and parameters, so
-saving, loading and merging are unchanged; any layer this does not cover (dropout, DoRA,
-several or disabled adapters, trainable base weights) keeps peft's own forward.
+accumulates the adapter's input gradient the same way. Frozen base weights get no gradient, as
+in peft. The adapters stay peft's modules and parameters, so saving, loading and merging are
+unchanged; any layer this does not cover (dropout, DoRA, several or disabled adapters,
+trainable base weights) keeps peft's own forward.
 """
 
 from __future__ import annotations
