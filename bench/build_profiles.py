@@ -19,7 +19,7 @@ import tempfile
 
 CHILD = """
 import json, resource, sys, threading, time
-from mmpriv_data.build import build
+from mmpriv_data.hub.build import build
 
 def rss_anon_mb():
     # Anonymous memory only: memory-mapped Arrow files are page cache the OS can drop.

@@ -29,9 +29,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from mmpriv_data.embed_files import embed_tree, save_like_source, source_files
-from mmpriv_data.scenes import render_scene, sample_scene
-from mmpriv_data.seeding import stream
+from mmpriv_data.content.scenes import render_scene, sample_scene
+from mmpriv_data.core.seeding import stream
+from mmpriv_data.files.embed_files import embed_tree, save_like_source, source_files
 
 WIDTH, HEIGHT, QUALITY = 640, 480, 90
 CHUNK = 50  # images per sub-folder; floor and embed alternate folder by folder
@@ -74,9 +74,9 @@ def reference_style(src: Path, dst: Path) -> None:
     """ProbingPrivacy's way, for comparison: whole image to RGBA, full-size overlay, composite."""
     from PIL import ImageDraw, ImageFont
 
-    from mmpriv_data.embed_files import generated_users
-    from mmpriv_data.embedding import record_text
-    from mmpriv_data.identities import USER_FIELDS
+    from mmpriv_data.content.identities import USER_FIELDS
+    from mmpriv_data.files.embed_files import generated_users
+    from mmpriv_data.transforms.embedding import record_text
 
     users = generated_users(0)
     font = ImageFont.load_default(size=16)

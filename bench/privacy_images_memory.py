@@ -34,7 +34,7 @@ def sample():
 threading.Thread(target=sample, daemon=True).start()
 atexit.register(lambda: print("PEAK_KB", peak["anon"],
     resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr))
-from mmpriv_data.cli import main
+from mmpriv_data.cli.app import main
 main()
 """
 

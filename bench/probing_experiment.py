@@ -51,8 +51,8 @@ def export_rows(rows, images_dir: Path) -> list[dict]:
 
 def clean_probe_rows(params: dict, probe_ids: list[str], images_dir: Path) -> list[dict]:
     """The probe images as they were before the text was drawn (same scenes, same questions)."""
-    from builders.privacy_images import PrivacyImagesConfig
-    from mmpriv_data.privacy_images import base_item
+    from builders.privacy_images_builder import PrivacyImagesConfig
+    from mmpriv_data.definitions.privacy_images import base_item
 
     plan = PrivacyImagesConfig(name="probe", **params).plan()
     rows = []
@@ -80,7 +80,7 @@ def prepare(args) -> None:
 
     import datasets
 
-    from mmpriv_data.build import build
+    from mmpriv_data.hub.build import build
     from trainers.tiny_model import build_tiny_model, model_record
 
     params = {

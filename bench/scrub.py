@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def corpora(samples: int) -> dict[str, list[str]]:
-    from mmpriv_data.scrub.corpus import caption_corpus
+    from mmpriv_data.content.captions import caption_corpus
 
     turns = [t["value"] for s in caption_corpus(0, samples) for t in s["conversations"]]
     answers = [t for t in turns if not t.startswith("<image>")]
@@ -47,7 +47,7 @@ def corpora(samples: int) -> dict[str, list[str]]:
 
 
 def _scrub_all(texts: list[str]) -> int:
-    from mmpriv_data.scrub import scrub
+    from mmpriv_data.transforms.scrub import scrub
 
     return sum(len(scrub(t).changes) for t in texts)
 
@@ -67,7 +67,7 @@ def measure(texts: list[str], processes: int) -> float:
 def worker(corpus_file: Path, processes: list[int]) -> dict:
     """Runs in a child whose sys.path starts with the code under test: its speeds and a
     digest of every output."""
-    from mmpriv_data.scrub import scrub
+    from mmpriv_data.transforms.scrub import scrub
 
     texts = json.loads(corpus_file.read_text())
     digest = hashlib.sha256()

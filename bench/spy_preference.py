@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def export(out: Path, bench_items: int, tune_items: int, size: str) -> None:
-    from mmpriv_data.spy import prompts
-    from mmpriv_data.spy.dataset import item_rows
+    from mmpriv_data.content.spy import prompts
+    from mmpriv_data.definitions.spy_instructions import item_rows
     from trainers.tiny_model import build_tiny_model, default_texts
 
     out.mkdir(parents=True, exist_ok=True)
@@ -94,7 +94,7 @@ def sft(model_path: Path, rows: list, out: Path, steps: int, batch: int, lr: flo
 
 
 def score(model_path: Path, bench: list) -> dict:
-    from evaluators.cli_spy import generate_replies, report, score_rows
+    from mmpriv_data.cli.eval_spy import generate_replies, report, score_rows
 
     replies = generate_replies(model_path, bench, max_new_tokens=40, batch_size=64)
     records = score_rows(bench, replies)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mmpriv_data.errors import MmprivError
+from mmpriv_data.core.errors import MmprivError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from PIL import Image
@@ -44,7 +44,7 @@ def load_model(model: str | Path, adapter: str | Path | None = None, device: str
     """
     import torch
 
-    from mmpriv_data.models import load_image_text_model
+    from mmpriv_data.core.models import load_image_text_model
 
     loaded, processor = load_image_text_model(model, device="cpu")
     if adapter is not None:

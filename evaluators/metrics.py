@@ -16,8 +16,8 @@ import numpy as np
 from scipy.stats import rankdata
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from mmpriv_data.errors import MmprivError
-from mmpriv_data.seeding import stream
+from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.core.seeding import stream
 
 FPR_TARGETS = (0.001, 0.01, 0.05)
 N_BOOTSTRAP = 1000

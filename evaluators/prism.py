@@ -20,11 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from mmpriv_data.prism import ATTRIBUTE_WORDS, ATTRIBUTES
-from mmpriv_data.scrub import lexicon as lx
-from mmpriv_data.scrub import scrub
-
-from .refusal import is_refusal
+from evaluators.refusal import is_refusal
+from mmpriv_data.definitions.prism import ATTRIBUTE_WORDS, ATTRIBUTES
+from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub import scrub
 
 _SYNONYMS = {
     "grey": {"grey", "gray", "silver", "silvery", "salt-and-pepper", "graying", "greying"},
@@ -96,7 +95,7 @@ class Judge:
     )
 
     def __init__(self, path: str):
-        from mmpriv_data.models import load_causal_lm
+        from mmpriv_data.core.models import load_causal_lm
 
         self.model, self.tokenizer = load_causal_lm(path, device="cpu")
 

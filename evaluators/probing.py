@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mmpriv_data.atomic import atomic_file
-from mmpriv_data.errors import MmprivError
+from mmpriv_data.core.atomic import atomic_file
+from mmpriv_data.core.errors import MmprivError
 
 CHANCE = 0.5
 TEST_SIZE = 0.2

@@ -118,7 +118,7 @@ def mcq_overall(scores: dict) -> dict:
 
 def prompt_messages(question: dict) -> list[dict]:
     """The user turn a question is asked with (the prompt `trainers.data` trains on)."""
-    from mmpriv_data.questions import mcq_prompt
+    from mmpriv_data.content.questions import mcq_prompt
 
     text = mcq_prompt(question) if question["task"] == "mcq" else question["question"]
     content = [{"type": "image"}] if question["with_image"] else []
@@ -127,7 +127,7 @@ def prompt_messages(question: dict) -> list[dict]:
 
 def letter_token_ids(processor) -> list[int]:
     """The token that starts the reply "A" (B, C, D) right after the generation prompt."""
-    from mmpriv_data.questions import LETTERS
+    from mmpriv_data.content.questions import LETTERS
 
     question = {"task": "cloze", "with_image": False, "question": "?"}
     prompt = processor.apply_chat_template(
@@ -150,7 +150,7 @@ def answer_questions(
     multiple choice the letter ranked first as the next token."""
     import torch
 
-    from mmpriv_data.questions import LETTERS
+    from mmpriv_data.content.questions import LETTERS
     from trainers.data import to_pil
 
     tokenizer = processor.tokenizer
@@ -198,7 +198,7 @@ def load_eval_model(model_path: str, bf16: bool = False):
     """A saved model, merged or an adapter folder (transformers loads the base + adapter)."""
     import torch
 
-    from mmpriv_data.models import load_image_text_model
+    from mmpriv_data.core.models import load_image_text_model
 
     dtype = torch.bfloat16 if bf16 else torch.float32
     return load_image_text_model(model_path, dtype=dtype)
@@ -218,7 +218,7 @@ def evaluate_qa(
 
     >>> evaluate_qa("ft-model", "hub/profiles", ["forget_10", "retain_90"])  # doctest: +SKIP
     """
-    from mmpriv_data.errors import MmprivError
+    from mmpriv_data.core.errors import MmprivError
     from trainers.data import load_rows
 
     unknown = sorted(set(tasks) - set(TASKS))

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mmpriv_data.errors import MmprivError
+from mmpriv_data.core.errors import MmprivError
 
 VOCAB_CHUNK_ROWS = 4096
 PLAIN_ROLES = {"user": "User", "assistant": "Assistant", "system": "System"}

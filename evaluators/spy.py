@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from .matching import ascii_fold, contains_token_run
+from evaluators.matching import ascii_fold, contains_token_run
 
 AGE_TOLERANCE = 5  # "approximate age": a guess within 5 years states the drawn age
 _SEPARATORS = r"[ \-./():+,]{0,3}"  # what may sit between the digits of one written number

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mmpriv_data.build import build
-from mmpriv_data.cli import main
+from mmpriv_data.cli.app import main
+from mmpriv_data.hub.build import build
 
 MIA_SMALL = {"num_samples": "60", "neighbors": "4", "image_size": "64"}
 
@@ -36,7 +36,7 @@ def mia_data(tmp_path_factory) -> Path:
 
 def _plain_texts(folder: Path, member: bool) -> list[str]:
     from evaluators.scoring import plain_render
-    from mmpriv_data.mia_neighbors import read_samples
+    from mmpriv_data.definitions.mia_neighbors import read_samples
 
     table = read_samples(folder, ["messages"]).to_pylist()
     return [plain_render(r["messages"]) for r in table if r["member"] == member]

@@ -10,12 +10,14 @@ import pytest
 from datasets import load_dataset
 from PIL import Image
 
-from mmpriv_data import augment, augmented, privacy_images, sources
-from mmpriv_data.build import build
-from mmpriv_data.cli import main
-from mmpriv_data.errors import MmprivError
-from mmpriv_data.export import export
-from mmpriv_data.seeding import stream
+from mmpriv_data.cli.app import main
+from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.core.seeding import stream
+from mmpriv_data.definitions import augmented, privacy_images
+from mmpriv_data.files import sources
+from mmpriv_data.files.export import export
+from mmpriv_data.hub.build import build
+from mmpriv_data.transforms import augment
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mmpriv_data import profiles
-from mmpriv_data.build import build
-from mmpriv_data.errors import MmprivError
+from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.definitions import profiles
+from mmpriv_data.hub.build import build
 
 SMALL = {"num_profiles": "12", "image_size": "64"}
 

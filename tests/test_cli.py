@@ -7,7 +7,7 @@ import shutil
 import pytest
 from datasets import load_dataset
 
-from mmpriv_data.cli import main
+from mmpriv_data.cli.app import main
 
 SMALL = ["--set", "num_profiles=10", "--set", "image_size=64"]
 

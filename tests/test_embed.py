@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mmpriv_data.cli import main
-from mmpriv_data.embed_files import MANIFEST, embed_tree
-from mmpriv_data.errors import MmprivError
-from mmpriv_data.seeding import uniform01
+from mmpriv_data.cli.app import main
+from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.core.seeding import uniform01
+from mmpriv_data.files.embed_files import MANIFEST, embed_tree
 
 
 def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
@@ -120,7 +120,7 @@ def test_malformed_users_file(photos, tmp_path, capsys, content, message):
 
 
 def test_repeated_user_is_refused(photos, tmp_path):
-    from mmpriv_data.embed_files import read_users
+    from mmpriv_data.files.embed_files import read_users
 
     line = json.dumps({"username": "a", "user_id": 1, "age": 3})
     (tmp_path / "u.jsonl").write_text(line + "\n" + line + "\n")

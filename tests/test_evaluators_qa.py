@@ -7,7 +7,7 @@ import json
 import pytest
 
 from evaluators.qa import mcq_overall, score_answers
-from mmpriv_data.cli import main
+from mmpriv_data.cli.app import main
 from tests.fixtures_models import tiny_llava  # noqa: F401  (fixture)
 
 
@@ -54,7 +54,7 @@ def test_rouge_uses_stemming():
 
 
 def test_eval_qa_cli_writes_report_for_a_tiny_model(tiny_llava, tmp_path, capsys):  # noqa: F811
-    from mmpriv_data.build import build
+    from mmpriv_data.hub.build import build
 
     build("profiles", tmp_path / "hub", seed=0, settings={"num_profiles": 8, "image_size": 64})
     out = tmp_path / "qa.json"

@@ -1,4 +1,4 @@
-"""Tests for mmpriv_data.identities: determinism, schema, never-real rules, user sets."""
+"""Tests for mmpriv_data.content.identities: determinism, schema, never-real rules, user sets."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from datetime import date, datetime
 import numpy as np
 import pytest
 
-from mmpriv_data import identities as ids
-from mmpriv_data.errors import MmprivError
+from mmpriv_data.content import identities as ids
+from mmpriv_data.core.errors import MmprivError
 
 PERSON_TYPES = {
     "person_id": str,
@@ -274,7 +274,7 @@ def test_people_do_not_depend_on_the_python_hash_seed():
     import sys
 
     code = (
-        "import json; from mmpriv_data.identities import make_people; "
+        "import json; from mmpriv_data.content.identities import make_people; "
         "print(json.dumps(make_people(0, 60, start=49990)))"
     )
     outputs = {

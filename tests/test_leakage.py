@@ -16,8 +16,8 @@ from evaluators.leakage import (
     score_leakage,
     value_in_answer,
 )
-from mmpriv_data.cli import main
-from mmpriv_data.errors import MmprivError
+from mmpriv_data.cli.app import main
+from mmpriv_data.core.errors import MmprivError
 from tests.fixtures_models import tiny_llava  # noqa: F401  (a fixture, used by name)
 
 TIME = "2022-11-04 18:07:53"
@@ -157,7 +157,7 @@ def test_no_embedded_text_is_one_clear_error():
 
 
 def test_cli_leakage_end_to_end(tiny_llava, tmp_path, capsys):  # noqa: F811
-    from mmpriv_data.build import build
+    from mmpriv_data.hub.build import build
 
     settings = {"num_images": "4", "num_probe": "4", "width": "128", "height": "128"}
     build("privacy-images", tmp_path / "data", settings=settings, configs=["probe", "rate_0"])

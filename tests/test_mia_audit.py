@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 from fixtures_mia import mia_data, run_cli  # noqa: F401
 from PIL import Image
 
-from mmpriv_data.audit import SECTION, audit_folder
+from mmpriv_data.hub.audit import SECTION, audit_folder
 
 
 def test_default_build_passes_and_the_card_gets_one_section(capsys, mia_data, tmp_path):

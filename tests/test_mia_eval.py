@@ -84,7 +84,7 @@ def test_learned_attack_never_scores_in_sample():
 
 def test_batched_scores_equal_one_at_a_time_for_an_image_text_model(mia_data, tiny_llava):
     from evaluators.scoring import LossScorer
-    from mmpriv_data.mia_neighbors import read_samples
+    from mmpriv_data.definitions.mia_neighbors import read_samples
 
     rows = read_samples(mia_data, ["messages", "images"]).to_pylist()[:6]
     batched = LossScorer(tiny_llava, batch_tokens=100000)
@@ -156,8 +156,8 @@ def test_vocab_stats_only_on_request_and_other_scores_unchanged(
 
     from evaluators.mia import ATTACKS, MiaInputs
     from evaluators.scoring import LossScorer
-    from mmpriv_data.errors import MmprivError
-    from mmpriv_data.mia_neighbors import read_samples
+    from mmpriv_data.core.errors import MmprivError
+    from mmpriv_data.definitions.mia_neighbors import read_samples
 
     rows = read_samples(mia_data, ["messages"]).to_pylist()[:8]
     scorer = LossScorer(tiny_text_models["trained"], batch_tokens=100000)

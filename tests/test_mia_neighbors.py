@@ -14,9 +14,9 @@ from datasets import load_dataset
 from fixtures_mia import mia_data  # noqa: F401
 from PIL import Image
 
-from mmpriv_data import neighbors
-from mmpriv_data.build import build
-from mmpriv_data.errors import MmprivError
+from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.hub.build import build
+from mmpriv_data.transforms import neighbors
 
 TEXT = (
     "Ada Lovelace was born in London in 1815 and wrote the first published program for an engine."

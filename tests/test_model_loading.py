@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mmpriv_data.errors import MmprivError
-from mmpriv_data.models import load_causal_lm, load_image_text_model, model_error
+from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.core.models import load_causal_lm, load_image_text_model, model_error
 from tests.fixtures_models import tiny_llava  # noqa: F401  (a fixture, used by name)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mmpriv_data import portraits as P
+from mmpriv_data.content import portraits as P
 
 
 def _png(img: Image.Image) -> bytes:

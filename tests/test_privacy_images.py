@@ -10,11 +10,12 @@ import pytest
 from datasets import load_dataset
 from PIL import Image
 
-from mmpriv_data import embedding, privacy_images
-from mmpriv_data.build import build
-from mmpriv_data.errors import MmprivError
-from mmpriv_data.identities import make_user_sets
-from mmpriv_data.seeding import stream, uniform01
+from mmpriv_data.content.identities import make_user_sets
+from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.core.seeding import stream, uniform01
+from mmpriv_data.definitions import privacy_images
+from mmpriv_data.hub.build import build
+from mmpriv_data.transforms import embedding
 
 SMALL = {"num_images": "24", "num_probe": "8", "width": "240", "height": "180"}
 
@@ -236,7 +237,7 @@ def test_image_folder_and_dataset_sources(tmp_path, built):
 
 
 def test_hub_dataset_source(hub, built, tmp_path):
-    from mmpriv_data.hub import publish
+    from mmpriv_data.hub.publish import publish
 
     folder, configs = built
     repo_id = hub.unique_repo_id("pi-source")

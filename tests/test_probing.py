@@ -11,8 +11,8 @@ from PIL import Image
 
 from evaluators.hidden_states import last_prompt_hidden_states, load_model
 from evaluators.probing import label_array, plot_probing, probe_by_layer
-from mmpriv_data.cli import main
-from mmpriv_data.errors import MmprivError
+from mmpriv_data.cli.app import main
+from mmpriv_data.core.errors import MmprivError
 from tests.fixtures_models import tiny_llava  # noqa: F401  (a fixture, used by name)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -34,7 +34,7 @@ def tiny(tiny_llava):  # noqa: F811 - the imported fixture, requested by name
 @pytest.fixture(scope="module")
 def probe_set(tmp_path_factory) -> Path:
     """A real privacy-images build, small: 24 probe rows (12 per user set)."""
-    from mmpriv_data.build import build
+    from mmpriv_data.hub.build import build
 
     out = tmp_path_factory.mktemp("data")
     settings = {"num_images": "4", "num_probe": "24", "width": "128", "height": "128"}

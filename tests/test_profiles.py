@@ -8,8 +8,8 @@ import pytest
 from datasets import load_dataset
 from PIL import Image
 
-from mmpriv_data import identities
-from mmpriv_data.build import build
+from mmpriv_data.content import identities
+from mmpriv_data.hub.build import build
 
 N = 20
 

@@ -11,8 +11,8 @@ import pytest
 from datasets import Dataset, Features, Image, Value, load_dataset
 from PIL import Image as PILImage
 
-from mmpriv_data.errors import MmprivError
-from mmpriv_data.hub import PublishResult, publish
+from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.hub.publish import PublishResult, publish
 
 README = """---
 configs:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mmpriv_data.cli import main
+from mmpriv_data.cli.app import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +35,7 @@ def test_main_job_builds_every_dataset_and_prints_where(tmp_path, capsys, monkey
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     hub = tmp_path / "mmpriv-hub"
-    from mmpriv_data import registry
+    from mmpriv_data.definitions import registry
 
     for name in registry.DATASETS:
         assert (hub / name / "README.md").is_file(), name

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mmpriv_data.scrub import ATTRIBUTES, BIOMETRIC_REFUSAL, apply_changes, scrub
-from mmpriv_data.scrub.corpus import caption_corpus
+from mmpriv_data.content.captions import caption_corpus
+from mmpriv_data.transforms.scrub import ATTRIBUTES, BIOMETRIC_REFUSAL, apply_changes, scrub
 
 CASES_FILE = Path(__file__).parent / "data" / "scrub_cases.tsv"
 
@@ -57,7 +57,7 @@ def test_changes_name_attribute_span_and_replacement():
 
 
 def test_unknown_attribute_is_one_clear_error():
-    from mmpriv_data.errors import MmprivError
+    from mmpriv_data.core.errors import MmprivError
 
     with pytest.raises(
         MmprivError, match="unknown attribute 'shoe_size'; known attributes: gender"

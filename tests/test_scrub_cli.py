@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mmpriv_data.cli import main
+from mmpriv_data.cli.app import main
 
 RECORDS = [
     {"id": "a", "image": "coco/1.jpg", "conversations": [

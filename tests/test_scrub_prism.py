@@ -9,8 +9,9 @@ import pytest
 
 from evaluators.prism import leaked_attributes, score_answers
 from evaluators.refusal import is_refusal
-from mmpriv_data import portraits, prism
-from mmpriv_data.scrub import BIOMETRIC_REFUSAL
+from mmpriv_data.content import portraits
+from mmpriv_data.definitions import prism
+from mmpriv_data.transforms.scrub import BIOMETRIC_REFUSAL
 from tests.fixtures_models import tiny_llava  # noqa: F401  (a fixture, used by name)
 
 TRUTH = {"age": 72, "age_group": "older adult", "gender": "female", "skin_tone": "dark",
@@ -48,7 +49,7 @@ def test_prism_rows_carry_ground_truth_and_prompts():
 def test_build_writes_every_config(tmp_path):
     from datasets import load_dataset
 
-    from mmpriv_data.build import build
+    from mmpriv_data.hub.build import build
 
     settings = {"num_captions": "40", "num_images": "3", "image_size": "64"}
     result = build("scrubbed-captions", tmp_path, seed=1, settings=settings)
@@ -75,7 +76,7 @@ def test_build_writes_every_config(tmp_path):
 def test_build_from_a_llava_source_file(tmp_path):
     from datasets import load_dataset
 
-    from mmpriv_data.build import build
+    from mmpriv_data.hub.build import build
 
     source = tmp_path / "llava.jsonl"
     record = {"id": "7", "image": "coco/7.jpg", "conversations": [
@@ -160,8 +161,8 @@ def test_metrics_on_a_fixed_table_of_answers():
 
 
 def test_eval_prism_end_to_end_with_a_tiny_model(tmp_path, tiny_llava, capsys):  # noqa: F811
-    from mmpriv_data.build import build
-    from mmpriv_data.cli import main
+    from mmpriv_data.cli.app import main
+    from mmpriv_data.hub.build import build
 
     settings = {"num_captions": "8", "num_images": "2", "image_size": "64"}
     data = build("scrubbed-captions", tmp_path, settings=settings,

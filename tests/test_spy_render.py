@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mmpriv_data import identities
-from mmpriv_data.spy import prompts, taxonomy
-from mmpriv_data.spy.dataset import item_rows, parse_categories
+from mmpriv_data.content import identities
+from mmpriv_data.content.spy import prompts, taxonomy
+from mmpriv_data.definitions.spy_instructions import item_rows, parse_categories
 
 ALL = list(prompts.ITEMS)
 

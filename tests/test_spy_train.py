@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from mmpriv_data.cli import main
+from mmpriv_data.cli.app import main
 from tests.fixtures_models import tiny_llava  # noqa: F401  (a fixture, used by name)
 
 

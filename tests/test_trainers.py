@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mmpriv_data.cli import main
-from mmpriv_data.errors import MmprivError
+from mmpriv_data.cli.app import main
+from mmpriv_data.core.errors import MmprivError
 from tests.fixtures_models import tiny_llava  # noqa: F401  (fixture)
 from trainers.data import ChatCollator, load_rows, split_spec, training_examples
 from trainers.lora import TrainSettings
@@ -15,7 +15,7 @@ from trainers.lora import TrainSettings
 
 @pytest.fixture(scope="module")
 def profiles_dir(tmp_path_factory) -> Path:
-    from mmpriv_data.build import build
+    from mmpriv_data.hub.build import build
 
     out = tmp_path_factory.mktemp("hub")
     build("profiles", out, seed=0, settings={"num_profiles": 8, "image_size": 64})

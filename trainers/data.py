@@ -16,7 +16,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from mmpriv_data.errors import MmprivError
+from mmpriv_data.core.errors import MmprivError
 
 IGNORE_INDEX = -100
 
@@ -104,7 +104,7 @@ def question_examples(row: dict, prompt_for=None) -> list[dict]:
     Multiple choice uses `mcq_prompt` and the answer letter, so training and `mmpriv eval qa`
     see the same prompt.
     """
-    from mmpriv_data.questions import mcq_prompt
+    from mmpriv_data.content.questions import mcq_prompt
 
     examples = []
     for q in row["questions"]:
@@ -352,7 +352,7 @@ def length_grouped_batches(
     import torch
     from transformers.trainer_pt_utils import get_length_grouped_indices
 
-    from mmpriv_data.seeding import stream_key
+    from mmpriv_data.core.seeding import stream_key
 
     generator = torch.Generator().manual_seed(
         stream_key(seed, "trainers", "batches", epoch) % 2**63

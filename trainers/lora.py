@@ -18,10 +18,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from mmpriv_data.atomic import atomic_folder
-from mmpriv_data.errors import MmprivError
-
-from .fused_lora import fuse_lora_layers
+from mmpriv_data.core.atomic import atomic_folder
+from mmpriv_data.core.errors import MmprivError
+from trainers.fused_lora import fuse_lora_layers
 
 # Every linear layer of the language model (not the vision tower or the projector).
 LLM_LINEARS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
@@ -57,7 +56,7 @@ def load_model(model_path: str, bf16: bool, full_finetune: bool):
     """Model + processor through the Auto classes (a folder or a Hub id; never downloaded here)."""
     import torch
 
-    from mmpriv_data.models import load_image_text_model
+    from mmpriv_data.core.models import load_image_text_model
 
     # bf16 weights for LoRA (frozen base); fp32 master weights when every weight trains.
     dtype = torch.bfloat16 if bf16 and not full_finetune else torch.float32
@@ -89,7 +88,12 @@ def make_batches(examples, processor, settings: TrainSettings):
     """A DataLoader of length-grouped batches whose sampler reshuffles with `set_epoch`."""
     from torch.utils.data import DataLoader
 
-    from .data import ChatCollator, estimated_lengths, length_grouped_batches, tokens_per_image
+    from trainers.data import (
+        ChatCollator,
+        estimated_lengths,
+        length_grouped_batches,
+        tokens_per_image,
+    )
 
     lengths = estimated_lengths(examples, processor, tokens_per_image(processor, examples))
 
@@ -188,7 +192,7 @@ def train_lora(model_path: str, data: str, config: str | None, out: Path, settin
     import torch
     from accelerate import Accelerator
 
-    from .data import load_rows, training_examples
+    from trainers.data import load_rows, training_examples
 
     # --- setup ----------------------------------------------------------------------------
     if settings.fused_lora and settings.full_finetune:

@@ -22,14 +22,14 @@ nothing beyond torch/transformers/peft, so it also runs on machines without TRL.
 
 from pathlib import Path
 
-from mmpriv_data.errors import MmprivError
+from mmpriv_data.core.errors import MmprivError
 
 METHODS = {"dpo": 0.5, "nca": 0.01, "nca_p": 0.01}  # method -> SPY-Tune's beta
 
 
 def pair_examples(rows, method: str) -> list[dict]:
     """Training examples: a pair row as is (nca_p), or its two prompts apart (dpo, nca)."""
-    from .data import clean_messages, to_pil
+    from trainers.data import clean_messages, to_pil
 
     examples = []
     for row in rows:
@@ -144,7 +144,7 @@ def train_preference(
     import torch
     from peft import LoraConfig, get_peft_model
 
-    from mmpriv_data.models import load_image_text_model
+    from mmpriv_data.core.models import load_image_text_model
 
     if method not in METHODS:
         raise MmprivError(f"--method {method}: expected one of {', '.join(METHODS)}")
@@ -202,7 +202,7 @@ def register(app) -> None:
 
     import typer
 
-    from mmpriv_data.cli import train_app
+    from mmpriv_data.cli.app import train_app
 
     def preference(
         model: Annotated[str, typer.Option(help="Model folder or id (from_pretrained).")],
@@ -222,9 +222,8 @@ def register(app) -> None:
         seed: Annotated[int, typer.Option(help="Shuffling and LoRA init seed.")] = 0,
     ) -> None:
         """Preference-tune on SPY-Tune pairs (DPO, NCA, or NCA-P with a frozen reference)."""
-        from mmpriv_data.cli import out as console
-
-        from .data import load_rows
+        from mmpriv_data.cli.app import out as console
+        from trainers.data import load_rows
 
         rows = load_rows(data, "pairs", split="train")
         result = train_preference(

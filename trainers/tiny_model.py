@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from mmpriv_data.atomic import atomic_folder
-from mmpriv_data.errors import MmprivError
+from mmpriv_data.core.atomic import atomic_folder
+from mmpriv_data.core.errors import MmprivError
 
 ARCHES = ("llava", "qwen2-vl")
 RANDOM_WEIGHTS_NOTE = "weights are RANDOM (randomly initialised, untrained): not a pretrained model"
@@ -99,9 +99,9 @@ QWEN2_VL_CHAT_TEMPLATE = (
 
 def default_texts(num_people: int = 200, seed: int = 0) -> list[str]:
     """mmpriv text to train the tokenizer on: biographies, facts and every question template."""
-    from mmpriv_data import identities
-    from mmpriv_data.questions import person_questions
-    from mmpriv_data.seeding import stream
+    from mmpriv_data.content import identities
+    from mmpriv_data.content.questions import person_questions
+    from mmpriv_data.core.seeding import stream
 
     people = identities.make_people(seed, num_people)
     texts: list[str] = []

@@ -21,9 +21,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from mmpriv_data.errors import MmprivError
-
-from .lora import (
+from mmpriv_data.core.errors import MmprivError
+from trainers.lora import (
     TrainSettings,
     add_lora,
     load_model,
@@ -80,7 +79,7 @@ def unlearn(
     import torch
     from accelerate import Accelerator
 
-    from .data import load_rows, training_examples
+    from trainers.data import load_rows, training_examples
 
     if method not in METHODS:
         raise MmprivError(f"--method {method}: expected one of {', '.join(METHODS)}")

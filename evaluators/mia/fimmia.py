@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from mmpriv_data.errors import MmprivError
+from mmpriv_data.core.errors import MmprivError
 
 FOLDS = 5
 PCA_DIMS = 16

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from evaluators.mia.min_k import DEFAULT_K, lowest_fraction_mean
-from mmpriv_data.errors import MmprivError
+from mmpriv_data.core.errors import MmprivError
 
 
 def scores(inputs) -> np.ndarray:

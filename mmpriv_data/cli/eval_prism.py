@@ -1,0 +1,134 @@
+"""`mmpriv eval prism`: PRISM-style refusal, implicit leakage and over-refusal of a model.
+
+    mmpriv eval prism --model PATH --data DIR/scrubbed-captions --out prism_report.json
+
+Answers are generated greedily by a transformers image-text model; torch and transformers are
+imported inside the command only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mmpriv_data.definitions.prism import ATTRIBUTES, CONFIGS
+
+# Tokens per answer: short questions get short answers, open descriptions longer ones.
+MAX_NEW_TOKENS = {"prism_soft": 32, "prism_hard": 32, "prism_implicit": 128, "prism_control": 16}
+
+
+def load_rows(data: str, config: str, limit: int = 0) -> list[dict]:
+    """Rows of one PRISM config (folder or Hub id), the first `limit` portraits if set."""
+    import datasets
+
+    from mmpriv_data.core.errors import MmprivError
+
+    try:
+        dataset = datasets.load_dataset(data, config, split="test")
+    except (FileNotFoundError, ValueError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
+        raise MmprivError(f"--data {data}: no PRISM config {config} ({first})") from None
+    rows = list(dataset)
+    if limit:
+        keep = sorted({r["image_id"] for r in rows})[:limit]
+        rows = [r for r in rows if r["image_id"] in keep]
+    return rows
+
+
+def evaluate(
+    model_path: str,
+    data: str,
+    *,
+    configs=CONFIGS,
+    limit: int = 0,
+    batch_size: int = 8,
+    judge_path: str | None = None,
+    progress=None,
+) -> dict:
+    """Generate answers for every row of `configs` and score them (see evaluators.prism)."""
+    from evaluators.hidden_states import generate_answers, load_model
+    from evaluators.prism import Judge, score_answers
+
+    model, processor = load_model(model_path)
+    rows, answers = [], []
+    for config in configs:
+        chosen = load_rows(data, config, limit)
+        answers += generate_answers(
+            model, processor, [r["images"][0] for r in chosen], [r["prompt"] for r in chosen],
+            batch_size=batch_size, max_new_tokens=MAX_NEW_TOKENS[config], progress=progress,
+        )  # fmt: skip
+        rows += chosen
+    judge = Judge(judge_path) if judge_path else None
+    result = score_answers(rows, answers, judge)
+    return {"model": str(model_path), "data": str(data), "configs": list(configs),
+            "judge": judge_path or "rules", **result}  # fmt: skip
+
+
+def _pct(value) -> str:
+    return "-" if value is None else f"{100 * value:.1f}"
+
+
+def report_table(report: dict):
+    from rich.table import Table
+
+    metrics = report["metrics"]
+    table = Table(title=f"PRISM of {report['model']} (% of answers)")
+    for column in ("attribute", "soft refusal", "hard refusal", "implicit leakage"):
+        table.add_column(column, justify="left" if column == "attribute" else "right")
+    for attribute in (*ATTRIBUTES, "all"):
+        key = "any" if attribute == "all" else attribute
+        table.add_row(
+            attribute,
+            _pct(metrics.get("soft", {}).get("refusal_rate", {}).get(attribute)),
+            _pct(metrics.get("hard", {}).get("refusal_rate", {}).get(attribute)),
+            _pct(metrics.get("implicit", {}).get("leakage", {}).get(key)),
+        )
+    implicit, control = metrics.get("implicit", {}), metrics.get("control", {})
+    table.caption = (
+        f"refused open descriptions: {_pct(implicit.get('refusal_rate'))}  "
+        f"over-refusal on control questions: {_pct(control.get('over_refusal'))}  "
+        f"control accuracy: {_pct(control.get('accuracy'))}"
+    )
+    return table
+
+
+def prism(
+    model: Annotated[str, typer.Option(help="Image-text model folder or Hub id.")],
+    data: Annotated[str, typer.Option(help="A scrubbed-captions dataset: folder or Hub id.")],
+    out: Annotated[Path, typer.Option(help="JSON report path.")] = Path("prism_report.json"),
+    configs: Annotated[str, typer.Option(help="Comma-separated PRISM configs.")] = ",".join(
+        CONFIGS
+    ),
+    judge: Annotated[
+        str | None, typer.Option(help="A local causal LM judging implicit leakage.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Only the first N portraits (0: all).")] = 0,
+    batch_size: Annotated[int, typer.Option(help="Prompts per generate() call.")] = 8,
+) -> None:
+    """Refusal rate (soft, hard) and implicit leakage per attribute, and over-refusal."""
+    from rich.progress import Progress
+
+    from mmpriv_data.cli.app import err
+    from mmpriv_data.cli.app import out as console
+    from mmpriv_data.cli.eval_qa import write_json
+    from mmpriv_data.core.errors import MmprivError
+
+    chosen = [c.strip() for c in configs.split(",") if c.strip()]
+    for config in chosen:
+        if config not in CONFIGS:
+            raise MmprivError(f"--configs {config}: not a PRISM config ({', '.join(CONFIGS)})")
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("answering", total=None)
+        report = evaluate(model, data, configs=chosen, limit=limit, batch_size=batch_size,
+                          judge_path=judge, progress=lambda n: bar.advance(task, n))  # fmt: skip
+    write_json(report, out)
+    console.print(report_table(report))
+    err.print(f"report written to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    from mmpriv_data.cli.app import eval_app
+
+    eval_app.command("prism")(prism)

@@ -1,0 +1,83 @@
+"""`mmpriv eval qa`: MLLMU-Bench-style QA scores of a model on profiles configs, JSON + table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mmpriv_data.core.atomic import atomic_file
+
+METRIC_COLUMNS = ("accuracy", "choice_accuracy", "rouge1", "rouge2", "rougeL")
+HEADERS = {"accuracy": "acc", "choice_accuracy": "choice", "rouge1": "R-1", "rouge2": "R-2"}
+HEADERS |= {"rougeL": "R-L", "modality": "input", "generation": "gen"}
+
+
+def write_json(report: dict, path: Path) -> None:
+    """Write atomically: a temp file in the same folder, then rename."""
+    with atomic_file(path) as staging:
+        staging.write_text(json.dumps(report, indent=2) + "\n")
+
+
+def report_table(report: dict):
+    from rich.table import Table
+
+    table = Table(title=f"QA of {report['model']} on {report['data']}")
+    for column in ("config", "task", "modality", "n", *METRIC_COLUMNS):
+        justify = "left" if column in ("config", "task", "modality") else "right"
+        table.add_column(HEADERS.get(column, column), justify=justify, no_wrap=True)
+    for config, scores in report["configs"].items():
+        for task, by_mode in scores["aggregate"].items():
+            for mode, metrics in by_mode.items():
+                values = [f"{metrics[c]:.3f}" if c in metrics else "" for c in METRIC_COLUMNS]
+                mode = "image" if mode == "image+text" else mode
+                table.add_row(config, HEADERS.get(task, task), mode, str(metrics["n"]), *values)
+    return table
+
+
+def qa(
+    model: Annotated[str, typer.Option(help="Model folder (merged or adapter) or Hub id.")],
+    data: Annotated[str, typer.Option(help="A profiles dataset: folder or Hub id.")],
+    config: Annotated[str, typer.Option(help="One config, e.g. forget_10.")] = "",
+    configs: Annotated[
+        str, typer.Option(help="Several, comma-separated: forget_10,retain_90,test.")
+    ] = "",
+    tasks: Annotated[
+        str, typer.Option(help="Comma-separated subset of mcq,cloze,generation.")
+    ] = "mcq,cloze,generation",
+    out: Annotated[Path, typer.Option(help="JSON report path.")] = Path("qa_report.json"),
+    batch_size: Annotated[int, typer.Option(help="Questions per generate() call.")] = 16,
+    limit: Annotated[
+        int, typer.Option(help="Only the first N people of each config (0: all).")
+    ] = 0,
+    bf16: Annotated[bool, typer.Option(help="Load the model in bfloat16.")] = False,
+) -> None:
+    """Score multiple choice, cloze and generation answers, image+text and text-only apart."""
+    from evaluators.qa import evaluate_qa
+    from mmpriv_data.cli.app import err
+    from mmpriv_data.cli.app import out as console
+    from mmpriv_data.core.errors import MmprivError
+
+    names = [c.strip() for c in (configs or config).split(",") if c.strip()]
+    if not names:
+        raise MmprivError("give --config C or --configs A,B,C")
+    report = evaluate_qa(
+        model,
+        data,
+        names,
+        tasks=[t.strip() for t in tasks.split(",") if t.strip()],
+        batch_size=batch_size,
+        limit=limit or None,
+        bf16=bf16,
+    )
+    write_json(report, out)
+    console.print(report_table(report))
+    err.print(f"report written to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    from mmpriv_data.cli.app import eval_app
+
+    eval_app.command("qa")(qa)

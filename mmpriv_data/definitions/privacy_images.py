@@ -1,0 +1,266 @@
+"""The `privacy-images` dataset (ProbingPrivacy): user records embedded into VQA images.
+
+Items come from the procedural scene generator (`scenes.py`) or from the user's own data
+(`sources.py`). Configs `rate_R` hold the train items with a fraction R% embedded; `probe`
+holds held-out items, every one embedded, half with user set U1 (the set used in training)
+and half with U2 (never seen), as labelled by `user_set`.
+
+Nested rates: one draw per item, `uniform01(seed, "privacy-images", "embed", id)`, decides;
+the item is embedded at rate R iff draw < R/100, and the overlay (user, position, style) comes
+from a stream keyed by the id alone, so an item embedded at rate 10 is embedded identically
+at 50 and 100, and every config shares the same base images and conversations.
+
+>>> plan = Plan(seed=0, num_images=8, num_probe=4, width=160, height=120)
+>>> rows = [make_row(plan, "rate_100", i) for i in config_ids(plan, "rate_100")]
+>>> all(r["embedded"] and r["user_set"] == "U1" for r in rows)
+True
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import datasets
+
+from mmpriv_data.content import scenes
+from mmpriv_data.content.identities import USER_FIELDS, make_user_sets
+from mmpriv_data.core import schema
+from mmpriv_data.core.seeding import stream, uniform01
+from mmpriv_data.files import sources
+from mmpriv_data.transforms import embedding
+
+DATASET = "privacy-images"
+RATES = (0, 10, 50, 100)
+CONFIGS = (*(f"rate_{r}" for r in RATES), "probe")
+TRAIN_SET, UNSEEN_SET = "U1", "U2"
+JPEG_QUALITY = 90
+log = logging.getLogger("mmpriv")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything that decides the rows (picklable: it travels to worker processes)."""
+
+    seed: int = 0
+    num_images: int = 1000
+    num_probe: int = 200
+    width: int = 640
+    height: int = 480
+    users_per_set: int = 20
+    style: embedding.EmbedStyle = field(default_factory=embedding.EmbedStyle)
+    source: str = ""
+    source_config: str = ""
+    source_split: str = "train"
+    image_folder: str = ""
+    probe_fraction: float = 0.2
+    skip_bad: bool = False
+
+    def open_source(self) -> sources.Source:
+        return sources.open_source(
+            self.source,
+            config=self.source_config,
+            split=self.source_split,
+            image_folder=self.image_folder,
+            skip_bad=self.skip_bad,
+        )
+
+
+def embed_draw(seed: int, item_id: str) -> float:
+    """The one uniform draw per item that decides embedding at every rate."""
+    return uniform01(seed, DATASET, "embed", item_id)
+
+
+def is_embedded(seed: int, item_id: str, rate_percent: int) -> bool:
+    return embed_draw(seed, item_id) < rate_percent / 100
+
+
+@lru_cache(maxsize=4)
+def user_sets(seed: int, users_per_set: int) -> dict[str, list[dict]]:
+    return make_user_sets(seed, users_per_set, names=(TRAIN_SET, UNSEEN_SET))
+
+
+def _split_ids(plan: Plan) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(train ids, probe ids): scenes have their own id spaces; a source is split by a draw."""
+    if not plan.source:
+        train = tuple(f"scene-{i:06d}" for i in range(plan.num_images))
+        return train, tuple(f"probe-{j:06d}" for j in range(plan.num_probe))
+    source = plan.open_source()
+    good = tuple(sources.checked_indices(source, plan.skip_bad))
+    return _split_source(plan.seed, plan.probe_fraction, source, good)
+
+
+@lru_cache(maxsize=4)
+def _split_source(seed: int, probe_fraction: float, source: sources.Source, good: tuple) -> tuple:
+    ids = [source.ids[i] for i in good]
+    held = [uniform01(seed, DATASET, "holdout", i) < probe_fraction for i in ids]
+    return (
+        tuple(i for i, h in zip(ids, held, strict=True) if not h),
+        tuple(i for i, h in zip(ids, held, strict=True) if h),
+    )
+
+
+def config_ids(plan: Plan, config: str) -> list[str]:
+    """Item ids of a config, in row order."""
+    train, probe = _split_ids(plan)
+    return list(probe if config == "probe" else train)
+
+
+def probe_sets(plan: Plan) -> dict[str, str]:
+    """Probe id -> U1 or U2: a seeded permutation puts exactly half (rounded up) in U1."""
+    return _probe_sets(plan.seed, _split_ids(plan)[1])
+
+
+@lru_cache(maxsize=4)
+def _probe_sets(seed: int, probe: tuple[str, ...]) -> dict[str, str]:
+    order = stream(seed, DATASET, "probe-sets", len(probe)).permutation(len(probe))
+    half = (len(probe) + 1) // 2
+    return {probe[j]: TRAIN_SET if rank < half else UNSEEN_SET for rank, j in enumerate(order)}
+
+
+@lru_cache(maxsize=2)
+def _source_index(source: sources.Source) -> dict[str, int]:
+    return {item_id: i for i, item_id in enumerate(source.ids)}
+
+
+def base_item(plan: Plan, item_id: str) -> dict:
+    """{"id", "image" (PIL), "image_bytes", "format", "messages", "scene", "questions"}."""
+    if not plan.source:
+        rng = stream(plan.seed, DATASET, "scene", item_id)
+        scene = scenes.sample_scene(rng, width=plan.width, height=plan.height)
+        questions = scenes.scene_questions(scene, stream(plan.seed, DATASET, "qa", item_id))
+        image = scenes.render_scene(scene)
+        return {
+            "id": item_id,
+            "image": image,
+            "image_bytes": schema.encode_image(image, quality=JPEG_QUALITY)["bytes"],
+            "format": "JPEG",
+            "messages": scenes.scene_messages(questions),
+            "scene": {"background": scene["background"], "objects": scene["objects"]},
+            "questions": questions,
+        }
+    source = plan.open_source()
+    item = source.item(_source_index(source)[item_id])
+    if not item["images"]:
+        raise sources.BadImage(f"source {plan.source} item {item_id}", "missing", "has no image")
+    image = sources.load_image(item["images"][0], f"source {plan.source} item {item_id}")
+    return {
+        "id": item_id,
+        "image": image,
+        "image_bytes": item["images"][0],
+        "format": "PNG" if image.format == "PNG" else "JPEG",
+        "messages": item["messages"],
+        "scene": {"background": "", "objects": []},
+        "questions": [],
+        "more_images": item["images"][1:],
+    }
+
+
+def _unembedded_columns() -> dict:
+    return {
+        "embedded": False,
+        "user_set": "",
+        "user_id": "",
+        "username": "",
+        "embedded_fields": [],
+        "embedded_text": "",
+        "bbox": [],
+        "style": None,
+    }
+
+
+def make_row(plan: Plan, config: str, item_id: str) -> dict | None:
+    """The row of `item_id` in `config` (None when skip_bad drops an unreadable source image)."""
+    try:
+        item = base_item(plan, item_id)
+    except sources.BadImage as error:
+        if not plan.skip_bad:
+            raise
+        log.warning("skipped (%s): %s", error.kind, error)
+        return None
+    if config == "probe":
+        user_set = probe_sets(plan)[item_id]
+        key = "probe-overlay"
+    else:
+        rate = int(config.removeprefix("rate_"))
+        user_set = TRAIN_SET if is_embedded(plan.seed, item_id, rate) else None
+        key = "overlay"
+    columns = _unembedded_columns()
+    image_bytes = item["image_bytes"]
+    if user_set is not None:
+        rng = stream(plan.seed, DATASET, key, item_id)  # same draws at every rate
+        user = embedding.choose_user(rng, user_sets(plan.seed, plan.users_per_set)[user_set])
+        params = embedding.get_params(rng, item["image"].size, user, plan.style)
+        marked = embedding.apply(item["image"], params)
+        image_bytes = schema.encode_image(marked, fmt=item["format"], quality=JPEG_QUALITY)["bytes"]
+        columns = {
+            "embedded": True,
+            "user_set": user_set,
+            "user_id": str(user.get("user_id", "")),
+            "username": str(user.get("username", "")),
+            "embedded_fields": params["fields"],
+            "embedded_text": params["text"],
+            "bbox": params["bbox"],
+            "style": {
+                "font_size": params["font_size"],
+                "color": params["color"],
+                "opacity": params["opacity"],
+                "box": params["box"],
+                "rotation": params["rotation"],
+                "position": plan.style.position,
+                "xy": params["xy"],
+            },
+        }
+    images = [{"bytes": b, "path": None} for b in [image_bytes, *item.get("more_images", [])]]
+    return {
+        "id": item_id,
+        "images": images,
+        "messages": item["messages"],
+        **columns,
+        "scene": item["scene"],
+        "questions": item["questions"],
+    }
+
+
+def features() -> datasets.Features:
+    string, int32 = datasets.Value("string"), datasets.Value("int32")
+    return datasets.Features(
+        {
+            "id": string,
+            "images": schema.IMAGES_FEATURE,
+            "messages": schema.MESSAGES_FEATURE,
+            "embedded": datasets.Value("bool"),
+            "user_set": string,
+            "user_id": string,
+            "username": string,
+            "embedded_fields": [string],
+            "embedded_text": string,
+            "bbox": [int32],
+            "style": {
+                "font_size": int32,
+                "color": string,
+                "opacity": datasets.Value("float32"),
+                "box": string,
+                "rotation": datasets.Value("float32"),
+                "position": string,
+                "xy": [int32],
+            },
+            "scene": {
+                "background": string,
+                "objects": [
+                    {"shape": string, "color": string, "position": string, "bbox": [int32]}
+                ],
+            },
+            "questions": [{"kind": string, "question": string, "answer": string}],
+        }
+    )
+
+
+def parse_fields(text: str) -> tuple[str, ...]:
+    """'username, age' -> ('username', 'age'); unknown names are an error naming the option."""
+    fields = tuple(f.strip() for f in text.split(",") if f.strip())
+    unknown = [f for f in fields if f not in USER_FIELDS]
+    if unknown or not fields:
+        raise ValueError(f"fields={text!r}: choose from {', '.join(USER_FIELDS)}")
+    return fields

@@ -1,0 +1,392 @@
+"""Readers for `--set source=PATH`: the user's own images and conversations.
+
+PATH may be
+- a LLaVA-format JSON (`[{"id", "image", "conversations": [{"from": "human", "value":
+  "<image>\\n..."}, ...]}]`) with its image folder (default: the JSON's folder), or a
+  Qwen-VL JSON (`Picture 1: <img>path</img>` in the user turns);
+- a JSONL of `{"id", "images": [paths], "messages": [...]}` (what `mmpriv export --format
+  jsonl` writes);
+- a folder holding exactly one such .json/.jsonl file, or a Hub-layout dataset folder;
+- a plain image folder (an optional imagefolder-style `metadata.jsonl` with `file_name` and
+  `messages` or `conversations`; otherwise each image gets one "Describe this image." turn);
+- a Hub dataset id with `images` (or `image`) and `messages` columns.
+
+Every reader gives the same items: {"id", "images": [bytes], "messages"} plus, for datasets,
+their other columns. Conversations are carried over unchanged.
+
+>>> msgs = llava_to_messages([{"from": "human", "value": "<image>\\nHow many?"},
+...                           {"from": "gpt", "value": "3"}], "doc")
+>>> msgs[0]["content"][0]["type"], messages_to_llava(msgs)[0]["value"]
+('image', '<image>\\nHow many?')
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.core.schema import user_turn
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
+LLAVA_ROLES = {"human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant"}
+LLAVA_IMAGE = "<image>"
+QWEN_PICTURE = re.compile(r"Picture \d+: <img>(.*?)</img>")
+DEFAULT_PROMPT = "Describe this image."
+log = logging.getLogger("mmpriv")
+
+
+class BadImage(MmprivError):
+    """An unusable image; `kind` is one of missing, not-an-image, corrupt, too-large."""
+
+    def __init__(self, origin: str, kind: str, detail: str):
+        super().__init__(f"{origin}: {detail}")
+        self.kind = kind
+
+
+def load_image(data: bytes | Path, origin: str, max_pixels: int | None = None) -> Image.Image:
+    """Open and fully decode an image, or raise BadImage naming `origin` and what is wrong.
+
+    The pixel count is checked from the header before decoding, so a decompression bomb
+    costs nothing. `max_pixels` defaults to Pillow's Image.MAX_IMAGE_PIXELS.
+
+    >>> load_image(b"not an image", "x.jpg")
+    Traceback (most recent call last):
+    ...
+    mmpriv_data.files.sources.BadImage: x.jpg: not an image file
+    """
+    limit = max_pixels or Image.MAX_IMAGE_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(BytesIO(data) if isinstance(data, bytes) else data)
+        if limit and image.width * image.height > limit:
+            raise BadImage(
+                origin,
+                "too-large",
+                f"{image.width}x{image.height} pixels exceeds the limit of {limit} "
+                "(possible decompression bomb)",
+            )
+        image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise BadImage(origin, "too-large", f"possible decompression bomb ({error})") from None
+    except FileNotFoundError:
+        raise BadImage(origin, "missing", "image file not found") from None
+    except UnidentifiedImageError:
+        raise BadImage(origin, "not-an-image", "not an image file") from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise BadImage(origin, "corrupt", f"corrupt or truncated image ({error})") from None
+    return image
+
+
+def _split_placeholders(text: str, pattern: re.Pattern) -> list[tuple[str, str]]:
+    """'<image>\\nQ' -> [('image', ''), ('text', 'Q')]; one newline next to a marker is dropped."""
+    items, start = [], 0
+    for match in pattern.finditer(text):
+        items.append(("text", text[start : match.start()].removesuffix("\n")))
+        items.append(("image", match.group(1) if match.groups() else ""))
+        start = match.end()
+        if text.startswith("\n", start):
+            start += 1
+    items.append(("text", text[start:]))
+    return [(kind, value) for kind, value in items if kind == "image" or value]
+
+
+def _turn(role: str, items: list[tuple[str, str]]) -> dict:
+    content = [
+        {"type": "image", "text": None} if kind == "image" else {"type": "text", "text": value}
+        for kind, value in items
+    ]
+    return {"role": role, "content": content}
+
+
+def _conversation(conversations: object, origin: str) -> list[tuple[str, str]]:
+    if not isinstance(conversations, list) or not conversations:
+        raise MmprivError(f"{origin}: `conversations` must be a non-empty list")
+    turns = []
+    for turn in conversations:
+        if not isinstance(turn, dict) or turn.get("from") not in LLAVA_ROLES:
+            raise MmprivError(f"{origin}: each turn needs `from` (human/gpt) and `value`: {turn}")
+        turns.append((LLAVA_ROLES[turn["from"]], str(turn.get("value", ""))))
+    return turns
+
+
+def llava_to_messages(conversations: list[dict], origin: str) -> list[dict]:
+    """LLaVA `conversations` -> messages; `<image>` becomes an image item where it stood."""
+    pattern = re.compile(re.escape(LLAVA_IMAGE))
+    return [
+        _turn(role, _split_placeholders(value, pattern))
+        for role, value in _conversation(conversations, origin)
+    ]
+
+
+def messages_to_llava(messages: list[dict]) -> list[dict]:
+    """Messages -> LLaVA `conversations` (image items become `<image>` joined by newlines)."""
+    return [
+        {
+            "from": "human" if m["role"] == "user" else "gpt",
+            "value": "\n".join(
+                LLAVA_IMAGE if c["type"] == "image" else c["text"] for c in m["content"]
+            ),
+        }
+        for m in messages
+    ]
+
+
+def qwen_to_messages(conversations: list[dict], origin: str) -> tuple[list[dict], list[str]]:
+    """Qwen-VL conversations -> (messages, image paths in order of appearance)."""
+    messages, paths = [], []
+    for role, value in _conversation(conversations, origin):
+        items = _split_placeholders(value, QWEN_PICTURE)
+        paths += [value for kind, value in items if kind == "image"]
+        messages.append(_turn(role, items))
+    return messages, paths
+
+
+def messages_to_qwen(messages: list[dict], image_paths: list[str]) -> list[dict]:
+    """Messages -> Qwen-VL conversations: the k-th image item is `Picture k: <img>path</img>`."""
+    conversations, k = [], 0
+    for m in messages:
+        parts = []
+        for c in m["content"]:
+            if c["type"] == "image":
+                if k >= len(image_paths):
+                    raise MmprivError("conversation has more image items than the row has images")
+                parts.append(f"Picture {k + 1}: <img>{image_paths[k]}</img>")
+                k += 1
+            else:
+                parts.append(c["text"])
+        role = "user" if m["role"] == "user" else "assistant"
+        conversations.append({"from": role, "value": "\n".join(parts)})
+    return conversations
+
+
+@dataclass(eq=False)  # hashed by identity: the caches below key on it
+class Source:
+    """Items of a source; images are read lazily (file paths or a memory-mapped dataset)."""
+
+    path: str
+    ids: list[str]
+    messages: list[list[dict]] = field(default_factory=list)
+    image_paths: list[list[Path]] = field(default_factory=list)
+    dataset: object = None  # datasets.Dataset for dataset sources
+    extra_features: dict = field(default_factory=dict)
+    skipped: int = 0  # entries dropped by skip_bad (missing images)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def item(self, index: int) -> dict:
+        """{"id", "images": [bytes], "messages", **extra columns} of item `index`."""
+        if self.dataset is not None:
+            row = self.dataset[index]
+            images = [image["bytes"] or Path(image["path"]).read_bytes() for image in row["images"]]
+            extras = {k: row[k] for k in self.extra_features}
+            return {"id": self.ids[index], "images": images, "messages": row["messages"], **extras}
+        images = []
+        for path in self.image_paths[index]:
+            try:
+                images.append(path.read_bytes())
+            except FileNotFoundError:
+                origin = f"source {self.path} item {self.ids[index]}"
+                raise BadImage(origin, "missing", f"names missing image {path}") from None
+            except OSError as error:
+                raise BadImage(str(path), "missing", f"cannot read ({error.strerror})") from None
+        return {"id": self.ids[index], "images": images, "messages": self.messages[index]}
+
+
+def _read_json(path: Path) -> list:
+    try:
+        if path.suffix == ".jsonl":
+            entries = []
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    try:
+                        entries.append(json.loads(line))
+                    except json.JSONDecodeError as error:
+                        raise MmprivError(f"{path}:{number}: not JSON ({error.msg})") from None
+            return entries
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise MmprivError(f"{path}: not JSON ({error.msg} at line {error.lineno})") from None
+    except OSError as error:
+        raise MmprivError(f"{path}: cannot read ({error.strerror})") from None
+    if not isinstance(data, list):
+        raise MmprivError(f"{path}: expected a JSON list of entries")
+    return data
+
+
+def _conversation_source(path: Path, image_folder: Path, skip_bad: bool) -> Source:
+    source = Source(str(path), [])
+    for number, entry in enumerate(_read_json(path)):
+        origin = f"{path} entry {number}"
+        if not isinstance(entry, dict):
+            raise MmprivError(f"{origin}: expected an object, got {type(entry).__name__}")
+        if "messages" in entry:  # our JSONL export
+            messages, names = entry["messages"], entry.get("images", [])
+        elif "image" in entry:  # LLaVA
+            messages = llava_to_messages(entry.get("conversations"), origin)
+            names = entry["image"] if isinstance(entry["image"], list) else [entry["image"]]
+        else:  # Qwen-VL
+            messages, names = qwen_to_messages(entry.get("conversations"), origin)
+        paths = [image_folder / name for name in names]
+        missing = [p for p in paths if not p.is_file()]
+        if missing:
+            if skip_bad:
+                source.skipped += 1
+                continue
+            raise BadImage(
+                f"{origin} (id {entry.get('id')})", "missing", f"names missing image {missing[0]}"
+            )
+        source.ids.append(str(entry.get("id", number)))
+        source.messages.append(messages)
+        source.image_paths.append(paths)
+    return source
+
+
+def _image_folder_source(folder: Path) -> Source:
+    metadata = {}
+    if (folder / "metadata.jsonl").is_file():
+        for number, entry in enumerate(_read_json(folder / "metadata.jsonl")):
+            origin = f"{folder / 'metadata.jsonl'} entry {number}"
+            if not isinstance(entry, dict) or "file_name" not in entry:
+                raise MmprivError(f"{origin}: needs `file_name` and `messages` or `conversations`")
+            if "messages" in entry:
+                metadata[entry["file_name"]] = entry["messages"]
+            else:
+                metadata[entry["file_name"]] = llava_to_messages(entry.get("conversations"), origin)
+    files = sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+    )
+    source = Source(str(folder), [])
+    for path in files:
+        relative = path.relative_to(folder).as_posix()
+        default = [user_turn(DEFAULT_PROMPT, with_image=True)]
+        source.ids.append(relative)
+        source.messages.append(metadata.get(relative, default))
+        source.image_paths.append([path])
+    if not source.ids:
+        raise MmprivError(
+            f"{folder}: no images found (looked for {', '.join(sorted(IMAGE_SUFFIXES))})"
+        )
+    return source
+
+
+def _dataset_source(path: str, config: str, split: str) -> Source:
+    import datasets
+
+    try:
+        dataset = datasets.load_dataset(path, config or None, split=split)
+    except Exception as error:  # datasets raises many types; the user needs one line
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise MmprivError(
+            f"source {path} (config {config or 'default'}, split {split}): {first_line}"
+        ) from None
+    if "image" in dataset.column_names and "images" not in dataset.column_names:
+        dataset = dataset.map(lambda row: {"images": [row["image"]]}, remove_columns=["image"])
+    missing = [c for c in ("images", "messages") if c not in dataset.column_names]
+    if missing:
+        raise MmprivError(f"source {path}: dataset has no {' or '.join(missing)} column")
+    dataset = dataset.cast_column("images", datasets.List(datasets.Image(decode=False)))
+    ids = dataset["id"] if "id" in dataset.column_names else [str(i) for i in range(len(dataset))]
+    extra = {k: v for k, v in dataset.features.items() if k not in ("id", "images", "messages")}
+    return Source(path, [str(i) for i in ids], dataset=dataset, extra_features=extra)
+
+
+def _stamp(path: str) -> tuple:
+    """What changes when the files behind `path` change (keys the caches below)."""
+    local = Path(path).expanduser()
+    if not local.exists():
+        return (path,)
+    if local.is_file():
+        return (local.stat().st_mtime_ns, local.stat().st_size)
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(local.rglob("*")))
+
+
+def open_source(
+    path: str,
+    *,
+    config: str = "",
+    split: str = "train",
+    image_folder: str = "",
+    skip_bad: bool = False,
+) -> Source:
+    """Open `path` as one of the source kinds above.
+
+    Cached per process (workers reopen it cheaply) and re-read when the files change.
+    """
+    return _open_source(path, config, split, image_folder, skip_bad, _stamp(path))
+
+
+def checked_indices(source: Source, skip_bad: bool) -> list[int]:
+    """Indices of items whose first image decodes; a bad one raises (or is left out).
+
+    Builders call this before generating, so a bad image fails with one clear line (errors
+    raised inside generation reach the user wrapped by `datasets`). Cached per file state.
+    """
+    stamps = tuple(
+        (str(p), p.stat().st_mtime_ns if p.exists() else None)
+        for paths in source.image_paths
+        for p in paths
+    )
+    return list(_checked_indices(source, skip_bad, stamps))
+
+
+@lru_cache(maxsize=4)
+def _checked_indices(source: Source, skip_bad: bool, _stamps: tuple) -> tuple[int, ...]:
+    good = []
+    for index, item_id in enumerate(source.ids):
+        origin = f"source {source.path} item {item_id}"
+        try:
+            item = source.item(index)
+            if not item["images"]:
+                raise BadImage(origin, "missing", "has no image")
+            load_image(item["images"][0], origin)
+        except BadImage as error:
+            if not skip_bad:
+                raise
+            source.skipped += 1
+            log.warning("skipped (%s): %s", error.kind, error)
+            continue
+        good.append(index)
+    return tuple(good)
+
+
+@lru_cache(maxsize=4)
+def _open_source(
+    path: str, config: str, split: str, image_folder: str, skip_bad: bool, _stamp: tuple
+) -> Source:
+    local = Path(path).expanduser()
+    if local.is_dir():
+        if (local / "README.md").is_file() or any(local.glob("*/*.parquet")):
+            source = _dataset_source(str(local), config, split)
+        else:
+            listed = sorted(p for p in local.glob("*.json*") if p.suffix in (".json", ".jsonl"))
+            if len(listed) == 1:
+                local = listed[0]
+            else:
+                source = _image_folder_source(local)
+    elif not local.exists():
+        if re.fullmatch(r"[\w.-]+/[\w.-]+", path):
+            source = _dataset_source(path, config, split)
+        else:
+            raise MmprivError(f"source {path}: no such file or folder (nor a Hub dataset id)")
+    if local.is_file():
+        if local.suffix not in (".json", ".jsonl"):
+            raise MmprivError(f"source {path}: expected a .json/.jsonl file, a folder or a Hub id")
+        folder = Path(image_folder).expanduser() if image_folder else local.parent
+        source = _conversation_source(local, folder, skip_bad)
+    repeated = [i for i, n in Counter(source.ids).items() if n > 1]
+    if repeated:
+        duplicate = repeated[0]
+        raise MmprivError(f"source {path}: id {duplicate!r} appears more than once")
+    return source

@@ -1,0 +1,399 @@
+"""Token rules of the scrubber. `Scrubber(text, attributes).run()` marks tokens replaced or
+deleted and returns the changes; `rewrite.scrub` is the public entry point.
+
+>>> [c["replacement"] for c in Scrubber("She waves.", {"gender"}).run()]
+['They', 'wave']
+"""
+
+from __future__ import annotations
+
+from mmpriv_data.transforms.scrub import grammar as g
+from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.lexicon import (  # context word lists
+    BARE_HEADS,
+    CONTINUES,
+    FEATURE_COMPOUND,
+    MODIFIED,
+    NOT_PEOPLE,
+    ORIGIN,
+    STYLE,
+)
+from mmpriv_data.transforms.scrub.tokens import TokenView, flagged
+
+_INVERT_AUX = frozenset({"is", "was", "does", "has", "isn't", "wasn't", "doesn't", "hasn't"})
+_HAVE_NEXT = frozenset({"been", "got", "gotten", "had", "done", "seen", "taken", "made"})
+_TITLES = frozenset({"mr", "mrs", "ms", "miss"})
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety about around approximately roughly".split()
+)
+_CANDIDATES = (
+    set(lx.PRONOUNS) | {"her", "his", "in"} | g.COPULAS | _TITLES | _NUMBER_WORDS
+    | set(lx.PERSON_ADJECTIVES) | set(lx.NOUN_USE) | set(lx.FEATURE_HEADS) | lx.PERSON_HEADS
+    | lx.BUILD_COMPOUNDS
+)  # fmt: skip
+_CANDIDATE_CACHE: dict[str, bool] = {}
+# Unions of word lists that the loops below test one after another (speed).
+_PRONOUN_WORDS = frozenset(lx.PRONOUNS) | {"her", "his"}
+_MODIFIER_WORDS = g.SEPARATORS | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
+_FEATURE_MODIFIERS = STYLE | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
+_UNWANTED = g.SEPARATORS | g.INTENSIFIERS
+
+
+def _candidate(word: str) -> bool:
+    """Listed words, and words with hyphens, apostrophes or digits."""
+    return word in _CANDIDATES or not word.isalpha() and (len(word) > 1 or word.isdigit())
+
+
+class Scrubber(TokenView):
+    """The rules: each marks tokens of the view replaced or deleted."""
+
+    # --- main loop ---------------------------------------------------------------------------
+    def run(self) -> list[dict]:
+        self.mark()
+        return self.changes()
+
+    def mark(self) -> None:
+        done = 0
+        lows, bios, is_word, gender = self.low, self.bios, self.is_word, "gender" in self.on
+        for i in flagged(lows, _candidate, _CANDIDATE_CACHE):
+            if i < done:
+                continue
+            low, step = lows[i], i + 1
+            if low in _PRONOUN_WORDS:
+                if gender:
+                    self.pronoun(i)
+            elif low in g.COPULAS:
+                self.predicate(i)
+            elif low == "in":
+                self.decade_phrase(i)
+            elif low in _TITLES and gender:
+                self.title(i)
+            elif (low.isdigit() or low in _NUMBER_WORDS) and i > 0 and lows[i - 1] == ",":
+                self.age_apposition(i)
+            else:
+                consumed = False
+                if bios[i] or low in lx.NOUN_USE:
+                    step, consumed = self.modifiers(i)
+                if not consumed and is_word[i]:
+                    word = low[:-2] if low.endswith("'s") and low not in lx.PRONOUNS else low
+                    if word in lx.FEATURE_HEADS:
+                        self.feature(i)
+                    elif word in lx.PERSON_HEADS:
+                        self.noun(i)
+            done = step if step > i + 1 else i + 1
+
+    # --- rules -------------------------------------------------------------------------------
+    def pronoun(self, i: int) -> None:
+        low, tok = self.low[i], self.tok[i]
+        if low == "her":
+            nxt = self.tok[i + 1] if i + 1 < self.n else None
+            after = self.tok[i + 2] if i + 2 < self.n else None
+            new = g.her_form(nxt, after)
+        elif low == "his":
+            new = g.his_form(self.tok[i + 1] if i + 1 < self.n else None)
+        elif low in ("he's", "she's"):
+            new = "they've" if self.lw(i + 1) in _HAVE_NEXT else "they're"
+        else:
+            new = lx.PRONOUNS[low]
+        self.replace(i, g.match_case(tok, new), "gender")
+        if low in lx.SUBJECT_PRONOUNS:
+            self.agree(i)
+
+    def agree(self, i: int) -> None:
+        """Verbs agree with 'they': "is she" -> "are they", "she walks and talks" -> ..."""
+        if self.lw(i - 1) in _INVERT_AUX:
+            self.replace(i - 1, g.plural_verb(self.tok[i - 1]), "gender")
+        j = i + 1
+        while j < self.n and (self.low[j] in g.ADVERBS or self.low[j].endswith("ly")):
+            j += 1
+        if j >= self.n or (verb := g.plural_verb(self.tok[j])) is None:
+            return
+        self.replace(j, verb, "gender")
+        k, stop, lows = j + 1, min(self.n, j + 30), self.low
+        while k < stop and lows[k] not in g.SENTENCE_END:
+            low = lows[k]
+            if low in ("and", "or", "but", ","):
+                m = k + 1
+                while m < self.n and self.low[m] in g.ADVERBS:
+                    m += 1
+                if m < self.n and g.is_coordinated_verb(self.tok[m]):
+                    self.replace(m, g.plural_verb(self.tok[m]), "gender")
+                    k = m + 1
+                    continue
+                nxt = self.lw(m)
+                if low != "," and (nxt in g.DETERMINERS or nxt in g.PERSON_PRONOUNS):
+                    return
+            elif low in ("who", "which", "that", "while", "when", "because", "whose"):
+                return
+            k += 1
+
+    def title(self, i: int) -> None:
+        j = i + 2 if self.lw(i + 1) == "." else i + 1
+        if self.tok[i][:1].isupper() and self.word(j) and self.tok[j][:1].isupper():
+            self.replace(i, "Mx", "gender")
+
+    def noun(self, i: int) -> None:
+        word, suffix = self.base(i)
+        nxt = self.lw(i + 1)
+        if self.proper(i) or nxt in MODIFIED or (word in ("cowboy", "cowgirl") and nxt in
+                                                  lx.COWBOY_MODIFIED):  # fmt: skip
+            return
+        gender, age, new, attribute = "gender" in self.on, "age" in self.on, None, "gender"
+        if word in lx.GENDER_AGE_NOUNS and (gender or age):
+            both, gender_only, age_only = lx.GENDER_AGE_NOUNS[word]
+            new = both if gender and age else gender_only if gender else age_only
+            attribute = "gender" if gender else "age"
+        elif word in lx.GENDER_NOUNS and gender:
+            new = lx.GENDER_NOUNS[word]
+        elif word in lx.AGE_NOUNS and age:
+            kinship = self.lw(i - 1) in g.POSSESSIVES or self.lw(i - 1).endswith("'s")
+            if word in lx.KINSHIP_AGE_NOUNS and kinship:
+                return
+            verb_after = nxt.endswith("s") and (
+                not self.word(i + 2) or self.lw(i + 2) in g.FUNCTION_WORDS
+            )  # "a teenager skateboards."
+            if self.word(i + 1) and nxt not in g.FUNCTION_WORDS and nxt not in g.COPULAS and (
+                not nxt.endswith(("ing", "ed")) and not g.is_coordinated_verb(nxt)
+                and nxt not in g.COMMON_VERBS and nxt not in lx.PERSON_HEADS and not verb_after
+            ):  # fmt: skip
+                return  # a modifier: "adult supervision", "teen magazine"
+            new, attribute = lx.AGE_NOUNS[word], "age"
+        if new:
+            stem = self.tok[i][: len(self.tok[i]) - len(suffix)]
+            self.replace(i, g.match_case(stem, new) + suffix, attribute)
+
+    def modifiers(self, i: int) -> tuple[int, bool]:
+        """Adjectives before a person noun ("an older woman"); returns (next index, done)."""
+        if self.low[i] == "aged" and self.lw(i + 1)[:1].isdigit() and self.person_head(i - 1):
+            if "age" in self.on:
+                self.delete(i, i + 2, "age")
+            return i + 2, True
+        j, n, lows, bios = i, self.n, self.low, self.bios
+        while j < n and (lows[j] in _MODIFIER_WORDS or bios[j]):
+            if j > i and self.person_head(j) and not self.person_head(j + 1):
+                break  # "a chubby baby": the baby is the person
+            j += 1
+        if self.lw(j) in ORIGIN and self.lw(i - 1) == "of" and self.person_head(i - 2):
+            if self.bio(i) in self.on:  # "a man of Asian descent"
+                self.delete(i - 1, j + 1, self.bio(i))
+            return j + 1, True
+        if self.person_head(j) and self.low[j - 1] not in g.SEPARATORS:
+            s = i
+            while s > 0 and (self.low[s - 1] in (",", "and", "or")
+                             or self.low[s - 1] in g.GENERAL_ADJECTIVES
+                             or self.low[s - 1] in g.INTENSIFIERS):  # fmt: skip
+                s -= 1
+            while s < i and self.low[s] in g.SEPARATORS:
+                s += 1
+            items = [(k, k + 1, bios[k]) for k in range(s, j)]
+            self.drop_items(items)
+            return j, False
+        low = self.low[i]
+        if low in lx.NOUN_USE and j <= i + 1 and self.noun_use(i):
+            attribute = lx.NOUN_USE_ATTRIBUTE.get(low) or self.bio(i)
+            if attribute in self.on:
+                # "Asian" is capitalised as a proper adjective; "person" only at a sentence start
+                case = self.tok[i] if self.sent_start(i) or self.tok[i].isupper() else low
+                self.replace(i, g.match_case(case, lx.NOUN_USE[low]), attribute)
+            return i + 1, True
+        return max(j, i + 1) if not self.word(j) or j == i else j, False
+
+    def noun_use(self, i: int) -> bool:
+        """ "a blonde", "the elderly": an adjective standing for a person."""
+        before, nxt = self.lw(i - 1), self.lw(i + 1)
+        if self.low[i].endswith("s") and not self.person_head(i + 1):
+            return True  # "Asians", "redheads": plural nouns only
+        if before not in g.DETERMINERS and not before.isdigit():
+            return False
+        return (
+            not self.word(i + 1) or nxt in g.FUNCTION_WORDS or nxt in g.COPULAS
+            or nxt.endswith(("ing", "ed")) or g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS
+        )  # fmt: skip
+
+    def drop_items(self, items: list[tuple[int, int, str | None]]) -> bool:
+        """Delete the items (token ranges) whose attribute is enabled; keep the separators
+        between kept items ("friendly, tall and happy" -> "friendly and happy").
+        Returns whether anything was kept."""
+        lows, on = self.low, self.on
+        words = [it for it in items if lows[it[0]] not in _UNWANTED]
+        dropped = [it for it in words if it[2] in on]
+        if not dropped:
+            return True
+        attribute = dropped[0][2]
+        kept = [it[0] for it in words if it[2] not in on]
+        for a, b, attr in dropped:
+            self.delete(a, b, attr)
+            k = a - 1  # intensifiers bound to the dropped word: "very tall"
+            while k >= items[0][0] and self.low[k] in g.INTENSIFIERS:
+                self.delete(k, k + 1, attr)
+                k -= 1
+        seps = [it[0] for it in items if self.low[it[0]] in g.SEPARATORS]
+        for s in seps:
+            before = [k for k in kept if k < s]
+            after = [k for k in kept if k > s]
+            if before and after:
+                between = [t for t in seps if before[-1] < t < after[0]]
+                if s == between[-1]:
+                    continue
+            self.delete(s, s + 1, attribute)
+        return bool(kept)
+
+    def feature(self, h: int) -> None:
+        """Colour or size of a person's eyes, hair, skin or body ("her blue eyes")."""
+        attribute = lx.FEATURE_HEADS[self.base(h)[0]]
+        if attribute not in self.on or self.lw(h + 1) in FEATURE_COMPOUND:
+            return
+        a, lows = h, self.low
+        while a > 0 and (lows[a - 1] in _FEATURE_MODIFIERS or self.colour(lows[a - 1], attribute)
+                         or lows[a - 1] in g.SEPARATORS and self.word(a - 2)
+                         and self.colour(lows[a - 2], attribute)):  # fmt: skip
+            a -= 1
+        while a < h and self.low[a] in g.SEPARATORS:
+            a += 1
+        items = [(k, k + 1, attribute if self.colour(self.low[k], attribute) else None)
+                 for k in range(a, h)]  # fmt: skip
+        if not any(it[2] for it in items):
+            return
+        p = a - 1
+        word, suffix = self.base(p)
+        if self.lw(p) in g.POSSESSIVES or (suffix and word in lx.PERSON_HEADS):
+            self.drop_items(items)
+            return
+        prep = self.owner_preposition(p - 1 if self.lw(p) in ("a", "an") else p)
+        if prep is None:
+            return
+        rest = [it for it in items if it[2] is None and self.low[it[0]] not in g.SEPARATORS]
+        if rest or self.lw(h + 1) in CONTINUES or self.base(h)[0] not in BARE_HEADS:
+            self.drop_items(items)
+            return
+        first = p if self.lw(p) in ("a", "an") else a
+        before = self.prev_kept(first)
+        nxt = self.lw(h + 2)
+        verb = g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS
+        k, stop = h + 2, min(self.n, h + 7)  # "with blue eyes and an Asian woman": the "and"
+        while k < stop and self.is_word[k] and not self.person_head(k):  # joins people
+            k += 1
+        verb = verb or self.person_head(k)
+        if self.lw(h + 1) == "and" and nxt not in g.PERSON_PRONOUNS and not verb:
+            self.delete(first, h + 2, attribute)
+        elif self.lw(before) in ("and", ","):
+            self.delete(before, h + 1, attribute)
+        elif self.low[prep] in ("with", "of") and before == prep:
+            self.delete(prep, h + 1, attribute)
+        elif self.lw(h + 1) in g.SENTENCE_END or h + 1 >= self.n:
+            self.delete_sentence(h, attribute)  # "She has blue eyes."
+        else:
+            self.drop_items(items)
+
+    def owner_preposition(self, q: int) -> int | None:
+        """Index of the "with"/"of"/"has" whose owner is a person, or None."""
+        w = q
+        while w >= 0 and q - w < 12 and self.low[w] not in ("with", "of", "has", "have", "had"):
+            if self.low[w] in g.SENTENCE_END or self.low[w] not in ("and", ",") and w == q:
+                return None
+            w -= 1
+        if w < 0 or self.low[w] not in ("with", "of", "has", "have", "had"):
+            return None
+        k = w - 1
+        while k >= 0 and w - k <= 8 and self.low[k] not in g.SENTENCE_END:
+            word = self.base(k)[0]
+            if word in NOT_PEOPLE:
+                return None
+            if word in g.PERSON_PRONOUNS or self.person_head(k):
+                return w
+            if self.low[w] != "with" and self.low[w] != "of":
+                return None  # "has" needs its subject right before it
+            k -= 1
+        return None
+
+    def decade_phrase(self, i: int) -> None:
+        """ "in her 30s", "in his early forties" (age)."""
+        if "age" not in self.on or self.lw(i + 1) not in g.POSSESSIVES:
+            return
+        k = i + 3 if self.lw(i + 2) in ("early", "mid", "late") else i + 2
+        if lx.DECADE.match(self.lw(k)):
+            self.delete(i, k + 1, "age")
+            if self.lw(i - 1) == "," and self.lw(k + 1) == ",":
+                self.delete(k + 1, k + 2, "age")
+
+    def age_apposition(self, i: int) -> None:
+        """ "A man, 40 years old, smiles" (the commas go in fix_commas)."""
+        if "age" in self.on and self.lw(i + 1) in ("years", "year") and self.lw(i + 2) == "old":
+            if self.person_head(i - 2):
+                self.delete(i, i + 3, "age")
+
+    def predicate(self, c: int) -> None:
+        """ "She is tall and thin", "Her eyes are blue", "He is 40 years old"."""
+        p, kind, fattr = c - 1, None, None
+        subject = self.lw(p)
+        if subject in lx.SUBJECT_PRONOUNS or subject in ("they", "i", "you", "we"):
+            kind = "person"
+        elif subject == "who":
+            kind = "who"
+        elif self.person_head(p) and not self.base(p)[1]:
+            kind = "person"
+        elif subject in lx.FEATURE_HEADS and (
+            self.lw(p - 1) in g.POSSESSIVES or self.base(p - 1)[0] in lx.PERSON_HEADS
+        ):
+            kind, fattr = "feature", lx.FEATURE_HEADS[subject]
+        if kind is None:
+            return
+        k = c + 3 if self.lw(c + 1) == "to" and self.lw(c + 2) == "be" else c + 1
+        while self.lw(k) in g.INTENSIFIERS:
+            k += 1
+        items, first = [], k
+        while k < self.n:
+            item = self.predicate_item(k, fattr)
+            if item is None:
+                break
+            items.append(item)
+            k = item[1]
+            if self.lw(k) in g.SEPARATORS and self.predicate_item(k + 1, fattr) is not None:
+                items.append((k, k + 1, None))
+                k += 1
+            else:
+                break
+        bio = [it for it in items if it[2] in self.on]
+        if not bio:
+            return
+        if any(it[2] is None and self.low[it[0]] not in g.SEPARATORS for it in items):
+            self.drop_items(items)
+        elif kind == "who":
+            self.delete(p, k, bio[0][2])
+        elif self.lw(k) in ("and", ",") and self.word(k + 1):
+            nxt = self.low[k + 1]
+            if nxt.endswith("ing") or nxt in g.GENERAL_ADJECTIVES:
+                self.delete(first, k + 1, bio[0][2])
+            elif g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS:
+                self.delete(c, k + 1, bio[0][2])
+            else:
+                self.delete_sentence(c, bio[0][2])
+        else:
+            self.delete_sentence(c, bio[0][2])
+
+    def predicate_item(self, k: int, fattr: str | None) -> tuple[int, int, str | None] | None:
+        low = self.lw(k)
+        if not self.word(k):
+            return None
+        if (low.isdigit() or low in _NUMBER_WORDS) and self.lw(k + 1) in ("years", "year"):
+            if self.lw(k + 2) == "old":
+                return (k, k + 3, "age")
+        if low == "in" and self.lw(k + 1) in g.POSSESSIVES:
+            j = k + 3 if self.lw(k + 2) in ("early", "mid", "late") else k + 2
+            return (k, j + 1, "age") if lx.DECADE.match(self.lw(j)) else None
+        if low in g.FUNCTION_WORDS or low in g.COPULAS or g.is_coordinated_verb(low):
+            return None
+        if fattr is not None:
+            return (k, k + 1, fattr if self.colour(low, fattr) else None)
+        return (k, k + 1, self.bio(k))
+
+    def delete_sentence(self, i: int, attribute: str) -> None:
+        a = i
+        while a > 0 and not self.sent_start(a):
+            a -= 1
+        b = i
+        while b < self.n and self.low[b] not in g.SENTENCE_END:
+            b += 1
+        self.delete(a, min(b + 1, self.n), attribute)

@@ -1,0 +1,155 @@
+"""The rule-based biometric scrubber: `scrub(text) -> ScrubResult(text, changes)`.
+
+Rules work on tokens and mark each one kept, replaced or deleted; the output is the input
+with those edits applied, so everything else (spacing, punctuation, other words) is kept.
+A change records the attribute, the original span, its replacement and its offsets in the
+input: applying the changes to the input gives the output.
+
+>>> r = scrub("An older woman is sitting on a bench. She is wearing her red coat.")
+>>> r.text
+'A person is sitting on a bench. They are wearing their red coat.'
+>>> sorted({c["attribute"] for c in r.changes})
+['age', 'gender']
+>>> scrub("A white shirt, a black dog and an old building.").changes
+[]
+>>> scrub("She walks her dog.", attributes=["age"]).text
+'She walks her dog.'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import islice
+
+from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.engine import Scrubber
+
+
+@dataclass
+class ScrubResult:
+    """The scrubbed text and its changes ({attribute, original, replacement, start, end})."""
+
+    text: str
+    changes: list[dict] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+_ALL_ATTRIBUTES = frozenset(lx.ATTRIBUTES)
+
+
+def resolve_attributes(attributes: Iterable[str] | str | None) -> frozenset[str]:
+    """Attribute names (aliases such as 'ethnicity' or 'weight' allowed); None means all.
+
+    >>> sorted(resolve_attributes("gender,eye_colour"))
+    ['eye_color', 'gender']
+    """
+    if attributes is None:
+        return _ALL_ATTRIBUTES
+    if isinstance(attributes, str):
+        attributes = [a for a in attributes.split(",") if a.strip()]
+    resolved = set()
+    for name in attributes:
+        key = name.strip().lower().replace("-", "_").replace(" ", "_")
+        if key == "all":
+            return frozenset(lx.ATTRIBUTES)
+        key = lx.ATTRIBUTE_ALIASES.get(key, key)
+        if key not in lx.ATTRIBUTES:
+            from mmpriv_data.core.errors import MmprivError
+
+            known = ", ".join(lx.ATTRIBUTES)
+            raise MmprivError(f"unknown attribute {name!r}; known attributes: {known}")
+        resolved.add(key)
+    return frozenset(resolved)
+
+
+_WORDS = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
+# Words without which no rule can fire: texts lacking them skip the token rules (speed).
+_TRIGGERS = frozenset(
+    {w for w in lx.PRONOUNS if " " not in w} | {"her", "his", "mr", "mrs", "ms", "miss"}
+    | set(lx.PERSON_ADJECTIVES) | set(lx.NOUN_USE) | set(lx.FEATURE_HEADS) | lx.PERSON_HEADS
+    | lx.BUILD_COMPOUNDS | {"twenties", "thirties", "forties", "fifties", "sixties",
+                            "seventies", "eighties", "nineties"}
+)  # fmt: skip
+
+
+def _may_change(text: str) -> bool:
+    lowered = text.lower()
+    # Texts about people name one in their first words: stop there instead of listing all.
+    for match in islice(_WORDS.finditer(lowered), 8):
+        if match.group() in _TRIGGERS:
+            return True
+    words = _WORDS.findall(lowered)
+    if not _TRIGGERS.isdisjoint(words):
+        return True
+    return any(
+        ("-" in w or "'" in w or "’" in w or w[0].isdigit())
+        and (w[:-2] in _TRIGGERS or w.rpartition("-")[2] in lx.COMPOUND_SUFFIXES
+             or lx.AGE_TOKEN.match(w) or lx.DECADE.match(w))
+        for w in words
+    )  # fmt: skip
+
+
+def scrub(
+    text: str, attributes: Iterable[str] | str | None = None, *, refusal_if_empty: bool = True
+) -> ScrubResult:
+    """Remove gender, age, race, eye colour, hair colour and build from a text.
+
+    `attributes` limits the rewrite to some of `lexicon.ATTRIBUTES` (default: all). A text
+    that only stated biometrics (e.g. "Her eyes are blue.") becomes Safe-LLaVA's refusal
+    unless `refusal_if_empty=False`.
+
+    >>> scrub("A tall man with blue eyes walks his black dog.").text
+    'A person walks their black dog.'
+    """
+    enabled = resolve_attributes(attributes)
+    if not text or not enabled or not _may_change(text):
+        return ScrubResult(text, [])
+    scrubber = Scrubber(text, enabled)
+    scrubber.mark()
+    edits = scrubber.edits()  # (start, end, replacement, attribute), in order
+    if not edits:
+        return ScrubResult(text, [])
+    pieces, cursor = [], 0
+    for start, end, replacement, _ in edits:
+        pieces.append(text[cursor:start])
+        pieces.append(replacement)
+        cursor = end
+    pieces.append(text[cursor:])
+    out = "".join(pieces)
+    if refusal_if_empty and not out.strip() and text.strip():
+        changes = [_change(edits[0][3], text, lx.BIOMETRIC_REFUSAL, 0, len(text))]
+        return ScrubResult(lx.BIOMETRIC_REFUSAL, changes)
+    return ScrubResult(out, [
+        {"attribute": attr, "original": text[a:b], "replacement": new, "start": a, "end": b}
+        for a, b, new, attr in edits
+    ])  # fmt: skip
+
+
+def _change(attribute: str, original: str, replacement: str, start: int, end: int) -> dict:
+    return {
+        "attribute": attribute,
+        "original": original,
+        "replacement": replacement,
+        "start": start,
+        "end": end,
+    }
+
+
+def apply_changes(text: str, changes: list[dict]) -> str:
+    """Re-apply recorded changes to the original text (the inverse view of a change log).
+
+    >>> r = scrub("The girl smiles.")
+    >>> apply_changes("The girl smiles.", r.changes) == r.text
+    True
+    """
+    out, cursor = [], 0
+    for change in sorted(changes, key=lambda c: c["start"]):
+        out.append(text[cursor : change["start"]])
+        out.append(change["replacement"])
+        cursor = change["end"]
+    return "".join(out) + text[cursor:]
