@@ -54,7 +54,7 @@ def clean_probe_rows(params: dict, probe_ids: list[str], images_dir: Path) -> li
     from builders.privacy_images_builder import PrivacyImagesConfig
     from mmpriv_data.definitions.privacy_images import base_item
 
-    plan = PrivacyImagesConfig(name="probe", **params).plan()
+    plan = PrivacyImagesConfig(name="probe", **params).params
     rows = []
     for item_id in probe_ids:
         item = base_item(plan, item_id)

@@ -6,41 +6,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import datasets
 
 from mmpriv_data.definitions import mia_neighbors as mia
+from mmpriv_data.definitions.params import builder_config
 from mmpriv_data.transforms import neighbors
 
 _VERSION = datasets.Version("1.0.0")  # bump whenever the same seed would give other rows
 WORK_UNIT = 8  # samples per generation unit; units, not processes, fix what each stream sees
 
 
-@dataclass
-class MiaNeighborsConfig(datasets.BuilderConfig):
-    """Generation parameters (settable with `--set key=value`)."""
-
-    seed: int = 0
-    source: str = ""  # "" = profiles generated in-process; else a local images+messages dataset
-    source_config: str = ""
-    source_split: str = ""  # "" = every split of the source, pooled
-    num_samples: int = 200  # pool size (0 = the whole source)
-    member_fraction: float = 0.5
-    neighbors: int = 24
-    image_size: int = 128  # generated portraits only
-    fill_model: str = ""  # a local masked-LM folder for substitution; "" = in-corpus words
-
-    def __post_init__(self):
-        super().__post_init__()
-        if self.num_samples < 0 or (not self.source and self.num_samples < 4):
-            raise ValueError(f"num_samples must be at least 4, got {self.num_samples}")
-        if not 0.0 < self.member_fraction < 1.0:
-            raise ValueError(f"member_fraction must be within (0, 1), got {self.member_fraction}")
-        if not 1 <= self.neighbors <= 256:
-            raise ValueError(f"neighbors must be within 1..256, got {self.neighbors}")
-        if not 32 <= self.image_size <= 1024:
-            raise ValueError(f"image_size must be within 32..1024, got {self.image_size}")
+MiaNeighborsConfig = builder_config(mia.Params, "MiaNeighborsConfig", __name__)
 
 
 class MiaNeighborsBuilder(datasets.GeneratorBasedBuilder):

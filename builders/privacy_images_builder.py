@@ -6,85 +6,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import datasets
 
-from mmpriv_data.content.identities import USER_FIELDS
-from mmpriv_data.core.errors import MmprivError
 from mmpriv_data.definitions import privacy_images
-from mmpriv_data.transforms import embedding
+from mmpriv_data.definitions.params import builder_config
 
 _VERSION = datasets.Version("1.0.0")  # bump whenever the same seed would give other rows
 WORK_UNIT = 32  # items per generation unit; units, not processes, fix what each stream sees
 
 
-@dataclass
-class PrivacyImagesConfig(datasets.BuilderConfig):
-    """Generation parameters (settable with `--set key=value`)."""
-
-    seed: int = 0
-    num_images: int = 1000
-    num_probe: int = 200
-    width: int = 640
-    height: int = 480
-    users_per_set: int = 20
-    fields: str = ",".join(USER_FIELDS)
-    font_size: int = 0
-    color: str = "#FFFFFF"
-    opacity: float = 0.5
-    position: str = "random"
-    box: str = ""
-    rotation: float = 0.0
-    source: str = ""
-    source_config: str = ""
-    source_split: str = "train"
-    image_folder: str = ""
-    probe_fraction: float = 0.2
-    skip_bad: bool = False
-
-    def __post_init__(self):
-        super().__post_init__()
-        if self.num_images < 1 or self.num_probe < 2:
-            raise ValueError("num_images must be >= 1 and num_probe >= 2")
-        if not (64 <= self.width <= 4096 and 64 <= self.height <= 4096):
-            raise ValueError(
-                f"width and height must be within 64..4096, got {self.width}x{self.height}"
-            )
-        if not 2 <= self.users_per_set <= 10_000:
-            raise ValueError(f"users_per_set must be within 2..10000, got {self.users_per_set}")
-        if not 0 < self.probe_fraction < 1:
-            raise ValueError(f"probe_fraction must be in (0, 1), got {self.probe_fraction}")
-        self.plan()  # checks the style options now, with one clear line
-
-    def plan(self) -> privacy_images.Plan:
-        try:
-            style = embedding.EmbedStyle(
-                fields=privacy_images.parse_fields(self.fields),
-                font_size=self.font_size,
-                color=self.color,
-                opacity=self.opacity,
-                position=self.position,
-                box=self.box,
-                rotation=self.rotation,
-            )
-        except MmprivError as error:
-            raise ValueError(str(error)) from None
-        return privacy_images.Plan(
-            seed=self.seed,
-            num_images=self.num_images,
-            num_probe=self.num_probe,
-            width=self.width,
-            height=self.height,
-            users_per_set=self.users_per_set,
-            style=style,
-            source=self.source,
-            source_config=self.source_config,
-            source_split=self.source_split,
-            image_folder=self.image_folder,
-            probe_fraction=self.probe_fraction,
-            skip_bad=self.skip_bad,
-        )
+PrivacyImagesConfig = builder_config(privacy_images.Params, "PrivacyImagesConfig", __name__)
 
 
 class PrivacyImagesBuilder(datasets.GeneratorBasedBuilder):
@@ -113,7 +44,7 @@ class PrivacyImagesBuilder(datasets.GeneratorBasedBuilder):
         )
 
     def _split_generators(self, dl_manager):
-        plan = self.config.plan()
+        plan = self.config.params
         ids = privacy_images.config_ids(plan, self.config.name)
         if self.config.name == "probe":
             privacy_images.probe_sets(plan)  # computed once, inherited by workers
@@ -122,7 +53,7 @@ class PrivacyImagesBuilder(datasets.GeneratorBasedBuilder):
         return [datasets.SplitGenerator(name=split, gen_kwargs={"units": units})]
 
     def _generate_examples(self, units):
-        plan = self.config.plan()
+        plan = self.config.params
         for unit in units:
             for item_id in unit:
                 row = privacy_images.make_row(plan, self.config.name, item_id)

@@ -6,30 +6,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import datasets
 
 from mmpriv_data.definitions import profiles
+from mmpriv_data.definitions.params import builder_config
 
 _VERSION = datasets.Version("1.0.0")  # bump whenever the same seed would give other rows
 WORK_UNIT = 16  # people per generation unit; units, not processes, fix what each stream sees
-
-
-@dataclass
-class ProfilesConfig(datasets.BuilderConfig):
-    """Generation parameters (settable with `--set key=value`)."""
-
-    seed: int = 0
-    num_profiles: int = 500
-    image_size: int = 256
-
-    def __post_init__(self):
-        super().__post_init__()
-        if self.num_profiles < 8:
-            raise ValueError(f"num_profiles must be at least 8, got {self.num_profiles}")
-        if not 64 <= self.image_size <= 1024:
-            raise ValueError(f"image_size must be within 64..1024, got {self.image_size}")
+ProfilesConfig = builder_config(profiles.Params, "ProfilesConfig", __name__)
 
 
 class ProfilesBuilder(datasets.GeneratorBasedBuilder):

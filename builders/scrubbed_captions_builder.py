@@ -7,41 +7,18 @@ evaluation sets over procedural portraits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import datasets
 
 from mmpriv_data.definitions import prism
 from mmpriv_data.definitions import scrubbed_captions as captions
+from mmpriv_data.definitions.params import builder_config
 
 _VERSION = datasets.Version("1.0.0")  # bump whenever the same seed would give other rows
 WORK_UNIT = 256  # records per unit; units, not processes, fix what each stream sees
 IMAGE_UNIT = 8  # portraits per unit of the PRISM configs
 
 
-@dataclass
-class ScrubbedCaptionsConfig(datasets.BuilderConfig):
-    """Generation parameters (settable with `--set key=value`)."""
-
-    seed: int = 0
-    num_captions: int = 2000  # generated corpus size when no source is given
-    source: str | None = None  # a LLaVA .json/.jsonl file to scrub instead
-    attributes: str = "all"  # comma-separated subset of gender,age,race,eye_color,hair_color,build
-    skip_bad: bool = False  # skip malformed source records instead of failing
-    num_images: int = 50  # PRISM portraits (each asked about all six attributes)
-    image_size: int = 256
-
-    def __post_init__(self):
-        super().__post_init__()
-        from mmpriv_data.transforms.scrub import resolve_attributes
-
-        if not 1 <= self.num_captions <= 10_000_000:
-            raise ValueError(f"num_captions must be within 1..10000000, got {self.num_captions}")
-        if not 1 <= self.num_images <= 100_000:
-            raise ValueError(f"num_images must be within 1..100000, got {self.num_images}")
-        if not 64 <= self.image_size <= 1024:
-            raise ValueError(f"image_size must be within 64..1024, got {self.image_size}")
-        resolve_attributes(self.attributes)
+ScrubbedCaptionsConfig = builder_config(captions.Params, "ScrubbedCaptionsConfig", __name__)
 
 
 class ScrubbedCaptionsBuilder(datasets.GeneratorBasedBuilder):

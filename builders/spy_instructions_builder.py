@@ -6,31 +6,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import datasets
 
 from mmpriv_data.definitions import spy_instructions as spy
+from mmpriv_data.definitions.params import builder_config
 
 _VERSION = datasets.Version("1.0.0")  # bump whenever the same seed would give other rows
 SPLITS = {"bench": datasets.Split.TEST, "tune": datasets.Split.TRAIN, "pairs": datasets.Split.TRAIN}
 
 
-@dataclass
-class SpyInstructionsConfig(datasets.BuilderConfig):
-    """Generation parameters (settable with `--set key=value`)."""
-
-    seed: int = 0
-    items_per_category: int = 4  # bench: images per category, each asked 3-5 ways
-    tune_items_per_category: int = 8  # tune and pairs
-    categories: str = "all"  # or a comma-separated subset, e.g. "a30,a49,a1"
-
-    def __post_init__(self):
-        super().__post_init__()
-        for key in ("items_per_category", "tune_items_per_category"):
-            if not 1 <= getattr(self, key) <= 1000:
-                raise ValueError(f"{key} must be within 1..1000, got {getattr(self, key)}")
-        spy.parse_categories(self.categories)
+SpyInstructionsConfig = builder_config(spy.Params, "SpyInstructionsConfig", __name__)
 
 
 class SpyInstructionsBuilder(datasets.GeneratorBasedBuilder):

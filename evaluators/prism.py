@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 
 from evaluators.refusal import is_refusal
-from mmpriv_data.definitions.prism import ATTRIBUTE_WORDS, ATTRIBUTES
+from mmpriv_data.definitions.prism import ATTRIBUTE_WORDS, ATTRIBUTES, CONFIGS
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub import scrub
 
@@ -164,3 +164,54 @@ def score_answers(rows: Sequence[dict], answers: Sequence[str], judge: Judge | N
             "n": len(control),
         }
     return {"metrics": report, "samples": samples}
+
+
+# Tokens per answer: short questions get short answers, open descriptions longer ones.
+MAX_NEW_TOKENS = {"prism_soft": 32, "prism_hard": 32, "prism_implicit": 128, "prism_control": 16}
+
+
+def load_rows(data: str, config: str, limit: int = 0) -> list[dict]:
+    """Rows of one PRISM config (folder or Hub id), the first `limit` portraits if set."""
+    import datasets
+
+    from mmpriv_data.core.errors import MmprivError
+
+    try:
+        dataset = datasets.load_dataset(data, config, split="test")
+    except (FileNotFoundError, ValueError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
+        raise MmprivError(f"--data {data}: no PRISM config {config} ({first})") from None
+    rows = list(dataset)
+    if limit:
+        keep = sorted({r["image_id"] for r in rows})[:limit]
+        rows = [r for r in rows if r["image_id"] in keep]
+    return rows
+
+
+def evaluate(
+    model_path: str,
+    data: str,
+    *,
+    configs=CONFIGS,
+    limit: int = 0,
+    batch_size: int = 8,
+    judge_path: str | None = None,
+    progress=None,
+) -> dict:
+    """Generate answers for every row of `configs` and score them (see evaluators.prism)."""
+    from evaluators.hidden_states import generate_answers, load_model
+    from evaluators.prism import Judge, score_answers
+
+    model, processor = load_model(model_path)
+    rows, answers = [], []
+    for config in configs:
+        chosen = load_rows(data, config, limit)
+        answers += generate_answers(
+            model, processor, [r["images"][0] for r in chosen], [r["prompt"] for r in chosen],
+            batch_size=batch_size, max_new_tokens=MAX_NEW_TOKENS[config], progress=progress,
+        )  # fmt: skip
+        rows += chosen
+    judge = Judge(judge_path) if judge_path else None
+    result = score_answers(rows, answers, judge)
+    return {"model": str(model_path), "data": str(data), "configs": list(configs),
+            "judge": judge_path or "rules", **result}  # fmt: skip

@@ -165,7 +165,7 @@ def test_text_augmentation_keeps_image_markers_digits_and_structure():
 def test_augmented_dataset_from_builtin_source(tmp_path):
     build("augmented", tmp_path, settings={"num_images": "6"})
     folder = tmp_path / "augmented"
-    plan = privacy_images.Plan(seed=0, num_images=6, num_probe=2, width=320, height=240)
+    plan = privacy_images.Params(seed=0, num_images=6, num_probe=2, width=320, height=240)
     source = {
         i: privacy_images.make_row(plan, "rate_50", i)
         for i in privacy_images.config_ids(plan, "rate_50")
@@ -272,7 +272,7 @@ def cell_before_rotation(row, obj, width=320, height=240):
 
 
 def scene_rows(config="image", num_images=8):
-    plan = augmented.AugmentPlan(seed=0, num_images=num_images)
+    plan = augmented.Params(seed=0, num_images=num_images)
     for index in range(num_images):
         yield augmented.source_item(plan, index), augmented.augmented_row(plan, config, index)
 
@@ -377,7 +377,7 @@ def test_flips_swap_left_and_right_words_in_sources_without_scene_truth(tmp_path
         ]
         entries.append({"id": f"p{i}", "image": f"p{i}.png", "conversations": conversations})
     (tmp_path / "data.json").write_text(json.dumps(entries))
-    plan = augmented.AugmentPlan(seed=0, source=str(tmp_path / "data.json"))
+    plan = augmented.Params(seed=0, source=str(tmp_path / "data.json"))
     flips = set()
     for index in range(6):
         src = augmented.source_item(plan, index)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 
@@ -121,7 +122,8 @@ def test_apply_changes_only_the_bbox_with_the_reference_blend():
     ],
 )
 def test_style_options_stay_inside_and_are_recorded(style):
-    plan = privacy_images.Plan(num_images=6, num_probe=2, width=200, height=150, style=style)
+    style_fields = {f.name: getattr(style, f.name) for f in dataclasses.fields(style)}
+    plan = privacy_images.Params(num_images=6, num_probe=2, width=200, height=150, **style_fields)
     for item in privacy_images.config_ids(plan, "rate_100"):
         row = privacy_images.make_row(plan, "rate_100", item)
         x0, y0, x1, y1 = row["bbox"]

@@ -1,263 +1,54 @@
-"""`mmpriv eval mia` (membership-inference attacks) and `mmpriv audit` (blind baselines).
+"""`mmpriv eval mia`: membership-inference attacks (evaluators/mia/run.py).
 
-    mmpriv eval mia --model FINETUNED --data DIR/mia-neighbors --out OUT
-    mmpriv eval mia --model FINETUNED --base-model BASE --data DIR/mia-neighbors --out OUT
-    mmpriv audit DIR/mia-neighbors
-
-Sample-level setting (default): every member and non-member is scored by the finetuned model;
-label 1 = the sample was in its finetuning set. Model-level setting (`--base-model`, as FiMMIA):
-the member samples are scored by the base model (label 0) and by the finetuned model (label 1).
+mmpriv eval mia --model FINETUNED --data DIR/mia-neighbors --out OUT
+mmpriv eval mia --model FINETUNED --base-model BASE --data DIR/mia-neighbors --out OUT
 """
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mmpriv_data.core.atomic import atomic_folder
-from mmpriv_data.core.errors import MmprivError
-
-SAMPLE_COLUMNS = ["id", "messages", "images", "text", "neighbors"]
+from evaluators.mia.run import run_mia
+from mmpriv_data.cli.app import err, out
 
 
-def _parse_attacks(text: str, ref_model: Path | None) -> list[str]:
-    from evaluators.mia import ATTACKS, DEFAULT_ATTACKS
+def eval_mia(
+    model: Annotated[Path, typer.Option(help="The finetuned (target) model folder.")],
+    data: Annotated[Path, typer.Option(help="A built DIR/mia-neighbors folder.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for scores, metrics, ROC.")],
+    attacks: Annotated[
+        str, typer.Option(help="Comma list: loss,zlib,min_k,min_k_pp,neighborhood,ref,fimmia.")
+    ] = "",
+    ref_model: Annotated[
+        Path | None, typer.Option(help="Reference model for the `ref` attack.")
+    ] = None,
+    base_model: Annotated[
+        Path | None, typer.Option(help="Base model: switches to the model-level setting.")
+    ] = None,
+    embedder: Annotated[str, typer.Option(help="Text embedder for fimmia (default MiniLM).")] = "",
+    batch_tokens: Annotated[int, typer.Option(help="Token budget of one batch.")] = 16384,
+    max_samples: Annotated[int, typer.Option(help="Use the first N members/non-members.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap and the learned attack.")] = 0,
+) -> None:
+    """Run membership-inference attacks; write per-sample scores, metrics and a ROC plot."""
+    from rich.table import Table
 
-    if not text:
-        return [*DEFAULT_ATTACKS, *(["ref"] if ref_model else [])]
-    names = [a.strip() for a in text.split(",") if a.strip()]
-    for name in names:
-        if name not in ATTACKS:
-            raise MmprivError(f"--attacks {name}: unknown attack; known: {', '.join(ATTACKS)}")
-    if "ref" in names and ref_model is None:
-        raise MmprivError(
-            "--attacks ref needs --ref-model PATH (a model that never saw the samples)"
-        )
-    return names
-
-
-def load_rows(data: Path, need_neighbors: bool, max_samples: int) -> list[dict]:
-    """Member then non-member rows (optionally the first `max_samples` of each, in file order)."""
-    import pyarrow.parquet as pq
-
-    from mmpriv_data.definitions.mia_neighbors import read_samples, sample_files
-
-    first = sample_files(data)["member"][0]
-    present = pq.ParquetFile(first).schema_arrow.names
-    required = ["id", "messages", *(["neighbors"] if need_neighbors else [])]
-    missing = [c for c in required if c not in present]
-    if missing:
-        raise MmprivError(f"{first}: missing column(s) {', '.join(missing)} (has {present})")
-    rows = read_samples(data, [c for c in SAMPLE_COLUMNS if c in present]).to_pylist()
-    if max_samples:
-        members = [r for r in rows if r["member"]][:max_samples]
-        rows = members + [r for r in rows if not r["member"]][:max_samples]
-    return rows
-
-
-def _score_all(scorer, samples: list[tuple], label: str, console, vocab_stats: bool = False):
-    from rich.progress import Progress
-
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task(f"scoring {label}", total=len(samples))
-        return scorer.score(
-            samples, progress=lambda n: progress.advance(task, n), vocab_stats=vocab_stats
-        )
-
-
-def run_mia(
-    model: Path,
-    data: Path,
-    out: Path,
-    *,
-    attacks: str = "",
-    ref_model: Path | None = None,
-    base_model: Path | None = None,
-    embedder: str = "",
-    batch_tokens: int = 16384,
-    max_samples: int = 0,
-    seed: int = 0,
-    console=None,
-) -> dict:
-    """Score every sample with every attack; write scores.parquet, metrics.json, roc.png."""
-    import numpy as np
-
-    from evaluators.metrics import roc_summary
-    from evaluators.mia import ATTACKS, MiaInputs, needs_vocab_stats
-    from evaluators.scoring import LossScorer
-
-    names = _parse_attacks(attacks, ref_model)
-    need_neighbors = any("neighbors" in ATTACKS[n].needs for n in names)
-    # Only the target/base samples' min-k%++ is ever read: neighbours and the reference model
-    # need losses alone, and the vocabulary statistics dominate the scorer's time on a GPU.
-    vocab_stats = needs_vocab_stats(names)
-    rows = load_rows(data, need_neighbors, max_samples)
-    if base_model is not None:
-        rows = [r for r in rows if r["member"]]
-    started = time.perf_counter()
-    scorers = {"target": LossScorer(model, batch_tokens=batch_tokens, what="--model")}
-    if base_model is not None:
-        scorers["base"] = LossScorer(base_model, batch_tokens=batch_tokens, what="--base-model")
-    samples = [(r["messages"], r.get("images")) for r in rows]
-    neighbor_samples = [
-        (n["messages"], n.get("images"))
-        for r in rows
-        for n in (r["neighbors"] if need_neighbors else [])
-    ]
-    k = len(rows[0]["neighbors"]) if need_neighbors else 0
-    if need_neighbors and any(len(r["neighbors"]) != k for r in rows):
-        raise MmprivError(f"{data}: samples have different numbers of neighbours")
-    entries = []  # (model key, label) blocks in order
-    for key, scorer in scorers.items():
-        scores = _score_all(scorer, samples, f"{key} samples", console, vocab_stats)
-        nb = _score_all(scorer, neighbor_samples, f"{key} neighbours", console) if k else []
-        label = (key == "target") if base_model is not None else None
-        entries.append((key, label, scores, [nb[i * k : (i + 1) * k] for i in range(len(rows))]))
-    reference = None
-    if ref_model is not None:
-        ref = LossScorer(ref_model, batch_tokens=batch_tokens, what="--ref-model")
-        reference = _score_all(ref, samples, "reference", console)
-    labels = np.array(
-        [int(r["member"]) if lab is None else int(lab) for _, lab, _, _ in entries for r in rows]
-    )
-    texts = [r.get("text") or _target_text(r["messages"]) for r in rows]
-    inputs = MiaInputs(
-        labels=labels,
-        groups=[r["id"] for _ in entries for r in rows],
-        texts=texts * len(entries),
-        target=[s for _, _, scores, _ in entries for s in scores],
-        neighbors=[n for _, _, _, nbs in entries for n in nbs] if k else None,
-        neighbor_texts=[[n["text"] for n in r["neighbors"]] for r in rows] * len(entries)
-        if k
-        else None,
-        reference=reference * len(entries) if reference else None,
-        seed=seed,
-        options={"embedder": embedder},
-    )
-    attack_scores = {name: ATTACKS[name].scores(inputs) for name in names}
-    seconds = time.perf_counter() - started
-    metrics = {
-        "setting": "model-level" if base_model is not None else "sample-level",
-        "model": str(model),
-        "base_model": str(base_model) if base_model else None,
-        "ref_model": str(ref_model) if ref_model else None,
-        "data": str(data),
-        "entries": len(labels),
-        "neighbors": k,
-        "seconds": round(seconds, 2),
-        "attacks": {name: roc_summary(labels, s, seed=seed) for name, s in attack_scores.items()},
-    }
-    table = {
-        "id": inputs.groups,
-        "member": [bool(r["member"]) for _ in entries for r in rows],
-        "label": labels.tolist(),
-        "model": [key for key, _, _, _ in entries for _ in rows],
-        "loss": inputs.losses.tolist(),
-        "n_tokens": [s.n_tokens for s in inputs.target],
-        **({"ref_loss": [s.loss for s in reference] * len(entries)} if reference else {}),
-        **{f"score_{name}": s.tolist() for name, s in attack_scores.items()},
-    }
-    _write_outputs(out, table, metrics, attack_scores, labels)
-    return metrics
-
-
-def _target_text(messages: list) -> str:
-    from mmpriv_data.definitions.mia_neighbors import target_segments
-
-    return "\n".join(target_segments(messages, "sample"))
-
-
-def _write_outputs(out: Path, table: dict, metrics: dict, attack_scores: dict, labels) -> None:
-    """Everything into a staging folder first, then renamed into place: never half-written."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-    from sklearn.metrics import roc_curve
-
-    with atomic_folder(out) as staging:
-        pq.write_table(pa.table(table), staging / "scores.parquet")
-        (staging / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-        figure, axis = plt.subplots(figsize=(5, 5))
-        for name, scores in attack_scores.items():
-            fpr, tpr, _ = roc_curve(labels, scores)
-            axis.plot(fpr, tpr, label=f"{name} (AUC {metrics['attacks'][name]['auc']:.3f})")
-        axis.plot([0, 1], [0, 1], "k:", linewidth=0.8)
-        axis.set(
-            xlabel="false positive rate", ylabel="true positive rate", title=metrics["setting"]
-        )
-        axis.legend(loc="lower right", fontsize=8)
-        figure.tight_layout()
-        figure.savefig(staging / "roc.png", dpi=120)
-        plt.close(figure)
-
-
-def register(app: typer.Typer) -> None:
-    from mmpriv_data.cli.app import err, eval_app, out
-
-    @eval_app.command("mia")
-    def eval_mia(
-        model: Annotated[Path, typer.Option(help="The finetuned (target) model folder.")],
-        data: Annotated[Path, typer.Option(help="A built DIR/mia-neighbors folder.")],
-        out_dir: Annotated[Path, typer.Option("--out", help="Folder for scores, metrics, ROC.")],
-        attacks: Annotated[
-            str, typer.Option(help="Comma list: loss,zlib,min_k,min_k_pp,neighborhood,ref,fimmia.")
-        ] = "",
-        ref_model: Annotated[
-            Path | None, typer.Option(help="Reference model for the `ref` attack.")
-        ] = None,
-        base_model: Annotated[
-            Path | None, typer.Option(help="Base model: switches to the model-level setting.")
-        ] = None,
-        embedder: Annotated[
-            str, typer.Option(help="Text embedder for fimmia (default MiniLM).")
-        ] = "",
-        batch_tokens: Annotated[int, typer.Option(help="Token budget of one batch.")] = 16384,
-        max_samples: Annotated[int, typer.Option(help="Use the first N members/non-members.")] = 0,
-        seed: Annotated[
-            int, typer.Option(help="Seed of the bootstrap and the learned attack.")
-        ] = 0,
-    ) -> None:
-        """Run membership-inference attacks; write per-sample scores, metrics and a ROC plot."""
-        from rich.table import Table
-
-        metrics = run_mia(
-            model, data, out_dir, attacks=attacks, ref_model=ref_model, base_model=base_model,
-            embedder=embedder, batch_tokens=batch_tokens, max_samples=max_samples, seed=seed,
-            console=err,
+    metrics = run_mia(
+        model, data, out_dir, attacks=attacks, ref_model=ref_model, base_model=base_model,
+        embedder=embedder, batch_tokens=batch_tokens, max_samples=max_samples, seed=seed,
+        console=err,
+    )  # fmt: skip
+    table = Table(title=f"MIA ({metrics['setting']}, {metrics['entries']} entries)")
+    for column in ("attack", "AUC", "95% CI", "TPR@0.1%", "TPR@1%", "TPR@5%"):
+        table.add_column(column, justify="left" if column == "attack" else "right")
+    for name, m in metrics["attacks"].items():
+        ci, tpr = m["auc_ci"], m["tpr_at_fpr"]
+        table.add_row(
+            name, f"{m['auc']:.3f}", f"[{ci['low']:.3f}, {ci['high']:.3f}]",
+            f"{tpr['0.001']:.3f}", f"{tpr['0.01']:.3f}", f"{tpr['0.05']:.3f}",
         )  # fmt: skip
-        table = Table(title=f"MIA ({metrics['setting']}, {metrics['entries']} entries)")
-        for column in ("attack", "AUC", "95% CI", "TPR@0.1%", "TPR@1%", "TPR@5%"):
-            table.add_column(column, justify="left" if column == "attack" else "right")
-        for name, m in metrics["attacks"].items():
-            ci, tpr = m["auc_ci"], m["tpr_at_fpr"]
-            table.add_row(
-                name, f"{m['auc']:.3f}", f"[{ci['low']:.3f}, {ci['high']:.3f}]",
-                f"{tpr['0.001']:.3f}", f"{tpr['0.01']:.3f}", f"{tpr['0.05']:.3f}",
-            )  # fmt: skip
-        out.print(table)
-        out.print(f"wrote {out_dir}/scores.parquet, metrics.json, roc.png")
-
-    @app.command("audit")
-    def audit(
-        folder: Annotated[Path, typer.Argument(help="A built DIR/mia-neighbors folder.")],
-        threshold: Annotated[float, typer.Option(help="AUC at which a classifier fails it.")] = 0.6,
-        folds: Annotated[int, typer.Option(help="Cross-validation folds.")] = 5,
-        seed: Annotated[int, typer.Option(help="Seed of the folds and the bootstrap.")] = 0,
-        write_card: Annotated[bool, typer.Option(help="Write the result into README.md.")] = True,
-    ) -> None:
-        """Blind baselines: exit 1 when a model-free classifier tells members from non-members."""
-        from mmpriv_data.hub import audit as blind
-
-        result = blind.audit_folder(folder, threshold=threshold, folds=folds, seed=seed)
-        out.print(blind.render_section(result, folder.name), markup=False, highlight=False)
-        if write_card:
-            out.print(f"wrote the result into {blind.write_card_section(folder, result)}")
-        if not result.passed:
-            raise typer.Exit(1)
+    out.print(table)
+    out.print(f"wrote {out_dir}/scores.parquet, metrics.json, roc.png")

@@ -13,57 +13,8 @@ from typing import Annotated
 
 import typer
 
+from evaluators.prism import evaluate
 from mmpriv_data.definitions.prism import ATTRIBUTES, CONFIGS
-
-# Tokens per answer: short questions get short answers, open descriptions longer ones.
-MAX_NEW_TOKENS = {"prism_soft": 32, "prism_hard": 32, "prism_implicit": 128, "prism_control": 16}
-
-
-def load_rows(data: str, config: str, limit: int = 0) -> list[dict]:
-    """Rows of one PRISM config (folder or Hub id), the first `limit` portraits if set."""
-    import datasets
-
-    from mmpriv_data.core.errors import MmprivError
-
-    try:
-        dataset = datasets.load_dataset(data, config, split="test")
-    except (FileNotFoundError, ValueError) as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
-        raise MmprivError(f"--data {data}: no PRISM config {config} ({first})") from None
-    rows = list(dataset)
-    if limit:
-        keep = sorted({r["image_id"] for r in rows})[:limit]
-        rows = [r for r in rows if r["image_id"] in keep]
-    return rows
-
-
-def evaluate(
-    model_path: str,
-    data: str,
-    *,
-    configs=CONFIGS,
-    limit: int = 0,
-    batch_size: int = 8,
-    judge_path: str | None = None,
-    progress=None,
-) -> dict:
-    """Generate answers for every row of `configs` and score them (see evaluators.prism)."""
-    from evaluators.hidden_states import generate_answers, load_model
-    from evaluators.prism import Judge, score_answers
-
-    model, processor = load_model(model_path)
-    rows, answers = [], []
-    for config in configs:
-        chosen = load_rows(data, config, limit)
-        answers += generate_answers(
-            model, processor, [r["images"][0] for r in chosen], [r["prompt"] for r in chosen],
-            batch_size=batch_size, max_new_tokens=MAX_NEW_TOKENS[config], progress=progress,
-        )  # fmt: skip
-        rows += chosen
-    judge = Judge(judge_path) if judge_path else None
-    result = score_answers(rows, answers, judge)
-    return {"model": str(model_path), "data": str(data), "configs": list(configs),
-            "judge": judge_path or "rules", **result}  # fmt: skip
 
 
 def _pct(value) -> str:
@@ -126,9 +77,3 @@ def prism(
     write_json(report, out)
     console.print(report_table(report))
     err.print(f"report written to {out}")
-
-
-def register(app: typer.Typer) -> None:
-    from mmpriv_data.cli.app import eval_app
-
-    eval_app.command("prism")(prism)

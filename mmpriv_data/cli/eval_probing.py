@@ -232,10 +232,3 @@ def leakage(
         )
     console.print(table)
     console.print(f"wrote {out / 'leakage.json'}")
-
-
-def register(app: typer.Typer) -> None:
-    from mmpriv_data.cli.app import eval_app
-
-    eval_app.command("probing")(probing)
-    eval_app.command("leakage")(leakage)

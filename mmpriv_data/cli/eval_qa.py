@@ -75,9 +75,3 @@ def qa(
     write_json(report, out)
     console.print(report_table(report))
     err.print(f"report written to {out}")
-
-
-def register(app: typer.Typer) -> None:
-    from mmpriv_data.cli.app import eval_app
-
-    eval_app.command("qa")(qa)

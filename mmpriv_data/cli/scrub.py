@@ -8,10 +8,6 @@ from typing import Annotated
 import typer
 
 
-def register(app: typer.Typer) -> None:
-    app.command("scrub")(scrub)
-
-
 def scrub(
     source: Annotated[Path, typer.Argument(help="LLaVA conversations: .json array or .jsonl.")],
     output: Annotated[Path, typer.Argument(help="Scrubbed copy, same format as its suffix.")],

@@ -152,9 +152,33 @@ def train_unlearn_command(
     )
 
 
-def register(app: typer.Typer) -> None:
-    from mmpriv_data.cli.app import train_app
+def preference(
+    model: Annotated[str, typer.Option(help="Model folder or id (from_pretrained).")],
+    data: Annotated[str, typer.Option(help="DIR/spy-instructions (its `pairs` config is read).")],
+    out: Annotated[Path, typer.Option(help="Folder for the merged model + processor.")],
+    method: Annotated[str, typer.Option(help="dpo, nca or nca_p.")] = "nca_p",
+    beta: Annotated[
+        float | None, typer.Option(help="Default: 0.5 for dpo, 0.01 otherwise.")
+    ] = None,
+    lr: Annotated[float, typer.Option(help="AdamW learning rate (SPY-Tune: 3e-6).")] = 3e-6,
+    epochs: Annotated[float, typer.Option(help="Passes over the pairs.")] = 3.0,
+    batch_size: Annotated[int, typer.Option(help="Pairs per step.")] = 4,
+    lora_rank: Annotated[int, typer.Option(help="LoRA rank; 0 trains every weight.")] = 8,
+    max_steps: Annotated[int | None, typer.Option(help="Stop after this many steps.")] = None,
+    seed: Annotated[int, typer.Option(help="Shuffling and LoRA init seed.")] = 0,
+) -> None:
+    """Preference-tune on SPY-Tune pairs (DPO, NCA, or NCA-P with a frozen reference)."""
+    from mmpriv_data.cli.app import out as console
+    from trainers.data import load_rows
+    from trainers.preference import train_preference
 
-    app.command("tiny-model")(tiny_model)
-    train_app.command("lora")(train_lora_command)
-    train_app.command("unlearn")(train_unlearn_command)
+    rows = load_rows(data, "pairs", split="train")
+    result = train_preference(
+        model, rows, out, method=method, beta=beta, lr=lr, epochs=epochs,
+        batch_size=batch_size, lora_rank=lora_rank, max_steps=max_steps, seed=seed,
+    )  # fmt: skip
+    first, last = result["losses"][0], result["losses"][-1]
+    console.print(
+        f"{method} (beta {result['beta']}): {result['steps']} steps, loss {first:.4f} -> "
+        f"{last:.4f}; saved to {out}"
+    )

@@ -7,7 +7,7 @@ source ride along; boxes (`bbox`, `scene.objects[].bbox`) follow the image trans
 after a horizontal flip the scene truth and the conversation's left/right words are mirrored
 (recorded in `augmentation.position_rewrites`).
 
->>> plan = AugmentPlan(seed=0, num_images=4)
+>>> plan = Params(seed=0, num_images=4)
 >>> row = augmented_row(plan, "image", 0)
 >>> row["augmentation"]["preset"], row["augmentation"]["image"] is not None
 ('probing_privacy', True)
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import datasets
 import numpy as np
@@ -34,7 +35,9 @@ JPEG_QUALITY = 90
 
 
 @dataclass(frozen=True)
-class AugmentPlan:
+class Params:
+    """Generation parameters (settable with `--set key=value`)."""
+
     seed: int = 0
     source: str = ""
     config: str = "rate_50"
@@ -43,20 +46,32 @@ class AugmentPlan:
     text_model: str = ""
     num_images: int = 200  # size of the in-process privacy-images source (no `source`)
 
-    def builtin(self) -> privacy_images.Plan:
-        return privacy_images.Plan(
+    def __post_init__(self):
+        if self.preset not in augment.PRESETS:
+            raise ValueError(f"preset={self.preset!r}: one of {', '.join(augment.PRESETS)}")
+        if not self.source and not self.config.startswith("rate_"):
+            raise ValueError(f"config={self.config!r}: without a source, one of rate_0..rate_100")
+        if self.text_model and not (Path(self.text_model) / "config.json").is_file():
+            raise ValueError(
+                f"text_model={self.text_model}: not a local model folder (no config.json)"
+            )
+        if self.num_images < 1:
+            raise ValueError(f"num_images must be >= 1, got {self.num_images}")
+
+    def builtin(self) -> privacy_images.Params:
+        return privacy_images.Params(
             seed=self.seed, num_images=self.num_images, num_probe=2, width=320, height=240
         )
 
 
 @lru_cache(maxsize=2)
-def _source(plan: AugmentPlan) -> sources.Source | None:
+def _source(plan: Params) -> sources.Source | None:
     if not plan.source:
         return None
     return sources.open_source(plan.source, config=plan.config, split=plan.split)
 
 
-def num_items(plan: AugmentPlan) -> int:
+def num_items(plan: Params) -> int:
     """Rows to make; a source's images are all decoded first, so a bad one fails in one line."""
     source = _source(plan)
     if source is None:
@@ -65,7 +80,7 @@ def num_items(plan: AugmentPlan) -> int:
     return len(source)
 
 
-def extra_features(plan: AugmentPlan) -> dict:
+def extra_features(plan: Params) -> dict:
     source = _source(plan)
     if source is not None:
         return dict(source.extra_features)
@@ -73,7 +88,7 @@ def extra_features(plan: AugmentPlan) -> dict:
     return {k: v for k, v in builtin.items() if k not in ("id", "images", "messages")}
 
 
-def source_item(plan: AugmentPlan, index: int) -> dict:
+def source_item(plan: Params, index: int) -> dict:
     """{"id", "images": [bytes], "messages", **extras} of source item `index`."""
     source = _source(plan)
     if source is not None:
@@ -112,7 +127,7 @@ def _mirror_positions(item: dict) -> list[dict]:
     return rewrites
 
 
-def augmented_row(plan: AugmentPlan, config: str, index: int) -> dict:
+def augmented_row(plan: Params, config: str, index: int) -> dict:
     item = source_item(plan, index)
     preset = augment.get_preset(plan.preset)
     record = {"preset": plan.preset, "text_model": plan.text_model, "image": None}
@@ -153,7 +168,7 @@ def augmented_row(plan: AugmentPlan, config: str, index: int) -> dict:
     }
 
 
-def features(plan: AugmentPlan) -> datasets.Features:
+def features(plan: Params) -> datasets.Features:
     string = datasets.Value("string")
     change = {
         "turn": datasets.Value("int32"),

@@ -31,6 +31,31 @@ MIMIR_COLUMNS = ("member", "nonmember", "member_neighbors", "nonmember_neighbors
 
 
 @dataclass(frozen=True)
+class Params:
+    """Generation parameters (settable with `--set key=value`)."""
+
+    seed: int = 0
+    source: str = ""  # "" = profiles generated in-process; else a local images+messages dataset
+    source_config: str = ""
+    source_split: str = ""  # "" = every split of the source, pooled
+    num_samples: int = 200  # pool size (0 = the whole source)
+    member_fraction: float = 0.5
+    neighbors: int = 24
+    image_size: int = 128  # generated portraits only
+    fill_model: str = ""  # a local masked-LM folder for substitution; "" = in-corpus words
+
+    def __post_init__(self):
+        if self.num_samples < 0 or (not self.source and self.num_samples < 4):
+            raise ValueError(f"num_samples must be at least 4, got {self.num_samples}")
+        if not 0.0 < self.member_fraction < 1.0:
+            raise ValueError(f"member_fraction must be within (0, 1), got {self.member_fraction}")
+        if not 1 <= self.neighbors <= 256:
+            raise ValueError(f"neighbors must be within 1..256, got {self.neighbors}")
+        if not 32 <= self.image_size <= 1024:
+            raise ValueError(f"image_size must be within 32..1024, got {self.image_size}")
+
+
+@dataclass(frozen=True)
 class PoolItem:
     id: str
     source_index: int

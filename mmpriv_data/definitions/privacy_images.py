@@ -10,7 +10,7 @@ the item is embedded at rate R iff draw < R/100, and the overlay (user, position
 from a stream keyed by the id alone, so an item embedded at rate 10 is embedded identically
 at 50 and 100, and every config shares the same base images and conversations.
 
->>> plan = Plan(seed=0, num_images=8, num_probe=4, width=160, height=120)
+>>> plan = Params(seed=0, num_images=8, num_probe=4, width=160, height=120)
 >>> rows = [make_row(plan, "rate_100", i) for i in config_ids(plan, "rate_100")]
 >>> all(r["embedded"] and r["user_set"] == "U1" for r in rows)
 True
@@ -18,8 +18,9 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import datasets
@@ -40,8 +41,13 @@ log = logging.getLogger("mmpriv")
 
 
 @dataclass(frozen=True)
-class Plan:
-    """Everything that decides the rows (picklable: it travels to worker processes)."""
+class Params(embedding.EmbedStyle):
+    """Generation parameters (settable with `--set key=value`).
+
+    The overlay's style is inherited from `EmbedStyle` (fields, font_size, color, opacity,
+    position, box, rotation), so its defaults and checks are declared once, there. Picklable:
+    it travels to worker processes.
+    """
 
     seed: int = 0
     num_images: int = 1000
@@ -49,13 +55,33 @@ class Plan:
     width: int = 640
     height: int = 480
     users_per_set: int = 20
-    style: embedding.EmbedStyle = field(default_factory=embedding.EmbedStyle)
     source: str = ""
     source_config: str = ""
     source_split: str = "train"
     image_folder: str = ""
     probe_fraction: float = 0.2
     skip_bad: bool = False
+
+    def __post_init__(self):
+        if isinstance(self.fields, str):  # `--set fields=username,email`
+            object.__setattr__(self, "fields", parse_fields(self.fields))
+        super().__post_init__()
+        if self.num_images < 1 or self.num_probe < 2:
+            raise ValueError("num_images must be >= 1 and num_probe >= 2")
+        if not (64 <= self.width <= 4096 and 64 <= self.height <= 4096):
+            raise ValueError(
+                f"width and height must be within 64..4096, got {self.width}x{self.height}"
+            )
+        if not 2 <= self.users_per_set <= 10_000:
+            raise ValueError(f"users_per_set must be within 2..10000, got {self.users_per_set}")
+        if not 0 < self.probe_fraction < 1:
+            raise ValueError(f"probe_fraction must be in (0, 1), got {self.probe_fraction}")
+
+    @property
+    def style(self) -> embedding.EmbedStyle:
+        """The overlay style alone (what each row's `style` column records)."""
+        names = [f.name for f in dataclasses.fields(embedding.EmbedStyle)]
+        return embedding.EmbedStyle(**{name: getattr(self, name) for name in names})
 
     def open_source(self) -> sources.Source:
         return sources.open_source(
@@ -81,7 +107,7 @@ def user_sets(seed: int, users_per_set: int) -> dict[str, list[dict]]:
     return make_user_sets(seed, users_per_set, names=(TRAIN_SET, UNSEEN_SET))
 
 
-def _split_ids(plan: Plan) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _split_ids(plan: Params) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(train ids, probe ids): scenes have their own id spaces; a source is split by a draw."""
     if not plan.source:
         train = tuple(f"scene-{i:06d}" for i in range(plan.num_images))
@@ -101,13 +127,13 @@ def _split_source(seed: int, probe_fraction: float, source: sources.Source, good
     )
 
 
-def config_ids(plan: Plan, config: str) -> list[str]:
+def config_ids(plan: Params, config: str) -> list[str]:
     """Item ids of a config, in row order."""
     train, probe = _split_ids(plan)
     return list(probe if config == "probe" else train)
 
 
-def probe_sets(plan: Plan) -> dict[str, str]:
+def probe_sets(plan: Params) -> dict[str, str]:
     """Probe id -> U1 or U2: a seeded permutation puts exactly half (rounded up) in U1."""
     return _probe_sets(plan.seed, _split_ids(plan)[1])
 
@@ -124,7 +150,7 @@ def _source_index(source: sources.Source) -> dict[str, int]:
     return {item_id: i for i, item_id in enumerate(source.ids)}
 
 
-def base_item(plan: Plan, item_id: str) -> dict:
+def base_item(plan: Params, item_id: str) -> dict:
     """{"id", "image" (PIL), "image_bytes", "format", "messages", "scene", "questions"}."""
     if not plan.source:
         rng = stream(plan.seed, DATASET, "scene", item_id)
@@ -170,7 +196,7 @@ def _unembedded_columns() -> dict:
     }
 
 
-def make_row(plan: Plan, config: str, item_id: str) -> dict | None:
+def make_row(plan: Params, config: str, item_id: str) -> dict | None:
     """The row of `item_id` in `config` (None when skip_bad drops an unreadable source image)."""
     try:
         item = base_item(plan, item_id)

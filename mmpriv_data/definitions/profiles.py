@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 
 import datasets
@@ -52,6 +53,23 @@ FACT_COLUMNS = (
 )
 DISTRACTOR_PEOPLE = 12
 JPEG_QUALITY = 90
+
+
+@dataclass(frozen=True)
+class Params:
+    """Generation parameters (settable with `--set key=value`)."""
+
+    seed: int = 0
+    num_profiles: int = 500
+    image_size: int = 256
+
+    def __post_init__(self):
+        if self.num_profiles < 8:
+            raise ValueError(f"num_profiles must be at least 8, got {self.num_profiles}")
+        if not 64 <= self.image_size <= 1024:
+            raise ValueError(f"image_size must be within 64..1024, got {self.image_size}")
+
+
 INTRO_PROMPT = (
     "Who is this person? Tell me about them.",
     "Please introduce the individual in this picture.",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import datasets
 
 from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.definitions.params import parameter_fields
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,22 @@ class DatasetSpec:
     def configs(self) -> list[str]:
         return [c.name for c in self.builder_class().BUILDER_CONFIGS]
 
+    def definition(self):
+        """The dataset's definition module (`mmpriv_data.definitions.<name>`)."""
+        return importlib.import_module(f"mmpriv_data.definitions.{self.name.replace('-', '_')}")
+
+    def params_class(self) -> type:
+        """The one declaration of the dataset's parameters."""
+        return self.definition().Params
+
     def parameters(self) -> dict[str, dataclasses.Field]:
-        """Settable parameters: the builder config's fields beyond datasets.BuilderConfig's."""
-        base = {f.name for f in dataclasses.fields(datasets.BuilderConfig)}
-        config_class = self.builder_class().BUILDER_CONFIG_CLASS
-        return {f.name: f for f in dataclasses.fields(config_class) if f.name not in base}
+        """Settable parameters (seed included), from the definition's `Params`."""
+        return parameter_fields(self.params_class())
+
+    def defaults(self) -> dict:
+        """Every parameter's default but the seed (which `--seed` sets)."""
+        defaults = dataclasses.asdict(self.params_class()())
+        return {key: value for key, value in defaults.items() if key != "seed"}
 
 
 DATASETS: dict[str, DatasetSpec] = {

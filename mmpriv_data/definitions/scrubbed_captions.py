@@ -1,5 +1,6 @@
-"""Rows of the `train` config of `scrubbed-captions`: conversations in the chat-message
-contract, scrubbed, beside the originals and a change log.
+"""The `scrubbed-captions` dataset: its parameters, and the rows of its `train` config,
+conversations in the chat-message contract, scrubbed, beside the originals and a change log
+(the PRISM-style configs are made by `prism`).
 
 The source is a LLaVA .json/.jsonl file or, by default, the procedural caption corpus.
 
@@ -10,6 +11,7 @@ The source is a LLaVA .json/.jsonl file or, by default, the procedural caption c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import datasets
@@ -21,6 +23,30 @@ from mmpriv_data.files.scrub_files import iter_records, scrub_record
 _ROLES = {"human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant",
           "system": "system"}  # fmt: skip
 IMAGE_TOKEN = "<image>"
+
+
+@dataclass(frozen=True)
+class Params:
+    """Generation parameters (settable with `--set key=value`)."""
+
+    seed: int = 0
+    num_captions: int = 2000  # generated corpus size when no source is given
+    source: str | None = None  # a LLaVA .json/.jsonl file to scrub instead
+    attributes: str = "all"  # comma-separated subset of gender,age,race,eye_color,hair_color,build
+    skip_bad: bool = False  # skip malformed source records instead of failing
+    num_images: int = 50  # PRISM portraits (each asked about all six attributes)
+    image_size: int = 256
+
+    def __post_init__(self):
+        from mmpriv_data.transforms.scrub import resolve_attributes
+
+        if not 1 <= self.num_captions <= 10_000_000:
+            raise ValueError(f"num_captions must be within 1..10000000, got {self.num_captions}")
+        if not 1 <= self.num_images <= 100_000:
+            raise ValueError(f"num_images must be within 1..100000, got {self.num_images}")
+        if not 64 <= self.image_size <= 1024:
+            raise ValueError(f"image_size must be within 64..1024, got {self.image_size}")
+        resolve_attributes(self.attributes)
 
 
 def features() -> datasets.Features:

@@ -11,6 +11,8 @@ of people never overlap.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import datasets
 
 from mmpriv_data.content.spy import prompts
@@ -18,6 +20,24 @@ from mmpriv_data.content.spy.taxonomy import CATEGORIES
 from mmpriv_data.core import schema
 
 CONFIGS = ("bench", "tune", "pairs")
+
+
+@dataclass(frozen=True)
+class Params:
+    """Generation parameters (settable with `--set key=value`)."""
+
+    seed: int = 0
+    items_per_category: int = 4  # bench: images per category, each asked 3-5 ways
+    tune_items_per_category: int = 8  # tune and pairs
+    categories: str = "all"  # or a comma-separated subset, e.g. "a30,a49,a1"
+
+    def __post_init__(self):
+        for key in ("items_per_category", "tune_items_per_category"):
+            if not 1 <= getattr(self, key) <= 1000:
+                raise ValueError(f"{key} must be within 1..1000, got {getattr(self, key)}")
+        parse_categories(self.categories)
+
+
 STRING, BOOL, INT32 = datasets.Value("string"), datasets.Value("bool"), datasets.Value("int32")
 DRAWN_FEATURE = [{"category": STRING, "value": STRING, "bbox": [INT32]}]
 

@@ -64,13 +64,17 @@ def check_options(
             raise MmprivError(
                 f"unknown config {config!r} of {spec.name}; configs: {', '.join(known)}"
             )
-    config_class = spec.builder_class().BUILDER_CONFIG_CLASS
     try:
         # datasets copies configs without re-running __post_init__: validate here, up front.
-        checked = config_class(name=known[0], seed=seed, **params)
-    except (ValueError, TypeError) as error:
+        checked = spec.params_class()(seed=seed, **params)
+    except (ValueError, TypeError, MmprivError) as error:
         raise MmprivError(f"{spec.name}: bad parameter: {error}") from None
-    all_params = {key: getattr(checked, key) for key in spec.parameters() if key != "seed"}
+    all_params = {
+        key: ",".join(value) if isinstance(value, tuple) else value  # as `--set` spells it
+        for key in spec.parameters()
+        if key != "seed"
+        for value in [getattr(checked, key)]
+    }
     return params, all_params
 
 

@@ -8,11 +8,6 @@ from typing import Annotated
 import typer
 
 
-def register(app: typer.Typer) -> None:
-    app.command("embed")(embed)
-    app.command("export")(export)
-
-
 def embed(
     src: Annotated[Path, typer.Argument(help="Folder of images (any tree).")],
     dst: Annotated[Path, typer.Argument(help="New folder: the mirrored tree + manifest.")],
