@@ -370,7 +370,11 @@ def _open_source(
         if (local / "README.md").is_file() or any(local.glob("*/*.parquet")):
             source = _dataset_source(str(local), config, split)
         else:
-            listed = sorted(p for p in local.glob("*.json*") if p.suffix in (".json", ".jsonl"))
+            listed = sorted(  # hidden files (mmpriv's own `.mmpriv.json` marker) are not data
+                p
+                for p in local.glob("*.json*")
+                if p.suffix in (".json", ".jsonl") and not p.name.startswith(".")
+            )
             if len(listed) == 1:
                 local = listed[0]
             else:

@@ -8,7 +8,7 @@ Hub read (`configs:` with data_files, `dataset_info:` per config).
 from __future__ import annotations
 
 import hashlib
-from contextlib import contextmanager
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +18,8 @@ from datasets.arrow_writer import (
     get_writer_batch_size_from_data_size,
     get_writer_batch_size_from_features,
 )
+from datasets.formatting import query_table
+from datasets.io.parquet import get_parquet_column_options
 from datasets.utils.py_utils import convert_file_size_to_int
 
 DEFAULT_MAX_SHARD_SIZE = "500MB"
@@ -65,24 +67,40 @@ class ConfigLayout:
         return {"config_name": self.name, **info._to_yaml_dict()}
 
 
-@contextmanager
-def _quiet_progress():
-    """Hide datasets' per-shard parquet bar (the generation bar is the one users watch)."""
-    was_enabled = datasets.utils.logging.is_progress_bar_enabled()
-    datasets.disable_progress_bars()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            datasets.enable_progress_bars()
-
-
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def write_parquet(dataset: datasets.Dataset, path: Path, batch_size: int) -> None:
+    """`Dataset.to_parquet`, with each batch made one Arrow chunk before it is written.
+
+    The rows of a build made by N processes sit in N Arrow files, so a batch that spans two
+    of them arrives in two chunks, and parquet's content-defined chunking would cut its pages
+    differently: the same rows, other bytes. One chunk per batch makes the file a function of
+    the rows alone (of the number of processes, nodes or Ray blocks that made them).
+    """
+    schema = dataset.features.arrow_schema
+    cdc = datasets.config.DEFAULT_CDC_OPTIONS  # what `to_parquet` uses, recorded the same way
+    writer = pq.ParquetWriter(
+        str(path),
+        schema=schema,
+        use_content_defined_chunking=cdc,
+        write_page_index=True,
+        **get_parquet_column_options(dataset.features, schema),
+    )
+    try:
+        for offset in range(0, len(dataset), batch_size):
+            batch = query_table(
+                dataset.data, slice(offset, offset + batch_size), indices=dataset._indices
+            )
+            writer.write_table(batch.combine_chunks())
+        writer.add_key_value_metadata({"content_defined_chunking": json.dumps(cdc)})
+    finally:
+        writer.close()
 
 
 def write_split(
@@ -103,8 +121,7 @@ def write_split(
     for index in range(num_shards):
         relative = f"{config}/{split}-{index:05d}-of-{num_shards:05d}.parquet"
         shard = dataset.shard(num_shards=num_shards, index=index, contiguous=True)
-        with _quiet_progress():
-            shard.to_parquet(str(folder / relative), batch_size=batch_size)
+        write_parquet(shard, folder / relative, batch_size)
         layout.shards[relative] = sha256_file(folder / relative)
         layout.shard_bytes[relative] = (folder / relative).stat().st_size
     layout.splits[split] = len(dataset)

@@ -131,9 +131,15 @@ def _text_augmenter(edits: int, model_path: str):
     import nlpaug
 
     dictionary = Path(nlpaug.__file__).parent / "res/word/spelling/spelling_en.txt"
-    return naw.SpellingAug(
+    augmenter = naw.SpellingAug(
         dict_path=str(dictionary), aug_min=edits, aug_max=edits, stopwords_regex=r".*\d.*"
     )
+    # nlpaug de-duplicates each word's misspellings through a set, so their order (and the
+    # seeded choice among them) would follow Python's hash randomisation: fix the order.
+    misspellings = augmenter.model.dict
+    for word, candidates in misspellings.items():
+        misspellings[word] = sorted(candidates)
+    return augmenter
 
 
 def _augment_text(text: str, edits: int, model_path: str, key: int) -> str:

@@ -1,0 +1,124 @@
+"""`--engine ray`: a builder's work units spread over a Ray cluster with Ray Data.
+
+Every builder splits its rows into work units (`WORK_UNIT` items, each drawing from its own
+seeded streams), and `_split_generators` hands them over as `gen_kwargs={"units": [...]}`.
+Here the unit numbers become a Ray Dataset; `map_batches` runs the builder's own
+`_generate_examples` on one unit at a time, on any node, and encodes the rows with the same
+`datasets.ArrowWriter` and features that a local build uses. Ray keeps the output in unit order
+(`preserve_order`), so the driver appends each unit's rows to one Arrow file as they arrive,
+and the Hub writer (`layout.write_split`) turns it into the same shards, byte for byte, as a
+local build with any `--num-proc`.
+
+Ray does the distribution, the retries of lost tasks and the backpressure; nothing here
+schedules. Ray is optional: `pip install "mmpriv[ray]"`.
+
+A cluster: `ray start --head` on one machine, `ray start --address HEAD:6379` on the others,
+each with mmpriv installed; then `mmpriv build NAME --engine ray --address HEAD:6379`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import datasets
+import pyarrow as pa
+from datasets.arrow_writer import ArrowWriter
+
+from mmpriv_data.core.errors import MmprivError
+
+ENGINES = ("local", "ray")
+log = logging.getLogger("mmpriv")
+
+
+def import_ray():
+    try:
+        import ray
+        import ray.data  # noqa: F401 - the Data library is the part mmpriv needs
+    except ImportError:
+        raise MmprivError(
+            '--engine ray: Ray is not installed; install it with pip install "mmpriv[ray]"'
+        ) from None
+    return ray
+
+
+@contextlib.contextmanager
+def connected(address: str | None) -> Iterator[object]:
+    """Ray, connected to `address` (None or "local": a one-machine Ray started here).
+
+    A connection this call opens is closed on exit; one the caller opened is left alone.
+    """
+    ray = import_ray()
+    if ray.is_initialized():
+        yield ray
+        return
+    try:
+        ray.init(
+            address=None if address in (None, "", "local") else address,
+            logging_level=logging.WARNING,
+            log_to_driver=False,
+            include_dashboard=False,
+        )
+    except (ConnectionError, RuntimeError, ValueError) as error:
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        message = f"--address {address}: cannot join the Ray cluster ({first_line})"
+        raise MmprivError(message) from None
+    try:
+        yield ray
+    finally:
+        ray.shutdown()
+
+
+def ordered_results(ray, count: int, work: Callable[[int], bytes], *, name: str) -> Iterator[bytes]:
+    """`work(i)` for i in 0..count-1 run by Ray Data tasks anywhere on the cluster, in order.
+
+    Each call's result travels back as bytes; the unit order is kept by Ray Data itself.
+    """
+
+    def run_units(batch: dict) -> dict:
+        return {"result": [work(int(i)) for i in batch["unit"]]}
+
+    context = ray.data.DataContext.get_current()
+    context.execution_options.preserve_order = True
+    context.enable_progress_bars = False
+    units = ray.data.range(count, override_num_blocks=max(1, min(count, 1000)))
+    results = units.rename_columns({"id": "unit"}).map_batches(run_units, batch_size=1)
+    for row in results.iter_rows():
+        yield row["result"]
+    log.debug("ray: %s done, %d units", name, count)
+
+
+def _unit_rows(builder: datasets.GeneratorBasedBuilder, units: list, index: int) -> bytes:
+    """One work unit's rows, encoded exactly as `datasets` encodes a local build's rows."""
+    features = builder.info.features
+    sink = pa.BufferOutputStream()
+    with ArrowWriter(features=features, stream=sink) as writer:
+        for _key, example in builder._generate_examples(units=[units[index]]):
+            writer.write(features.encode_example(example))
+        writer.finalize()
+    return sink.getvalue().to_pybytes()
+
+
+def generate_splits(
+    builder: datasets.GeneratorBasedBuilder, cache: Path, ray
+) -> dict[str, datasets.Dataset]:
+    """Every split of `builder`'s config, generated on the cluster: split -> Dataset (on disk)."""
+    features = builder.info.features
+    splits = {}
+    for generator in builder._split_generators(None):
+        units = generator.gen_kwargs["units"]
+        if not units:
+            raise MmprivError(f"{builder.config.name}/{generator.name}: no rows to generate")
+        path = cache / f"{builder.config.name}-{generator.name}.arrow"
+        schema = features.arrow_schema
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_stream(sink, schema) as out:
+            work = lambda index, units=units: _unit_rows(builder, units, index)  # noqa: E731
+            name = f"{builder.config.name}/{generator.name}"
+            for encoded in ordered_results(ray, len(units), work, name=name):
+                for batch in pa.ipc.open_stream(encoded):
+                    out.write_batch(batch)
+        info = datasets.DatasetInfo(features=features)
+        splits[str(generator.name)] = datasets.Dataset.from_file(str(path), info=info)
+    return splits
