@@ -50,6 +50,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("eval", "qa", "eval_qa:qa"),
     ("eval", "probing", "eval_probing:probing"),
     ("eval", "leakage", "eval_probing:leakage"),
+    ("eval", "legibility", "eval_legibility:legibility"),
     ("eval", "spy", "eval_spy:spy"),
     ("eval", "prism", "eval_prism:prism"),
     ("eval", "mia", "eval_mia:eval_mia"),
