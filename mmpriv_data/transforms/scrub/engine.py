@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub import lexicon_data as data
 from mmpriv_data.transforms.scrub.lexicon import (  # context word lists
     BARE_HEADS,
     CONTINUES,
@@ -18,7 +19,8 @@ from mmpriv_data.transforms.scrub.lexicon import (  # context word lists
     ORIGIN,
     STYLE,
 )
-from mmpriv_data.transforms.scrub.tokens import TokenView, flagged
+from mmpriv_data.transforms.scrub.predicates import PredicateRules
+from mmpriv_data.transforms.scrub.tokens import flagged
 
 _INVERT_AUX = frozenset({"is", "was", "does", "has", "isn't", "wasn't", "doesn't", "hasn't"})
 _HAVE_NEXT = frozenset({"been", "got", "gotten", "had", "done", "seen", "taken", "made"})
@@ -28,8 +30,10 @@ _NUMBER_WORDS = frozenset(
     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
     "eighty ninety about around approximately roughly".split()
 )
+_DO = frozenset({"does", "do", "did", "doesn't", "don't", "didn't"})
+_QUESTION_START = _DO | {"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"}
 _CANDIDATES = (
-    set(lx.PRONOUNS) | {"her", "his", "in"} | g.COPULAS | _TITLES | _NUMBER_WORDS
+    set(lx.PRONOUNS) | {"her", "his", "in"} | g.COPULAS | _DO | _TITLES | _NUMBER_WORDS
     | set(lx.PERSON_ADJECTIVES) | set(lx.NOUN_USE) | set(lx.FEATURE_HEADS) | lx.PERSON_HEADS
     | lx.BUILD_COMPOUNDS
 )  # fmt: skip
@@ -38,7 +42,22 @@ _CANDIDATE_CACHE: dict[str, bool] = {}
 _PRONOUN_WORDS = frozenset(lx.PRONOUNS) | {"her", "his"}
 _MODIFIER_WORDS = g.SEPARATORS | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
 _FEATURE_MODIFIERS = STYLE | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
-_UNWANTED = g.SEPARATORS | g.INTENSIFIERS
+
+
+_COLOURS = lx.FEATURE_ADJECTIVES["hair_color"] | lx.FEATURE_ADJECTIVES["race"]
+_RANKS = frozenset({"senior", "junior", "elder"})
+_SIZES = frozenset({"large", "big", "small", "huge", "tiny", "sizable", "massive"})
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "eur")
+# Nouns with an agent-like ending that name things (often after a demonym: "Irish setter").
+_NOT_AGENTS = frozenset(
+    "setter setters pointer pointers retriever retrievers terrier terriers spaniel springer "
+    "beer beers water paper butter leather calendar river corner border tower flower flowers "
+    "poster posters sticker trailer container computer monitor printer speaker speakers "
+    "cooker heater sweater sweaters jumper liner burger burgers cider lager pepper peppers "
+    "cracker crackers dinner supper tractor motor mirror door floor color colour harbor "
+    "harbour interior exterior weather summer winter letter letters number numbers "
+    "shepherd chocolate lantern lanterns character restaurant cucumber tiger tigers".split()
+)
 
 
 def _candidate(word: str) -> bool:
@@ -46,7 +65,7 @@ def _candidate(word: str) -> bool:
     return word in _CANDIDATES or not word.isalpha() and (len(word) > 1 or word.isdigit())
 
 
-class Scrubber(TokenView):
+class Scrubber(PredicateRules):
     """The rules: each marks tokens of the view replaced or deleted."""
 
     # --- main loop ---------------------------------------------------------------------------
@@ -64,8 +83,11 @@ class Scrubber(TokenView):
             if low in _PRONOUN_WORDS:
                 if gender:
                     self.pronoun(i)
-            elif low in g.COPULAS:
-                self.predicate(i)
+            elif low in g.COPULAS or low in _DO:
+                if low in _QUESTION_START and self.sent_start(i):
+                    self.inverted_predicate(i)
+                elif low in g.COPULAS:
+                    self.predicate(i)
             elif low == "in":
                 self.decade_phrase(i)
             elif low in _TITLES and gender:
@@ -140,6 +162,8 @@ class Scrubber(TokenView):
         if self.proper(i) or nxt in MODIFIED or (word in ("cowboy", "cowgirl") and nxt in
                                                   lx.COWBOY_MODIFIED):  # fmt: skip
             return
+        if word in _RANKS and nxt in data.person_nouns():
+            return  # "a senior manager"
         gender, age, new, attribute = "gender" in self.on, "age" in self.on, None, "gender"
         if word in lx.GENDER_AGE_NOUNS and (gender or age):
             both, gender_only, age_only = lx.GENDER_AGE_NOUNS[word]
@@ -171,7 +195,7 @@ class Scrubber(TokenView):
                 self.delete(i, i + 2, "age")
             return i + 2, True
         j, n, lows, bios = i, self.n, self.low, self.bios
-        while j < n and (lows[j] in _MODIFIER_WORDS or bios[j]):
+        while j < n and (lows[j] in _MODIFIER_WORDS or bios[j] or j > i and self.loose(j)):
             if j > i and self.person_head(j) and not self.person_head(j + 1):
                 break  # "a chubby baby": the baby is the person
             j += 1
@@ -179,7 +203,12 @@ class Scrubber(TokenView):
             if self.bio(i) in self.on:  # "a man of Asian descent"
                 self.delete(i - 1, j + 1, self.bio(i))
             return j + 1, True
-        if self.person_head(j) and self.low[j - 1] not in g.SEPARATORS:
+        head = self.person_head(j) or j > i and self.guessed_head(i, j)
+        if not head and j > i + 1 and self.word(j + 1) and lows[j] not in g.FUNCTION_WORDS and (
+            self.person_head(j + 1) or self.guessed_head(i, j + 1)
+        ) and not any(lows[k] in _COLOURS for k in range(i, j)):  # fmt: skip
+            j, head = j + 1, True  # a noun before the person noun: "a Samoan rugby player"
+        if head and self.low[j - 1] not in g.SEPARATORS:
             s = i
             while s > 0 and (self.low[s - 1] in (",", "and", "or")
                              or self.low[s - 1] in g.GENERAL_ADJECTIVES
@@ -187,58 +216,66 @@ class Scrubber(TokenView):
                 s -= 1
             while s < i and self.low[s] in g.SEPARATORS:
                 s += 1
-            items = [(k, k + 1, bios[k]) for k in range(s, j)]
+            rank = self.lw(j) in data.person_nouns()  # "a senior manager": a rank, not an age
+            group = self.lw(j) in lx.GROUP_HEADS and self.lw(j) != "people"  # "a large group"
+            items = [(k, k + 1, None if rank and lows[k] in _RANKS
+                      or group and lows[k] in _SIZES else bios[k])
+                     for k in range(s, j)]  # fmt: skip
             self.drop_items(items)
             return j, False
+        t = j - 1  # "a tall blonde in a hat", "an adult female and ...": the last word is a noun
+        while t > i and lows[t] in g.SEPARATORS:
+            t -= 1
+        if t > i and lows[t] in lx.NOUN_USE and self.noun_use(t):
+            self.drop_items([(k, k + 1, bios[k]) for k in range(i, t)])
+            self.noun_use_replace(t)
+            return t + 1, True
         low = self.low[i]
         if low in lx.NOUN_USE and j <= i + 1 and self.noun_use(i):
-            attribute = lx.NOUN_USE_ATTRIBUTE.get(low) or self.bio(i)
-            if attribute in self.on:
-                # "Asian" is capitalised as a proper adjective; "person" only at a sentence start
-                case = self.tok[i] if self.sent_start(i) or self.tok[i].isupper() else low
-                self.replace(i, g.match_case(case, lx.NOUN_USE[low]), attribute)
+            self.noun_use_replace(i)
             return i + 1, True
         return max(j, i + 1) if not self.word(j) or j == i else j, False
 
+    def noun_use_replace(self, i: int) -> None:
+        low = self.low[i]
+        attribute = lx.NOUN_USE_ATTRIBUTE.get(low) or self.bio(i)
+        if attribute in self.on:
+            # "Asian" is capitalised as a proper adjective; "person" only at a sentence start
+            case = self.tok[i] if self.sent_start(i) or self.tok[i].isupper() else low
+            self.replace(i, g.match_case(case, lx.NOUN_USE[low]), attribute)
+
+    def loose(self, j: int) -> bool:
+        """A participle adjective inside a chain before a person noun ("a lean, *sunburned*
+        hiker", "a freckled, smiling redhead")."""
+        low = self.low[j]
+        return (
+            low.endswith(("ed", "ing")) and low.isalpha() and low not in g.FUNCTION_WORDS
+            and any(self.person_head(k) or self.lw(k) in lx.NOUN_USE for k in range(j + 1, j + 3))
+        )  # fmt: skip
+
+    def guessed_head(self, i: int, j: int) -> bool:
+        """An agent noun ("marathoner", "herder") after a capitalised race word: a person."""
+        low = self.lw(j)
+        if not low.endswith(_AGENT_SUFFIXES) or len(low) < 5 or low in _NOT_AGENTS:
+            return False
+        return any(self.bios[k] == "race" and self.tok[k][:1].isupper() for k in range(i, j))
+
     def noun_use(self, i: int) -> bool:
-        """ "a blonde", "the elderly": an adjective standing for a person."""
-        before, nxt = self.lw(i - 1), self.lw(i + 1)
+        """ "a blonde", "the elderly", "a smiling redhead": an adjective standing for a person."""
+        nxt = self.lw(i + 1)
         if self.low[i].endswith("s") and not self.person_head(i + 1):
             return True  # "Asians", "redheads": plural nouns only
+        k = i - 1  # back over other adjectives to the determiner
+        while k > i - 5 and (self.lw(k) == "," or self.word(k) and self.lw(k) not in
+                             g.FUNCTION_WORDS and not self.person_head(k)):  # fmt: skip
+            k -= 1
+        before = self.lw(k)
         if before not in g.DETERMINERS and not before.isdigit():
             return False
         return (
             not self.word(i + 1) or nxt in g.FUNCTION_WORDS or nxt in g.COPULAS
             or nxt.endswith(("ing", "ed")) or g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS
         )  # fmt: skip
-
-    def drop_items(self, items: list[tuple[int, int, str | None]]) -> bool:
-        """Delete the items (token ranges) whose attribute is enabled; keep the separators
-        between kept items ("friendly, tall and happy" -> "friendly and happy").
-        Returns whether anything was kept."""
-        lows, on = self.low, self.on
-        words = [it for it in items if lows[it[0]] not in _UNWANTED]
-        dropped = [it for it in words if it[2] in on]
-        if not dropped:
-            return True
-        attribute = dropped[0][2]
-        kept = [it[0] for it in words if it[2] not in on]
-        for a, b, attr in dropped:
-            self.delete(a, b, attr)
-            k = a - 1  # intensifiers bound to the dropped word: "very tall"
-            while k >= items[0][0] and self.low[k] in g.INTENSIFIERS:
-                self.delete(k, k + 1, attr)
-                k -= 1
-        seps = [it[0] for it in items if self.low[it[0]] in g.SEPARATORS]
-        for s in seps:
-            before = [k for k in kept if k < s]
-            after = [k for k in kept if k > s]
-            if before and after:
-                between = [t for t in seps if before[-1] < t < after[0]]
-                if s == between[-1]:
-                    continue
-            self.delete(s, s + 1, attribute)
-        return bool(kept)
 
     def feature(self, h: int) -> None:
         """Colour or size of a person's eyes, hair, skin or body ("her blue eyes")."""
@@ -323,77 +360,3 @@ class Scrubber(TokenView):
         if "age" in self.on and self.lw(i + 1) in ("years", "year") and self.lw(i + 2) == "old":
             if self.person_head(i - 2):
                 self.delete(i, i + 3, "age")
-
-    def predicate(self, c: int) -> None:
-        """ "She is tall and thin", "Her eyes are blue", "He is 40 years old"."""
-        p, kind, fattr = c - 1, None, None
-        subject = self.lw(p)
-        if subject in lx.SUBJECT_PRONOUNS or subject in ("they", "i", "you", "we"):
-            kind = "person"
-        elif subject == "who":
-            kind = "who"
-        elif self.person_head(p) and not self.base(p)[1]:
-            kind = "person"
-        elif subject in lx.FEATURE_HEADS and (
-            self.lw(p - 1) in g.POSSESSIVES or self.base(p - 1)[0] in lx.PERSON_HEADS
-        ):
-            kind, fattr = "feature", lx.FEATURE_HEADS[subject]
-        if kind is None:
-            return
-        k = c + 3 if self.lw(c + 1) == "to" and self.lw(c + 2) == "be" else c + 1
-        while self.lw(k) in g.INTENSIFIERS:
-            k += 1
-        items, first = [], k
-        while k < self.n:
-            item = self.predicate_item(k, fattr)
-            if item is None:
-                break
-            items.append(item)
-            k = item[1]
-            if self.lw(k) in g.SEPARATORS and self.predicate_item(k + 1, fattr) is not None:
-                items.append((k, k + 1, None))
-                k += 1
-            else:
-                break
-        bio = [it for it in items if it[2] in self.on]
-        if not bio:
-            return
-        if any(it[2] is None and self.low[it[0]] not in g.SEPARATORS for it in items):
-            self.drop_items(items)
-        elif kind == "who":
-            self.delete(p, k, bio[0][2])
-        elif self.lw(k) in ("and", ",") and self.word(k + 1):
-            nxt = self.low[k + 1]
-            if nxt.endswith("ing") or nxt in g.GENERAL_ADJECTIVES:
-                self.delete(first, k + 1, bio[0][2])
-            elif g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS:
-                self.delete(c, k + 1, bio[0][2])
-            else:
-                self.delete_sentence(c, bio[0][2])
-        else:
-            self.delete_sentence(c, bio[0][2])
-
-    def predicate_item(self, k: int, fattr: str | None) -> tuple[int, int, str | None] | None:
-        low = self.lw(k)
-        if not self.word(k):
-            return None
-        if (low.isdigit() or low in _NUMBER_WORDS) and self.lw(k + 1) in ("years", "year"):
-            if self.lw(k + 2) == "old":
-                return (k, k + 3, "age")
-        if low == "in" and self.lw(k + 1) in g.POSSESSIVES:
-            j = k + 3 if self.lw(k + 2) in ("early", "mid", "late") else k + 2
-            return (k, j + 1, "age") if lx.DECADE.match(self.lw(j)) else None
-        if low in g.FUNCTION_WORDS or low in g.COPULAS or g.is_coordinated_verb(low):
-            return None
-        if fattr is not None:
-            return (k, k + 1, fattr if self.colour(low, fattr) else None)
-        return (k, k + 1, self.bio(k))
-
-    def delete_sentence(self, i: int, attribute: str) -> None:
-        a = i
-        while a > 0 and not self.sent_start(a):
-            a -= 1
-        b = i
-        while b < self.n and self.low[b] not in g.SENTENCE_END:
-            b += 1
-        self.delete(a, min(b + 1, self.n), attribute)

@@ -32,6 +32,12 @@ _AGREEMENT = {
     "wasn't": "weren't", "hasn't": "haven't", "doesn't": "don't", "'s": "'re",
 }  # fmt: skip
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+# Function words deleted together with a biometric term ("looks [overweight] and is sitting"
+# -> "is sitting", "a man [with] blue eyes"): glue of the removed phrase, not unrelated words.
+_GLUE = frozenset(
+    "and or with of is are was were be been being looks look appears appear seems seem to has "
+    "have had who the very quite in their his her about around".split()
+)
 
 
 @dataclass
@@ -89,7 +95,8 @@ def tokens(item: Item) -> list[Token]:
     found = []
     for match in _WORD.finditer(item.text):
         a, b = match.span()
-        span = next((k for k, (s, e, _) in enumerate(item.spans) if s <= a and b <= e), None)
+        # "[woman|gender]'s" labels the word "woman's": a span inside a word labels the word
+        span = next((k for k, (s, e, _) in enumerate(item.spans) if s < b and a < e), None)
         if span is not None:
             label = item.spans[span][2]
         elif match.group().lower() in _GENDERED_PRONOUNS:
@@ -169,9 +176,7 @@ def _score(item: Item, output: str, changes: list[dict], report: Report) -> None
     hit: list[list[dict]] = [
         [c for c in changes if c["start"] < t.end and t.start < c["end"]] for t in toks
     ]
-    refused = len(changes) == 1 and changes[0]["start"] == 0 and changes[0]["end"] == len(
-        item.text
-    )
+    refused = len(changes) == 1 and changes[0]["start"] == 0 and changes[0]["end"] == len(item.text)
     biometric = {k for k, t in enumerate(toks) if t.label in LABELS}
     dropped = _dropped_sentences(item.text, toks, hit, refused) if biometric else set()
     # a labelled span is removed when every word of it changed
@@ -179,7 +184,7 @@ def _score(item: Item, output: str, changes: list[dict], report: Report) -> None
     for k, t in enumerate(toks):
         if t.label in LABELS:
             by_span[(t.span, k) if t.span is None else (t.span,)].append(k)
-    for key, members in by_span.items():
+    for members in by_span.values():
         label = toks[members[0]].label
         report.spans[label] += 1
         if all(_removes(item.text, toks[k], hit[k]) for k in members):
@@ -188,8 +193,15 @@ def _score(item: Item, output: str, changes: list[dict], report: Report) -> None
             first, last = toks[members[0]], toks[members[-1]]
             report.misses[label].append((item.where, item.text[first.start : last.end],
                                          item.text, output))  # fmt: skip
+    labelled = [(toks[k].start, toks[k].end) for k in biometric]
     for k, t in enumerate(toks):
-        wrong = [c for c in hit[k] if not _agreement(c["original"].strip(), c["replacement"])]
+        word = item.text[t.start : t.end].lower()
+        wrong = [
+            c for c in hit[k]
+            if not _agreement(c["original"].strip(), c["replacement"])
+            and not (word in _GLUE and not c["replacement"]
+                     and any(c["start"] < e and s < c["end"] for s, e in labelled))
+        ]  # fmt: skip
         if t.label in LABELS:
             if hit[k]:
                 report.true_pos[t.label] += 1

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from mmpriv_data.transforms.scrub import lexicon_data as data
+
 ATTRIBUTES: tuple[str, ...] = ("gender", "age", "race", "eye_color", "hair_color", "build")
 ATTRIBUTE_ALIASES = {
     "ethnicity": "race", "race/ethnicity": "race", "skin": "race", "skin_tone": "race",
@@ -51,50 +53,11 @@ def _pluralize(noun: str) -> str:
     return noun + ("es" if last.endswith(("ss", "sh", "ch", "x")) else "s")
 
 
-# Nouns that name a person by gender only: neutral replacement.
+# Nouns that name a person by gender only: neutral replacement (data/gendered_nouns.tsv).
 GENDER_NOUNS: dict[str, str] = _with_plurals(
-    {
-        "man": "person", "woman": "person", "lady": "person", "gentleman": "person",
-        "guy": "person", "gal": "person", "dude": "person", "husband": "spouse",
-        "wife": "spouse", "mother": "parent", "father": "parent", "mom": "parent",
-        "mum": "parent", "dad": "parent", "mommy": "parent", "daddy": "parent",
-        "mama": "parent", "papa": "parent", "son": "child", "daughter": "child",
-        "brother": "sibling", "sister": "sibling", "grandmother": "grandparent",
-        "grandfather": "grandparent", "grandma": "grandparent", "grandpa": "grandparent",
-        "granny": "grandparent", "grandson": "grandchild", "granddaughter": "grandchild",
-        "aunt": "relative", "uncle": "relative", "niece": "relative", "nephew": "relative",
-        "boyfriend": "partner", "girlfriend": "partner", "fiance": "partner",
-        "fiancee": "partner", "bride": "newlywed", "groom": "newlywed",
-        "bridegroom": "newlywed", "king": "monarch", "queen": "monarch", "prince": "royal",
-        "princess": "royal", "emperor": "ruler", "empress": "ruler", "actress": "actor",
-        "waitress": "server", "waiter": "server", "hostess": "host",
-        "stewardess": "flight attendant", "steward": "flight attendant", "heroine": "hero",
-        "sportsman": "athlete", "sportswoman": "athlete", "policeman": "police officer",
-        "policewoman": "police officer", "businessman": "businessperson",
-        "businesswoman": "businessperson", "fireman": "firefighter",
-        "chairman": "chairperson", "chairwoman": "chairperson", "salesman": "salesperson",
-        "saleswoman": "salesperson", "spokesman": "spokesperson",
-        "spokeswoman": "spokesperson", "fisherman": "fisher", "cameraman": "camera operator",
-        "mailman": "mail carrier", "postman": "mail carrier", "workman": "worker",
-        "craftsman": "artisan", "doorman": "door attendant", "repairman": "repair worker",
-        "handyman": "handyperson", "horseman": "rider", "horsewoman": "rider",
-        "cowboy": "rider", "cowgirl": "rider", "priestess": "priest", "widow": "widowed person",
-        "widower": "widowed person",
-    },
-    {
-        "men": "people", "women": "people", "gentlemen": "people", "ladies": "people",
-        "wives": "spouses", "mankind": "humankind", "policemen": "police officers",
-        "policewomen": "police officers", "businessmen": "businesspeople",
-        "businesswomen": "businesspeople", "firemen": "firefighters", "chairmen": "chairpeople",
-        "salesmen": "salespeople", "spokesmen": "spokespeople", "fishermen": "fishers",
-        "cameramen": "camera operators", "mailmen": "mail carriers", "postmen": "mail carriers",
-        "workmen": "workers", "craftsmen": "artisans", "doormen": "door attendants",
-        "repairmen": "repair workers", "handymen": "handypeople", "horsemen": "riders",
-        "horsewomen": "riders", "sportsmen": "athletes", "sportswomen": "athletes",
-        "saleswomen": "salespeople", "spokeswomen": "spokespeople",
-        "chairwomen": "chairpeople",
-    },
-)  # fmt: skip
+    {w: n for w, n in data.gendered_nouns().items() if w not in data.irregular_plurals()},
+    {w: n for w, n in data.gendered_nouns().items() if w in data.irregular_plurals()},
+)
 # Nouns that name a person by age only.
 AGE_NOUNS: dict[str, str] = _with_plurals(
     {
@@ -149,9 +112,14 @@ GENERIC_PERSON_NOUNS = frozenset(
     "actor actors hero businessperson firefighter chairperson salesperson spokesperson "
     "fisher artisan pupil pupils boxer climber climbers performer performers "
     "volunteer volunteers".split()
+) | frozenset(w for word in data.person_nouns() for w in (word, _pluralize(word)))
+# Nouns for a group of people: adjectives before them describe people ("an elderly couple").
+GROUP_HEADS = frozenset(
+    "couple couples family families group groups crowd crowds team teams crew crews pair "
+    "pairs trio duo twins triplets people class".split()
 )
-PERSON_HEADS = frozenset(GENERIC_PERSON_NOUNS | set(GENDER_NOUNS) | set(AGE_NOUNS)) | frozenset(
-    GENDER_AGE_NOUNS
+PERSON_HEADS = frozenset(
+    GENERIC_PERSON_NOUNS | GROUP_HEADS | set(GENDER_NOUNS) | set(AGE_NOUNS) | set(GENDER_AGE_NOUNS)
 )
 
 # Prenominal adjectives that describe a person (removed before a person head).
@@ -169,7 +137,8 @@ _ADJ = {
     "heavyset heavy-set heavy muscular athletic burly stocky lean petite lanky scrawny bony "
     "tall short big large curvy fit toned well-built broad-shouldered pot-bellied "
     "potbellied pudgy beefy hefty portly rotund brawny buff wiry svelte gaunt frail "
-    "full-figured plus-size",
+    "full-figured plus-size bulky chunky rounded taller shorter thinner fatter heavier "
+    "slimmer skinnier chubbier plumper bigger",
 }
 PERSON_ADJECTIVES: dict[str, str] = {
     word: attribute for attribute, words in _ADJ.items() for word in words.split()
@@ -181,6 +150,13 @@ PERSON_ADJECTIVES.update(
         "race",
     )
 )  # fmt: skip
+# Race words from the reference lists, used only when capitalised ("a Polish baker", not
+# "polish"): demonyms and names of peoples are proper adjectives in English.
+CASED_RACE = frozenset(
+    t.lower() for t in data.race_terms() if t.count(" ") < 2 and t.lower() not in PERSON_ADJECTIVES
+)
+PERSON_ADJECTIVES.update(dict.fromkeys(CASED_RACE, "race"))
+PERSON_ADJECTIVES.update(dict.fromkeys(data.skin_words_alone(), "race"))
 # Multi-word expressions merged into one token before matching.
 MULTIWORD = {tuple(w.split()) for w in PERSON_ADJECTIVES if " " in w} | {
     ("senior", "citizen"), ("senior", "citizens"), ("skin", "tone"), ("salt", "and", "pepper"),
@@ -212,7 +188,8 @@ FEATURE_HEADS: dict[str, str] = {
     **dict.fromkeys("eyes eye irises iris".split(), "eye_color"),
     **dict.fromkeys(
         "hair beard beards moustache mustache eyebrows brows curls locks ponytail "
-        "braids braid bangs".split(),
+        "braids braid bangs goatee goatees sideburns stubble pigtails plaits dreadlocks afro "
+        "mohawk fringe".split(),
         "hair_color",
     ),  # fmt: skip
     **dict.fromkeys(["skin", "complexion", "skin tone"], "race"),
@@ -224,7 +201,7 @@ FEATURE_HEADS: dict[str, str] = {
 }
 _COLORS = "blue green brown hazel grey gray amber dark light black violet pale"
 FEATURE_ADJECTIVES: dict[str, frozenset[str]] = {
-    "eye_color": frozenset(_COLORS.split()),
+    "eye_color": frozenset(_COLORS.split()) | data.colours("eye_colours.tsv"),
     "hair_color": frozenset(
         (
             _COLORS + " blonde blond red ginger auburn white silver silvery golden sandy platinum "
@@ -233,11 +210,13 @@ FEATURE_ADJECTIVES: dict[str, frozenset[str]] = {
             "ashen dirty snowy snow-white coal-black"
         ).split()
     )
-    | {"salt and pepper", "jet black"},  # merged multi-word tokens
+    | {"salt and pepper", "jet black"}  # merged multi-word tokens
+    | data.colours("hair_colours.tsv"),
     "race": frozenset(
         "dark light fair pale olive brown tan tanned black white ebony porcelain medium deep "
         "golden bronze caramel dusky".split()
-    ),
+    )
+    | data.colours("skin_tones.tsv"),
     "build": frozenset(
         {w for w, a in PERSON_ADJECTIVES.items() if a == "build"}
         | set("average medium small slight sturdy strong broad wide thick round".split())
@@ -246,7 +225,15 @@ FEATURE_ADJECTIVES: dict[str, frozenset[str]] = {
 # Compound adjectives: "blue-eyed", "red-haired", "dark-skinned", "well-built".
 COMPOUND_SUFFIXES = {"eyed": "eye_color", "haired": "hair_color", "skinned": "race"}
 BUILD_COMPOUNDS = frozenset({"well-built", "heavy-set", "broad-shouldered", "big-boned"})
-AGE_TOKEN = re.compile(r"^\d+(?:-|\s)?(?:year|month|week)s?-old$")
+_NUMBER = (
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+)
+AGE_TOKEN = re.compile(
+    rf"^{_NUMBER}(?:-|\s)?(?:year|month|week)s?-old$|^(?:twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety)-something$"
+)
 DECADE = re.compile(
     r"^(?:(?:early|mid|late)-?)?(?:\d0'?s|teens|twenties|thirties|forties|fifties|sixties|"
     r"seventies|eighties|nineties)$"

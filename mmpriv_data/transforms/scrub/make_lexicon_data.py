@@ -1,0 +1,93 @@
+"""Regenerate the reference word lists in `data/` that come from packages on PyPI.
+
+    pip install countryinfo==1.0.1 pycountry==26.2.16
+    python -m mmpriv_data.transforms.scrub.make_lexicon_data
+
+Only this script needs those packages; the scrubber reads the TSV files it writes. Writes
+`data/demonyms.tsv` (every ISO 3166-1 country of pycountry, with the demonym countryinfo gives,
+or a marked gap) and `data/language_ethnonyms.tsv` (ISO 639-1 language names and ISO 639-5
+family names from pycountry that also name a people, "Zulu", "Quechua", "Berber").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+# Artificial, liturgical or extinct languages: no people is named after them.
+_NOT_PEOPLES = {
+    "Esperanto", "Ido", "Interlingue", "Interlingua", "Volapük", "Latin", "Sanskrit", "Pali",
+    "Avestan", "Church Slavic", "Artificial", "Creoles", "Prakrit", "Egyptian", "Altaic",
+    "Indo-European", "Afro-Asiatic", "Niger-Kordofanian", "Nilo-Saharan", "Sign",
+    "Romance", "Italic", "Karen",  # common English words or a first name
+}  # fmt: skip
+
+
+def demonym_rows() -> list[tuple[str, str, str]]:
+    import json
+    from importlib.resources import files
+
+    import pycountry
+
+    known = {}
+    for path in files("countryinfo").joinpath("data").iterdir():
+        if not path.name.endswith(".json"):
+            continue
+        info = json.loads(path.read_text(encoding="utf-8"))
+        codes = info.get("ISO") or {}
+        if info.get("demonym") and codes.get("alpha2"):
+            known[codes["alpha2"]] = info["demonym"]
+    rows = []
+    for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
+        demonym = known.get(country.alpha_2, "")
+        for word in filter(None, (w.strip() for w in demonym.split(","))):
+            rows.append((country.alpha_2, country.name, word))
+        if not demonym:
+            rows.append((country.alpha_2, country.name, ""))
+    return rows
+
+
+def ethnonym_rows() -> list[tuple[str, str]]:
+    import pycountry
+
+    names = [(lang.alpha_2, lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")]
+    names += [(family.alpha_3, family.name) for family in pycountry.language_families]
+    rows = {}
+    for code, name in names:
+        name = name.split(" (")[0].removesuffix(" languages")
+        if " " in name or "," in name or name in _NOT_PEOPLES or not name[:1].isupper():
+            continue
+        rows.setdefault(name, code)
+    return sorted(((code, name) for name, code in rows.items()), key=lambda r: r[1])
+
+
+def main() -> None:
+    from importlib.metadata import version
+
+    head = f"# countryinfo {version('countryinfo')}, pycountry {version('pycountry')}"
+    demonyms = demonym_rows()
+    lines = [
+        "# Demonyms of every country in ISO 3166-1 (as listed by pycountry), from the "
+        "'demonym' field of the countryinfo package (MIT licence). Empty: countryinfo has none.",
+        head + "; regenerate with python -m mmpriv_data.transforms.scrub.make_lexicon_data",
+        "alpha2\tcountry\tdemonym",
+        *("\t".join(row) for row in demonyms),
+    ]
+    (DATA / "demonyms.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ethnonyms = ethnonym_rows()
+    lines = [
+        "# Names of peoples that are also language names: ISO 639-1 languages and ISO 639-5 "
+        "language families as listed by pycountry, single words, artificial and liturgical "
+        "languages left out. Regenerate with "
+        "python -m mmpriv_data.transforms.scrub.make_lexicon_data",
+        "code\tname",
+        *("\t".join(row) for row in ethnonyms),
+    ]
+    (DATA / "language_ethnonyms.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    missing = [row[1] for row in demonyms if not row[2]]
+    print(f"{len(demonyms)} demonym rows, {len(missing)} countries without one: {missing}")
+    print(f"{len(ethnonyms)} language ethnonyms")
+
+
+if __name__ == "__main__":
+    main()

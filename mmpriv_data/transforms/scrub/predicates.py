@@ -1,0 +1,215 @@
+"""Predicate rules of the scrubber: what follows is/are/looks/appears/seems when the subject is
+a person ("She is tall and thin", "The man in the red shirt is old", "Her eyes are blue",
+"Is she chubby?", "She seems to be about 50"), and deleting listed items with their
+separators. `engine.Scrubber` builds on this class.
+
+>>> from mmpriv_data.transforms.scrub import scrub
+>>> scrub("Is she chubby?").text, scrub("She seems to be about 50, and she smiles.").text
+('Are they?', 'They smile.')
+"""
+
+from __future__ import annotations
+
+from mmpriv_data.transforms.scrub import grammar as g
+from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.tokens import TokenView
+
+_NUMBERS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety".split()
+)
+# Words before a number that make it an estimate of age ("about 50", "around sixty").
+_APPROXIMATELY = frozenset(
+    "about around roughly approximately maybe perhaps nearly almost over under".split()
+)
+_INVERTED = frozenset({"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"})
+_DO = frozenset({"does", "do", "did", "doesn't", "don't", "didn't"})
+_LOOK = frozenset("look looks seem seems appear appears".split())
+# Words that start a phrase after a person noun, before its verb ("the man *in* the red shirt
+# is old"): the subject of the predicate is then that person.
+_POSTMODIFIER = frozenset(
+    "in with on at near next behind by from beside wearing holding under inside outside".split()
+)
+_SUBJECT_PRONOUNS = lx.SUBJECT_PRONOUNS | {"they", "i", "you", "we"}
+
+
+class PredicateRules(TokenView):
+    """Rules for predicates; marks tokens of the view replaced or deleted."""
+
+    def predicate(self, c: int) -> None:
+        """ "She is tall and thin", "Her eyes are blue", "He is 40 years old"."""
+        p = c - 1
+        kind, fattr = self.subject_kind(p)
+        if kind is None:
+            return
+        k = c + 3 if self.lw(c + 1) == "to" and self.lw(c + 2) == "be" else c + 1
+        while self.lw(k) in g.INTENSIFIERS:
+            k += 1
+        items, first = self.predicate_items(k, fattr), k
+        k = items[-1][1] if items else k
+        bio = [it for it in items if it[2] in self.on]
+        if not bio:
+            return
+        if any(it[2] is None and self.low[it[0]] not in g.SEPARATORS for it in items):
+            self.drop_items(items)
+        elif kind == "who":
+            self.delete(p, k, bio[0][2])
+        elif self.lw(k) in ("and", ",") and self.word(k + 1):
+            nxt = self.low[k + 1]
+            if nxt.endswith("ing") or nxt in g.GENERAL_ADJECTIVES:
+                self.delete(first, k + 1, bio[0][2])
+            elif g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS:
+                self.delete(c, k + 1, bio[0][2])
+            else:
+                self.delete_sentence(c, bio[0][2])
+        else:
+            self.delete_sentence(c, bio[0][2])
+
+    def subject_kind(self, p: int) -> tuple[str | None, str | None]:
+        """("person" | "who" | "feature" | None, feature attribute) of the subject ending at p."""
+        subject = self.lw(p)
+        if subject in _SUBJECT_PRONOUNS:
+            return "person", None
+        if subject == "who":
+            return "who", None
+        if self.person_head(p) and not self.base(p)[1]:
+            return "person", None
+        if subject in lx.FEATURE_HEADS and (
+            self.lw(p - 1) in g.POSSESSIVES or self.base(p - 1)[0] in lx.PERSON_HEADS
+        ):
+            return "feature", lx.FEATURE_HEADS[subject]
+        # a person noun a few words back, followed by a phrase about it
+        k = p - 1
+        while k >= 0 and p - k < 9 and self.low[k] not in g.SENTENCE_END and self.low[k] != ",":
+            if self.person_head(k) and not self.base(k)[1]:
+                return ("person", None) if self.lw(k + 1) in _POSTMODIFIER else (None, None)
+            k -= 1
+        return None, None
+
+    def predicate_items(self, k: int, fattr: str | None) -> list[tuple[int, int, str | None]]:
+        """Adjectives or age phrases from k on, with the separators between them."""
+        items = []
+        while k < self.n:
+            item = self.predicate_item(k, fattr)
+            if item is None:
+                break
+            items.append(item)
+            k = item[1]
+            if self.lw(k) in g.SEPARATORS and self.predicate_item(k + 1, fattr) is not None:
+                items.append((k, k + 1, None))
+                k += 1
+            else:
+                break
+        return items
+
+    def predicate_item(self, k: int, fattr: str | None) -> tuple[int, int, str | None] | None:
+        low = self.lw(k)
+        if not self.word(k):
+            return None
+        end = self.age_number(k)
+        if end is not None:
+            return (k, end, "age")
+        if lx.DECADE.match(low) or lx.AGE_TOKEN.match(low):
+            return (k, k + 1, "age")  # "mid-thirties", "forty-something"
+        if low == "in" and self.lw(k + 1) in g.POSSESSIVES:
+            j = k + 3 if self.lw(k + 2) in ("early", "mid", "late") else k + 2
+            return (k, j + 1, "age") if lx.DECADE.match(self.lw(j)) else None
+        if low == "of" and self.bio(k + 1) == "race":  # "of Korean descent"
+            m = k + 2
+            while m < min(self.n, k + 4) and self.lw(m) not in lx.ORIGIN:
+                m += 1
+            return (k, m + 1, "race") if self.lw(m) in lx.ORIGIN else None
+        if low in g.FUNCTION_WORDS or low in g.COPULAS or g.is_coordinated_verb(low):
+            return None
+        if fattr is not None:
+            return (k, k + 1, fattr if self.colour(low, fattr) else None)
+        return (k, k + 1, self.bio(k))
+
+    def age_number(self, k: int) -> int | None:
+        """End of an age stated as a number from k ("about 50", "three or four years old",
+        "eight years of age"), or None."""
+        j, estimate = k, self.lw(k) in _APPROXIMATELY
+        j += estimate
+        if not (self.lw(j).isdigit() or self.lw(j) in _NUMBERS):
+            return None
+        j += 1
+        later = self.lw(j + 1)
+        if self.lw(j) in ("or", "to", "-") and (later.isdigit() or later in _NUMBERS):
+            j += 2  # "three or four years old"
+        if self.lw(j) in ("years", "year") and self.lw(j + 1) == "old":
+            return j + 2
+        if self.lw(j) in ("years", "year") and self.lw(j + 1) == "of" and self.lw(j + 2) == "age":
+            return j + 3
+        nxt = self.lw(j)
+        if estimate or not nxt or nxt in g.SENTENCE_END or nxt in (",", "and", "or"):
+            return j
+        return None
+
+    def inverted_predicate(self, c: int) -> None:
+        """ "Is she chubby?", "Are the two women overweight?", "Does he look young?"."""
+        j = c + 1
+        if self.lw(j) in _SUBJECT_PRONOUNS:
+            k = j + 1
+        elif self.lw(j) in g.DETERMINERS or self.lw(j) in g.POSSESSIVES:
+            m = j + 1
+            while m < min(self.n, j + 6) and not self.person_head(m):
+                m += 1
+            if not self.person_head(m) or self.base(m)[1]:
+                return
+            k = m + 1
+            if self.lw(k) in _POSTMODIFIER:  # "the kid on the left Black or White?"
+                while k < min(self.n, m + 6) and self.word(k) and not self.bio(k):
+                    k += 1
+        else:
+            return
+        if self.low[c] in _DO:
+            if self.lw(k) not in _LOOK:
+                return
+            k += 1
+        k = k + 2 if self.lw(k) == "to" and self.lw(k + 1) == "be" else k
+        while self.lw(k) in g.INTENSIFIERS:
+            k += 1
+        items = self.predicate_items(k, None)
+        if any(it[2] in self.on for it in items):
+            self.drop_items(items)
+
+    def drop_items(self, items: list[tuple[int, int, str | None]]) -> bool:
+        """Delete the items (token ranges) whose attribute is enabled; keep the separators
+        between kept items ("friendly, tall and happy" -> "friendly and happy").
+        Returns whether anything was kept."""
+        lows, on = self.low, self.on
+        words = [it for it in items if lows[it[0]] not in _UNWANTED]
+        dropped = [it for it in words if it[2] in on]
+        if not dropped:
+            return True
+        attribute = dropped[0][2]
+        kept = [it[0] for it in words if it[2] not in on]
+        for a, b, attr in dropped:
+            self.delete(a, b, attr)
+            k = a - 1  # intensifiers bound to the dropped word: "very tall"
+            while k >= items[0][0] and self.low[k] in g.INTENSIFIERS:
+                self.delete(k, k + 1, attr)
+                k -= 1
+        seps = [it[0] for it in items if self.low[it[0]] in g.SEPARATORS]
+        for s in seps:
+            before = [k for k in kept if k < s]
+            after = [k for k in kept if k > s]
+            if before and after:
+                between = [t for t in seps if before[-1] < t < after[0]]
+                if s == between[-1]:
+                    continue
+            self.delete(s, s + 1, attribute)
+        return bool(kept)
+
+    def delete_sentence(self, i: int, attribute: str) -> None:
+        a = i
+        while a > 0 and not self.sent_start(a):
+            a -= 1
+        b = i
+        while b < self.n and self.low[b] not in g.SENTENCE_END:
+            b += 1
+        self.delete(a, min(b + 1, self.n), attribute)
+
+
+_UNWANTED = g.SEPARATORS | g.INTENSIFIERS
