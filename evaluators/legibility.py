@@ -41,9 +41,10 @@ from evaluators.leakage import parse_embedded_text, value_in_answer
 from evaluators.matching import ascii_fold
 from mmpriv_data.core.errors import MmprivError
 
+# No "[ocr]" in the text: the CLI prints errors through rich, whose markup would eat it.
 INSTALL_HINT = (
-    'the legibility check needs the OCR extra: pip install "mmpriv[ocr]" '
-    "(or: pip install rapidocr-onnxruntime)"
+    "the legibility check needs an OCR engine (mmpriv's ocr extra): "
+    "pip install rapidocr-onnxruntime"
 )
 FITS = ("squash", "pad")
 # LLaVA-1.5's expand2square pads with the CLIP processor's mean colour.
