@@ -46,6 +46,13 @@ _FEATURE_MODIFIERS = STYLE | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
 
 _COLOURS = lx.FEATURE_ADJECTIVES["hair_color"] | lx.FEATURE_ADJECTIVES["race"]
 _RANKS = frozenset({"senior", "junior", "elder"})
+# Adjectives that describe people, hardly ever things: the noun after them is a person.
+_PERSON_ONLY = frozenset(
+    "muscular burly stocky obese overweight heavyset chubby plump petite lanky scrawny brawny "
+    "elderly middle-aged teenage".split()
+)
+# Adjectives after an age noun that make it the subject, not a modifier ("the infant asleep").
+_PREDICATIVE = frozenset("asleep awake alone alive afraid aware alert ready ill".split())
 _SIZES = frozenset({"large", "big", "small", "huge", "tiny", "sizable", "massive"})
 _AGENT_SUFFIXES = ("er", "or", "ist", "ian", "eur")
 # Nouns with an agent-like ending that name things (often after a demonym: "Irish setter").
@@ -164,6 +171,10 @@ class Scrubber(PredicateRules):
             return
         if word in _RANKS and nxt in data.person_nouns():
             return  # "a senior manager"
+        if self.lw(i - 1) == "its" or nxt == "'" and self.lw(i + 2) in MODIFIED:
+            return  # an animal's kin ("its mother"), a room ("the boys' restroom")
+        if self.game_piece(i):
+            return
         gender, age, new, attribute = "gender" in self.on, "age" in self.on, None, "gender"
         if word in lx.GENDER_AGE_NOUNS and (gender or age):
             both, gender_only, age_only = lx.GENDER_AGE_NOUNS[word]
@@ -180,6 +191,7 @@ class Scrubber(PredicateRules):
             )  # "a teenager skateboards."
             if self.word(i + 1) and nxt not in g.FUNCTION_WORDS and nxt not in g.COPULAS and (
                 not nxt.endswith(("ing", "ed")) and not g.is_coordinated_verb(nxt)
+                and nxt not in _PREDICATIVE
                 and nxt not in g.COMMON_VERBS and nxt not in lx.PERSON_HEADS and not verb_after
             ):  # fmt: skip
                 return  # a modifier: "adult supervision", "teen magazine"
@@ -204,7 +216,7 @@ class Scrubber(PredicateRules):
                 self.delete(i - 1, j + 1, self.bio(i))
             return j + 1, True
         head = self.person_head(j) or j > i and self.guessed_head(i, j)
-        if not head and j > i + 1 and self.word(j + 1) and lows[j] not in g.FUNCTION_WORDS and (
+        if not head and j > i and self.word(j + 1) and lows[j] not in g.FUNCTION_WORDS and (
             self.person_head(j + 1) or self.guessed_head(i, j + 1)
         ) and not any(lows[k] in _COLOURS for k in range(i, j)):  # fmt: skip
             j, head = j + 1, True  # a noun before the person noun: "a Samoan rugby player"
@@ -258,7 +270,10 @@ class Scrubber(PredicateRules):
         low = self.lw(j)
         if not low.endswith(_AGENT_SUFFIXES) or len(low) < 5 or low in _NOT_AGENTS:
             return False
-        return any(self.bios[k] == "race" and self.tok[k][:1].isupper() for k in range(i, j))
+        return any(
+            self.bios[k] == "race" and self.tok[k][:1].isupper() or self.low[k] in _PERSON_ONLY
+            for k in range(i, j)
+        )
 
     def noun_use(self, i: int) -> bool:
         """ "a blonde", "the elderly", "a smiling redhead": an adjective standing for a person."""
@@ -267,7 +282,7 @@ class Scrubber(PredicateRules):
             return True  # "Asians", "redheads": plural nouns only
         k = i - 1  # back over other adjectives to the determiner
         while k > i - 5 and (self.lw(k) == "," or self.word(k) and self.lw(k) not in
-                             g.FUNCTION_WORDS and not self.person_head(k)):  # fmt: skip
+                             g.FUNCTION_WORDS and (self.bios[k] or not self.person_head(k))):  # fmt: skip
             k -= 1
         before = self.lw(k)
         if before not in g.DETERMINERS and not before.isdigit():
@@ -298,14 +313,14 @@ class Scrubber(PredicateRules):
         if self.lw(p) in g.POSSESSIVES or (suffix and word in lx.PERSON_HEADS):
             self.drop_items(items)
             return
-        prep = self.owner_preposition(p - 1 if self.lw(p) in ("a", "an") else p)
+        prep = self.owner_preposition(p - 1 if self.lw(p) in ("a", "an", "the") else p)
         if prep is None:
             return
         rest = [it for it in items if it[2] is None and self.low[it[0]] not in g.SEPARATORS]
         if rest or self.lw(h + 1) in CONTINUES or self.base(h)[0] not in BARE_HEADS:
             self.drop_items(items)
             return
-        first = p if self.lw(p) in ("a", "an") else a
+        first = p if self.lw(p) in ("a", "an", "the") else a
         before = self.prev_kept(first)
         nxt = self.lw(h + 2)
         verb = g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS
@@ -340,8 +355,8 @@ class Scrubber(PredicateRules):
                 return None
             if word in g.PERSON_PRONOUNS or self.person_head(k):
                 return w
-            if self.low[w] != "with" and self.low[w] != "of":
-                return None  # "has" needs its subject right before it
+            if self.low[w] != "with" and self.low[w] != "of" and self.lw(w - 1) != "and":
+                return None  # "has" needs its subject right before it, or "... and has"
             k -= 1
         return None
 

@@ -157,6 +157,7 @@ CASED_RACE = frozenset(
 )
 PERSON_ADJECTIVES.update(dict.fromkeys(CASED_RACE, "race"))
 PERSON_ADJECTIVES.update(dict.fromkeys(data.skin_words_alone(), "race"))
+RACE_WORDS = frozenset(w for w, a in PERSON_ADJECTIVES.items() if a == "race")
 # Multi-word expressions merged into one token before matching.
 MULTIWORD = {tuple(w.split()) for w in PERSON_ADJECTIVES if " " in w} | {
     ("senior", "citizen"), ("senior", "citizens"), ("skin", "tone"), ("salt", "and", "pepper"),
@@ -290,7 +291,15 @@ MODIFIED = BABY_MODIFIED | frozenset(
     "cave band bands scout scouts ship board size sized bed beds power hole hours made seat "
     "seats care gate hostel soccer team league center centre club camp orchestra football "
     "supervision content discount menu safety proof book books room bedroom magazine "
-    "playground pool section ticket tickets".split()
+    "playground pool section ticket tickets restroom restrooms bathroom bathrooms toilet "
+    "toilets locker lockers changing bee bees ant ants termite termites wasp wasps hornet "
+    "hornets".split()
+)
+# King and queen are chess pieces or playing cards when the text speaks of a game.
+ROYALS = frozenset({"king", "kings", "queen", "queens"})
+GAME_WORDS = frozenset(
+    "chess chessboard pawn pawns rook rooks checkmate castles castling kingside queenside card "
+    "cards deck poker clubs hearts spades diamonds dealer solitaire".split()
 )
 
 FEATURE_COMPOUND = frozenset(

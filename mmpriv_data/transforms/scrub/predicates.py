@@ -73,6 +73,11 @@ class PredicateRules(TokenView):
             return "person", None
         if subject == "who":
             return "who", None
+        if subject in ("and", "but"):  # "She wears a hijab and looks Arab": the first subject
+            a = p
+            while a > 0 and not self.sent_start(a):
+                a -= 1
+            return ("person", None) if self.lw(a) in _SUBJECT_PRONOUNS else (None, None)
         if self.person_head(p) and not self.base(p)[1]:
             return "person", None
         if subject in lx.FEATURE_HEADS and (

@@ -72,6 +72,7 @@ _WORDS = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
 _TRIGGERS = frozenset(
     {w for w in lx.PRONOUNS if " " not in w} | {"her", "his", "mr", "mrs", "ms", "miss"}
     | set(lx.PERSON_ADJECTIVES) | set(lx.NOUN_USE) | set(lx.FEATURE_HEADS) | lx.PERSON_HEADS
+    | {w.rpartition(" ")[2] for w in lx.PERSON_ADJECTIVES}  # "Sri Lankan": its last word
     | lx.BUILD_COMPOUNDS | {"twenties", "thirties", "forties", "fifties", "sixties",
                             "seventies", "eighties", "nineties"}
 )  # fmt: skip

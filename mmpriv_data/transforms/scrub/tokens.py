@@ -96,6 +96,13 @@ def _compound_bio(low: str) -> str | None:
     return None
 
 
+def _race_compound(token: str, low: str) -> str | None:
+    """ "Korean-born", "Mexican-American": a capitalised compound with a race word."""
+    if token[:1].isupper() and any(part in lx.RACE_WORDS for part in low.split("-")):
+        return "race"
+    return None
+
+
 class TokenView:
     """Tokens of a text (multi-word expressions merged) with their marks: replaced or
     deleted. The output is the text with the marks applied; `changes()` lists them."""
@@ -131,11 +138,18 @@ class TokenView:
         self.is_word = list(map(str.isalnum, map(_FIRST_CHAR, tok)))
         # Per-token word lookups the rules ask again and again, made once (in C, by map).
         self.bios = list(map(_BIO_WORDS.get, lows))  # see bio()
+        if not lx.CASED_RACE.isdisjoint(lows):  # demonyms count only capitalised: "Polish"
+            for k in compress(range(self.n), map(lx.CASED_RACE.__contains__, lows)):
+                if not tok[k][:1].isupper():
+                    self.bios[k] = None
         if "-" in text:
             for k in compress(range(self.n), map(contains, lows, repeat("-"))):
                 if self.bios[k] is None:
-                    self.bios[k] = _compound_bio(lows[k])
+                    self.bios[k] = _compound_bio(lows[k]) or _race_compound(tok[k], lows[k])
         self.heads = list(map(_PERSON_HEAD_FORMS.__contains__, lows))  # see person_head()
+        if not lx.ROYALS.isdisjoint(lows) and not lx.GAME_WORDS.isdisjoint(lows):
+            for k in compress(range(self.n), map(lx.ROYALS.__contains__, lows)):
+                self.heads[k] = False  # chess pieces or playing cards, see game_piece()
         self.repl: dict[int, tuple[str, str]] = {}
         self.dele: dict[int, str] = {}
 
@@ -187,6 +201,10 @@ class TokenView:
 
     def person_head(self, i: int) -> bool:
         return 0 <= i < self.n and self.heads[i] and self.is_word[i] and not self.proper(i)
+
+    def game_piece(self, i: int) -> bool:
+        """A king or queen of chess or cards (the text speaks of a game)."""
+        return self.low[i] in lx.ROYALS and not self.heads[i]
 
     def proper(self, i: int) -> bool:
         """A capitalised word inside a name ("Iron Man", "Burger King") is not a person noun."""
@@ -248,7 +266,8 @@ class TokenView:
                 m = i
                 while m < self.n and m in self.dele:
                     m += 1
-                if m < self.n and self.word(m) and not self.sent_start(m):
+                # "She is Ethiopian; her dress ...": the next sentence's first word too
+                if m < self.n and self.word(m) and (not self.sent_start(m) or m - 1 in self.dele):
                     new = self.out(m)
                     self.replace(m, new[:1].upper() + new[1:], self.dele[i])
 
