@@ -281,8 +281,11 @@ class Scrubber(PredicateRules):
         if self.low[i].endswith("s") and not self.person_head(i + 1):
             return True  # "Asians", "redheads": plural nouns only
         k = i - 1  # back over other adjectives to the determiner
-        while k > i - 5 and (self.lw(k) == "," or self.word(k) and self.lw(k) not in
-                             g.FUNCTION_WORDS and (self.bios[k] or not self.person_head(k))):  # fmt: skip
+        while k > i - 5 and (
+            self.lw(k) == ","
+            or self.word(k) and self.lw(k) not in g.FUNCTION_WORDS
+            and (self.bios[k] or not self.person_head(k))
+        ):  # fmt: skip
             k -= 1
         before = self.lw(k)
         if before not in g.DETERMINERS and not before.isdigit():

@@ -249,6 +249,10 @@ _THEY_SINGULAR = re.compile(
     r"\b(?:they|They)\s+(?:is|was|has|does|isn't|wasn't|hasn't|doesn't)\b"
     r"|\b(?:Is|is|Was|was|Has|has|Does|does)\s+they\b"
 )
+# "their" where an object was meant ("around their are"), or a dangling "their".
+_THEIR_AS_OBJECT = re.compile(
+    r"\b[Tt]heir\s+(?:is|are|was|were|and|or|to|in|on|at)\b|\btheir\s*[.,!?]"
+)
 _ARTICLE = re.compile(r"\b([Aa]n?)\s+([A-Za-z][\w-]*)")
 _VOWEL_SOUND_EXCEPTIONS = ("one", "uni", "use", "usu", "eu", "ur", "hour", "honest", "honor")
 _SPACING = re.compile(r"\s[,.!?;]|\s{2,}|,\s*[,.]|^\s|\s$|\(\s*\)")
@@ -257,6 +261,7 @@ _SPACING = re.compile(r"\s[,.!?;]|\s{2,}|,\s*[,.]|^\s|\s$|\(\s*\)")
 def grammar_problems(text: str) -> list[str]:
     """Problems a reader would see: "they is", "a elderly", doubled spaces or commas."""
     found = [f"agreement: {m.group()!r}" for m in _THEY_SINGULAR.finditer(text)]
+    found += [f"possessive for object: {m.group()!r}" for m in _THEIR_AS_OBJECT.finditer(text)]
     for m in _ARTICLE.finditer(text):
         article, word = m.group(1).lower(), m.group(2).lower()
         vowel = word[0] in "aeiou"

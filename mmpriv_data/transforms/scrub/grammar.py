@@ -102,10 +102,16 @@ _OBJECT_NEXT = (
     | PERSON_PRONOUNS
     | frozenset(
         "it go come play carry eat take get make be do have hold feel look sit stand walk run "
-        "ride know win leave find see hear laugh cry there here".split()
+        "ride know win leave find see hear laugh cry there here yesterday today tonight "
+        "tomorrow now then again too once twice back home up down".split()
     )
-    - frozenset({"her", "one", "no"})
+    | AUXILIARIES
+    | COPULAS - frozenset({"her", "one", "no"})
 )
+
+
+# Nouns ending in -ly, which are not adverbs after "her" ("to her family.").
+_LY_NOUNS = frozenset("family belly jelly lily ally assembly supply holly bully rally".split())
 
 
 def is_word(token: str) -> bool:
@@ -149,6 +155,7 @@ def her_form(next_word: str | None, after_next: str | None = None) -> str:
     if (
         low.endswith("ly")
         and len(low) > 4
+        and low not in _LY_NOUNS
         and (after_next is None or not is_word(after_next) or after_next.lower() in PREPOSITIONS)
     ):
         return "them"  # an adverb: "hugging her tightly."
