@@ -156,9 +156,21 @@ def test_cli_probing_end_to_end(tiny_llava, probe_set, tmp_path, capsys):  # noq
     assert report["n_samples"] == 24 and report["n_per_set"] == {"U1": 12, "U2": 12}
     assert report["query"] == "What is the username?"
     assert len(report["models"]) == 2  # both models, one plot
+    # The command must probe exactly what the library gives for these images, labels and query:
+    # same rows in the same order, each image with its own user set.
+    from mmpriv_data.cli.eval_probing import load_samples
+
+    rows = [s for s in load_samples(str(probe_set), "probe") if s["embedded"]]
+    model, processor = load_model(tiny_llava, device="cpu")
+    states = last_prompt_hidden_states(
+        model, processor, [r["image"] for r in rows], report["query"], batch_size=8
+    )
+    expected = probe_by_layer(states, label_array([r["user_set"] for r in rows]))
     for model_result in report["models"]:
         assert len(model_result["accuracy_by_layer"]) == 3  # embeddings + 2 layers
-        assert all(0 <= a <= 1 for a in model_result["accuracy_by_layer"])
+        assert model_result["accuracy_by_layer"] == pytest.approx(expected["accuracy_by_layer"])
+        assert model_result["best_layer"] == expected["best_layer"]
+        assert model_result["n_test"] == expected["n_test"]
     assert (out / "probing.png").read_bytes()[:8] == PNG_MAGIC
     assert "best layer" in capsys.readouterr().out
 

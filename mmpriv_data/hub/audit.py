@@ -2,17 +2,19 @@
 
 Das et al. (2024) showed that on published MIA benchmarks a bag of words beats every real
 attack, because members and non-members were drawn from different distributions. A member /
-non-member set is only worth attacking if such blind classifiers stay near AUC 0.5. Four of
-them run here, each with stratified k-fold cross-validation (every score is out-of-fold):
+non-member set is only worth attacking if such blind classifiers stay near AUC 0.5. Seven of
+them run here (features in `audit_features`), each a logistic regression scored by stratified
+k-fold cross-validation (every score is out-of-fold):
 
-- text, TF-IDF bag of words (unigrams + bigrams) -> logistic regression
-- text, TF-IDF character 2-5-grams -> logistic regression
-- image, colour histograms (RGB joint 4x4x4 + HSV marginals) -> logistic regression
-- image, texture histograms (gradient magnitude, orientation, Laplacian) -> logistic regression
+- text: TF-IDF bag of words (unigrams + bigrams); TF-IDF character 2-5-grams; the years the text
+  mentions (Das et al.'s date detection: earliest, mean, latest, how many); its numbers (count,
+  digit share, magnitudes, digit counts); its length (characters, words, turns, sentences)
+- image: colour histograms (RGB joint 4x4x4 + HSV marginals: the fine hue bins also catch a
+  slight colour cast); texture histograms (gradient magnitude, orientation, Laplacian)
 
 A classifier "separates" the split when its AUC >= the threshold (0.6) AND its bootstrap
-interval lies above 0.5. The interval is Bonferroni-adjusted over the classifiers run (98.75%
-for four), so the audit as a whole fails a same-distribution split about 5% of the time at
+interval lies above 0.5. The interval is Bonferroni-adjusted over the classifiers run (99.29%
+for seven), so the audit as a whole fails a same-distribution split about 5% of the time at
 most; cross-validated AUCs of small sets are noisy (null std about 0.12 at 20/20, 0.05 at
 100/100), which is why the threshold alone is not enough.
 
@@ -24,6 +26,7 @@ most; cross-validated AUCs of small sets are noisy (null std about 0.12 at 20/20
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,12 +35,12 @@ from PIL import Image
 
 from mmpriv_data.core.atomic import atomic_file
 from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.hub import audit_features as features
 
 THRESHOLD = 0.6
 FOLDS = 5
 SECTION = "## Blind-baseline audit"
 FAMILY_ALPHA = 0.05  # split over the classifiers (Bonferroni)
-THUMB = 64  # images are reduced to this side: histograms need no more
 
 
 @dataclass(frozen=True)
@@ -78,33 +81,10 @@ def conversation_text(messages: list) -> str:
     )
 
 
-def colour_features(image: Image.Image) -> np.ndarray:
-    rgb = np.asarray(image.convert("RGB").resize((THUMB, THUMB)), dtype=float).reshape(-1, 3)
-    joint, _ = np.histogramdd(rgb, bins=(4, 4, 4), range=[(0, 256)] * 3)
-    hsv = np.asarray(image.convert("HSV").resize((THUMB, THUMB))).reshape(-1, 3)
-    marginals = [np.histogram(hsv[:, c], bins=16, range=(0, 256))[0] for c in range(3)]
-    features = np.concatenate([joint.ravel(), *marginals]).astype(float)
-    return features / len(rgb)
-
-
-def texture_features(image: Image.Image) -> np.ndarray:
-    gray = np.asarray(image.convert("L").resize((THUMB, THUMB)), dtype=float) / 255.0
-    dy, dx = np.gradient(gray)
-    magnitude = np.hypot(dx, dy)
-    orientation = np.arctan2(dy, dx)
-    laplacian = np.abs(
-        gray[:-2, 1:-1] + gray[2:, 1:-1] + gray[1:-1, :-2] + gray[1:-1, 2:] - 4 * gray[1:-1, 1:-1]
-    )
-    parts = [
-        np.histogram(magnitude, bins=16, range=(0, 0.5))[0],
-        np.histogram(orientation, bins=16, range=(-np.pi, np.pi), weights=magnitude)[0],
-        np.histogram(laplacian, bins=16, range=(0, 0.5))[0],
-    ]
-    return np.concatenate([p / max(p.sum(), 1e-12) for p in parts])
-
-
-def _classifiers(seed: int) -> dict[str, tuple[str, object]]:
+def _classifiers(seed: int) -> dict[str, tuple[str, Callable | None, object]]:
+    """name -> (modality, per-sample featurizer or None for raw text, sklearn model)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -112,20 +92,31 @@ def _classifiers(seed: int) -> dict[str, tuple[str, object]]:
     def logistic():
         return LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
 
+    def on_features():
+        # Median imputation inside each fold: a text without a year gets a typical one, so
+        # "no year" is carried by its own indicator feature, not by an outlier value.
+        imputer = SimpleImputer(strategy="median", keep_empty_features=True)
+        return make_pipeline(imputer, StandardScaler(), logistic())
+
     return {
         "text_bow_tfidf": (
             "text",
+            None,
             make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), logistic()),
         ),
         "text_char_ngrams": (
             "text",
+            None,
             make_pipeline(
                 TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), max_features=50000),
                 logistic(),
             ),
         ),
-        "image_colour_hist": ("image", make_pipeline(StandardScaler(), logistic())),
-        "image_texture_hist": ("image", make_pipeline(StandardScaler(), logistic())),
+        "text_dates": ("text", features.year_features, on_features()),
+        "text_numbers": ("text", features.number_features, on_features()),
+        "text_length": ("text", features.length_features, on_features()),
+        "image_colour_hist": ("image", features.colour_features, on_features()),
+        "image_texture_hist": ("image", features.texture_features, on_features()),
     }
 
 
@@ -153,21 +144,16 @@ def audit_arrays(
             f"audit: needs at least 2 members and 2 non-members, got {n_member}/{n_nonmember}"
         )
     have_images = all(image is not None for image in images)
-    inputs = {"text": list(texts)}
-    if have_images:
-        inputs["image_colour_hist"] = np.stack([colour_features(i) for i in images])
-        inputs["image_texture_hist"] = np.stack([texture_features(i) for i in images])
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     runs = {
-        name: (modality, model)
-        for name, (modality, model) in _classifiers(seed).items()
-        if modality == "text" or name in inputs
+        name: run for name, run in _classifiers(seed).items() if run[0] == "text" or have_images
     }
     level = 1 - FAMILY_ALPHA / len(runs)
     results = []
-    for name, (modality, model) in runs.items():
-        features = inputs["text"] if modality == "text" else inputs[name]
-        scores = cross_val_predict(model, features, y, cv=splitter, method="predict_proba")[:, 1]
+    for name, (modality, featurize, model) in runs.items():
+        samples = texts if modality == "text" else images
+        inputs = list(samples) if featurize is None else np.stack([featurize(s) for s in samples])
+        scores = cross_val_predict(model, inputs, y, cv=splitter, method="predict_proba")[:, 1]
         ci = bootstrap_auc(y, scores, n_bootstrap=n_bootstrap, seed=seed, level=level)
         results.append(
             ClassifierResult(
