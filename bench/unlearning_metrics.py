@@ -1,0 +1,137 @@
+"""Scoring helpers of bench/unlearning_seeds.py: MCQ choice accuracy with shuffled options,
+TOFU-style truth ratios and forget quality, and intervals (bootstrap over questions, t over
+seeds).
+
+Multiple choice is scored by `choice` only (the letter among A-D ranked first as the next
+token): a model trained from random weights that never writes a letter still scores chance
+(25%) this way, so it is the fair baseline; generation is skipped because it is the costly part
+on a CPU and adds nothing to a first-letter score that `choice` does not already decide.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def mcq_items(rows, shuffle_seed: int) -> list[tuple[dict, object, str]]:
+    """(question with shuffled options, portrait, person id) for every MCQ of `rows`."""
+    from evaluators.qa import shuffle_options
+
+    return [
+        (shuffle_options(q, shuffle_seed), row["images"][0], row["id"])
+        for row in rows
+        for q in row["questions"]
+        if q["task"] == "mcq"
+    ]
+
+
+def choice_correct(model, processor, items, batch_size: int = 32) -> np.ndarray:
+    """1/0 per item: is the right letter the model's most likely next token among A-D?"""
+    import torch
+
+    from evaluators.qa import letter_token_ids, prompt_messages
+    from mmpriv_data.content.questions import LETTERS
+    from trainers.data import to_pil
+
+    processor.tokenizer.padding_side = "left"  # the next token follows the right edge
+    letter_ids = letter_token_ids(processor)
+    correct = np.zeros(len(items))
+    was_training = model.training
+    model.eval()
+    for with_image in (True, False):
+        index = [i for i, (q, _, _) in enumerate(items) if q["with_image"] == with_image]
+        for start in range(0, len(index), batch_size):
+            chunk = index[start : start + batch_size]
+            texts = [
+                processor.apply_chat_template(
+                    prompt_messages(items[i][0]), tokenize=False, add_generation_prompt=True
+                )
+                for i in chunk
+            ]
+            images = [to_pil(items[i][1]) for i in chunk] if with_image else None
+            batch = processor(text=texts, images=images, padding=True, return_tensors="pt")
+            with torch.no_grad():
+                best = model(**batch).logits[:, -1, letter_ids].argmax(-1).tolist()
+            for i, b in zip(chunk, best, strict=True):
+                correct[i] = float(LETTERS[b] == items[i][0]["answer"])
+    model.train(was_training)
+    return correct
+
+
+def truth_ratios(model, processor, items, batch_size: int = 32) -> np.ndarray:
+    """TOFU's truth-ratio statistic per MCQ, options as answers to the bare question.
+
+    TOFU scores exp(mean NLL(perturbed answers) - NLL(paraphrased answer)) with NLL the mean
+    per-token loss of an answer; here the right option is the true answer and the three wrong
+    options are the perturbed ones, each the assistant reply to the question asked without
+    options. Above 1: the model prefers the truth.
+    """
+    import torch
+
+    from evaluators.qa import prompt_messages
+    from mmpriv_data.content.questions import LETTERS
+    from trainers.data import ChatCollator
+    from trainers.lora import sequence_nll
+
+    examples, owner = [], []
+    for k, (q, image, _) in enumerate(items):
+        bare = {**q, "task": "generation"}  # the question alone, options not listed
+        for option in q["options"]:
+            reply = {"role": "assistant", "content": [{"type": "text", "text": option}]}
+            examples.append(
+                {"images": [image] if q["with_image"] else [],
+                 "messages": [*prompt_messages(bare), reply]}
+            )  # fmt: skip
+            owner.append(k)
+    processor.tokenizer.padding_side = "right"
+    collate = ChatCollator(processor)
+    nll = np.zeros(len(examples))
+    was_training = model.training
+    model.eval()
+    for with_image in (True, False):
+        index = [i for i, e in enumerate(examples) if bool(e["images"]) == with_image]
+        for start in range(0, len(index), batch_size):
+            chunk = index[start : start + batch_size]
+            batch = collate([examples[i] for i in chunk])
+            labels = batch.pop("labels")
+            with torch.no_grad():
+                total, counts = sequence_nll(model(**batch).logits, labels)
+            nll[chunk] = (total / counts).numpy()
+    model.train(was_training)
+    ratios = []
+    for k, (q, _, _) in enumerate(items):
+        own = nll[[i for i, o in enumerate(owner) if o == k]]
+        right = LETTERS.index(q["answer"])
+        wrong = np.delete(own, right)
+        ratios.append(math.exp(wrong.mean() - own[right]))
+    return np.array(ratios)
+
+
+def forget_quality(ratios: np.ndarray, retain_model_ratios: np.ndarray) -> float:
+    """TOFU's forget quality: the KS-test p-value between the two truth-ratio samples (1 = the
+    unlearned model cannot be told from one that never saw the forget set)."""
+    from scipy.stats import ks_2samp
+
+    return float(ks_2samp(ratios, retain_model_ratios).pvalue)
+
+
+def bootstrap_ci(values, seed: int = 0, n: int = 2000, level: float = 0.95) -> list[float]:
+    """Percentile interval of the mean of `values` (questions resampled with replacement)."""
+    values = np.asarray(values, dtype=float)
+    rng = np.random.default_rng(seed)
+    means = rng.choice(values, size=(n, len(values))).mean(axis=1)
+    tail = (1 - level) / 2 * 100
+    return [float(x) for x in np.percentile(means, [tail, 100 - tail])]
+
+
+def seed_ci(values, level: float = 0.95) -> list[float]:
+    """Student-t interval of the mean over seeds (few seeds: t, not normal, quantiles)."""
+    from scipy.stats import t
+
+    values = np.asarray(values, dtype=float)
+    if len(values) < 2:
+        return [float("nan"), float("nan")]
+    half = t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
+    return [float(values.mean() - half), float(values.mean() + half)]

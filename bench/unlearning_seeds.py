@@ -1,0 +1,249 @@
+"""MLLMU-style memorization and unlearning, scored on held-out questions, over several seeds.
+
+Two stages (the second runs once per seed):
+
+    python bench/unlearning_seeds.py train --data DIR/profiles --which full --work W
+    python bench/unlearning_seeds.py train --data DIR/profiles --which retain_85 --work W
+    python bench/unlearning_seeds.py run --data DIR/profiles --work W --seed 0 --out R.json
+
+`train` finetunes a randomly initialised model (all weights) on a config's conversations and
+questions. `run` unlearns the forget people from the `full` model with GA, GradDiff, KL and
+NPO, stopping each at the first checkpoint that meets the stopping rule (fixed before any
+result was seen, see STOP_RULE), and scores every model on `full`, forget, retain and `test`
+with options shuffled per question (`evaluators.qa.shuffle_options`), plus a TOFU-style forget
+quality against the retain-only model (`bench/unlearning_metrics.py`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+FORGET, RETAIN = "forget_15", "retain_85"
+# The tokenizer's text is drawn with another seed than the dataset's (0), so no bench person's
+# name or fact is in it.
+TOKENIZER_SEED = 1
+
+
+def train(args) -> None:
+    import torch
+
+    from trainers.lora import TrainSettings, train_lora
+    from trainers.tiny_model import build_tiny_model, default_texts
+
+    torch.set_num_threads(args.threads)
+    work = Path(args.work)
+    base = work / "base"
+    if not base.exists():
+        texts = default_texts(seed=TOKENIZER_SEED)
+        build_tiny_model("llava", args.size, base, texts, seed=args.model_seed)
+    settings = TrainSettings(
+        epochs=args.epochs,
+        lr=args.lr,
+        batch_size=16,
+        full_finetune=True,
+        with_questions=True,
+        warmup_ratio=0.05,
+        max_grad_norm=1.0,
+        seed=args.model_seed,
+    )
+    summary = train_lora(str(base), args.data, args.which, work / args.which, settings)
+    stride = max(1, len(summary["losses"]) // 40)
+    record = {k: summary[k] for k in ("examples", "batches", "tokens", "seconds", "last_loss")}
+    record["loss_curve"] = summary["losses"][::stride]
+    (work / f"train_{args.which}.json").write_text(json.dumps(record, indent=2) + "\n")
+    print(args.which, json.dumps({k: v for k, v in record.items() if k != "loss_curve"}))
+
+
+METHODS = ("ga", "graddiff", "kl", "npo")
+# The stopping rule, fixed before any unlearning result was seen: every EVAL_EVERY steps, score
+# the forget people's MCQs as phrased in training (`full`, options shuffled); stop at the first
+# checkpoint at or below STOP_TARGET (chance 25% + 15 points), else at MAX_STEPS ("not
+# reached"). The paraphrased `test` questions play no part in it: they stay held out.
+STOP_TARGET, EVAL_EVERY, MAX_STEPS = 0.40, 2, 60
+SPLITS = ("full", "forget", "retain", "test", "test_forget", "test_retain")
+
+
+def score(model, processor, items: dict, seed: int) -> dict:
+    """Choice accuracy (mean and bootstrap interval over questions) on every split."""
+    from bench.unlearning_metrics import bootstrap_ci, choice_correct
+
+    correct = choice_correct(model, processor, items["full"] + items["test"])
+    n_full = len(items["full"])
+    by_item = dict(zip(map(id, items["full"] + items["test"]), correct, strict=True))
+    out = {}
+    for split in SPLITS:
+        values = [by_item[id(it)] for it in items[split]]
+        out[split] = {"accuracy": float(sum(values) / len(values)), "n": len(values)}
+        out[split]["ci"] = bootstrap_ci(values, seed)
+    assert len(correct) == n_full + len(items["test"])
+    return out
+
+
+def unlearn_in_memory(method, ft_path, data, args, items, retain_ratios) -> dict:
+    """One unlearning run from the finetuned model, the stopping rule checked as it goes.
+
+    The loop is written out here rather than calling `trainers.unlearn.unlearn` (whose losses
+    it imports) because the stopping rule needs the model scored every few steps, in memory.
+    """
+    import copy
+
+    import torch
+
+    from bench.unlearning_metrics import choice_correct, forget_quality, truth_ratios
+    from trainers.data import ChatCollator, training_examples
+    from trainers.lora import load_model, sequence_nll
+    from trainers.unlearn import kl_to_reference, mean_nll, npo_loss
+
+    torch.manual_seed(args.seed)
+    model, processor = load_model(str(ft_path), False, True)
+    reference = (
+        copy.deepcopy(model).eval().requires_grad_(False) if method in ("kl", "npo") else None
+    )
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.unlearn_lr, weight_decay=0.0)
+    collate = ChatCollator(processor)
+    generator = torch.Generator().manual_seed(args.seed)
+
+    def endless(examples):
+        while True:  # reshuffled every pass, seeded: the seed sets the batch order
+            order = torch.randperm(len(examples), generator=generator).tolist()
+            for start in range(0, len(order) - args.batch_size + 1, args.batch_size):
+                yield collate([examples[i] for i in order[start : start + args.batch_size]])
+
+    def logits_of(net, batch):
+        return net(**{k: v for k, v in batch.items() if k != "labels"}).logits
+
+    forget = endless(training_examples(data["forget"], True))
+    retain = endless(training_examples(data["retain"], True))
+    model.train()
+    curve, step, reached = [], 0, False
+    while step < args.max_steps:
+        batch = next(forget)
+        nll, counts = sequence_nll(logits_of(model, batch), batch["labels"])
+        if method == "npo":
+            with torch.no_grad():
+                ref_nll, _ = sequence_nll(logits_of(reference, batch), batch["labels"])
+            loss = npo_loss(nll, ref_nll, 0.4)
+        else:
+            loss = -(nll.sum() / counts.sum())
+        if method in ("graddiff", "kl"):
+            other = next(retain)
+            other_logits = logits_of(model, other)
+            if method == "graddiff":
+                loss = loss + mean_nll(other_logits, other["labels"])
+            else:
+                with torch.no_grad():
+                    ref_logits = logits_of(reference, other)
+                loss = loss + kl_to_reference(other_logits, ref_logits, other["labels"])
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        step += 1
+        if step % EVAL_EVERY == 0:
+            forget_acc = float(choice_correct(model, processor, items["forget"]).mean())
+            curve.append([step, forget_acc, float(loss.item())])
+            if forget_acc <= STOP_TARGET:
+                reached = True
+                break
+    scores = score(model, processor, items, args.seed)
+    ratios = truth_ratios(model, processor, items["test_forget"])
+    return {
+        "method": method,
+        "seed": args.seed,
+        "steps": step,
+        "target_reached": reached,
+        "lr": args.unlearn_lr,
+        **{split: scores[split]["accuracy"] for split in SPLITS},
+        "ci": {split: scores[split]["ci"] for split in SPLITS},
+        "forget_quality": forget_quality(ratios, retain_ratios),
+        "truth_ratio_median": float(sorted(ratios)[len(ratios) // 2]),
+        "curve": curve,
+    }
+
+
+def run(args) -> None:
+    import torch
+
+    from bench.unlearning_metrics import forget_quality, mcq_items, truth_ratios
+    from trainers.data import load_rows
+    from trainers.lora import load_model
+
+    torch.set_num_threads(args.threads)
+    work, started = Path(args.work), time.perf_counter()
+    data = {c: list(load_rows(args.data, c)) for c in ("full", FORGET, RETAIN, "test")}
+    data["forget"], data["retain"] = data.pop(FORGET), data.pop(RETAIN)
+    forget_ids = {row["id"] for row in data["forget"]}
+    retain_ids = {row["id"] for row in data["retain"]}
+    full, test = mcq_items(data["full"], args.seed), mcq_items(data["test"], args.seed)
+    items = {
+        "full": full,
+        "test": test,
+        "forget": [it for it in full if it[2] in forget_ids],
+        "retain": [it for it in full if it[2] in retain_ids],  # the same people before/after
+        "test_forget": [it for it in test if it[2] in forget_ids],
+        "test_retain": [it for it in test if it[2] in retain_ids],
+    }
+    results = {"seed": args.seed, "stop_rule": [STOP_TARGET, EVAL_EVERY, MAX_STEPS], "models": {}}
+    out = Path(args.out)
+
+    def save():
+        results["seconds"] = round(time.perf_counter() - started, 1)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=2) + "\n")
+
+    retain_ratios = None
+    for name in ("retain_85", "base", "full"):  # the retain-only model first: the reference
+        model, processor = load_model(str(work / name), False, True)
+        row = score(model, processor, items, args.seed)
+        ratios = truth_ratios(model, processor, items["test_forget"])
+        if name == "retain_85":
+            retain_ratios = ratios
+        row["forget_quality"] = forget_quality(ratios, retain_ratios)
+        results["models"][name] = row
+        print(name, {s: round(row[s]["accuracy"], 3) for s in SPLITS}, flush=True)
+        save()
+    results["runs"] = []
+    for method in args.methods.split(","):
+        row = unlearn_in_memory(method, work / "full", data, args, items, retain_ratios)
+        results["runs"].append(row)
+        print(method, row["steps"], {s: round(row[s], 3) for s in SPLITS}, flush=True)
+        save()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_train = sub.add_parser("train")
+    p_train.add_argument("--data", required=True)
+    p_train.add_argument("--which", required=True, help="config to train on: full or retain_85")
+    p_train.add_argument("--work", required=True)
+    p_train.add_argument("--size", default="small")
+    p_train.add_argument("--epochs", type=float, default=32)
+    p_train.add_argument("--lr", type=float, default=1e-3)
+    p_train.add_argument("--model-seed", type=int, default=0)
+    p_train.add_argument("--threads", type=int, default=1)
+    p_run = sub.add_parser("run")
+    p_run.add_argument("--data", required=True)
+    p_run.add_argument("--work", required=True)
+    p_run.add_argument("--seed", type=int, required=True)
+    p_run.add_argument("--out", required=True)
+    p_run.add_argument("--methods", default=",".join(METHODS))
+    p_run.add_argument("--unlearn-lr", type=float, default=2e-4)
+    p_run.add_argument("--batch-size", type=int, default=8)
+    p_run.add_argument("--threads", type=int, default=1)
+    p_run.add_argument("--max-steps", type=int, default=MAX_STEPS, help="smoke tests only")
+    args = parser.parse_args()
+    if args.command == "train":
+        train(args)
+    elif args.command == "run":
+        run(args)
+
+
+if __name__ == "__main__":
+    main()
