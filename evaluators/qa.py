@@ -116,6 +116,119 @@ def mcq_overall(scores: dict) -> dict:
     return out
 
 
+def shuffle_options(question: dict, seed: int) -> dict:
+    """A copy of a multiple-choice question with its options reordered, and its answer letter
+    moved with the right option; other tasks are returned as they are.
+
+    The order is drawn from (seed, qid), so it is the same on every run and for a question's
+    paraphrase in `test` (same qid), yet unrelated to the stored order a model was finetuned
+    on: a model that learned "the answer is B" without the fact scores chance.
+
+    >>> q = {"qid": "p1-mcq-city", "task": "mcq", "options": ["a", "b", "c", "d"], "answer": "A"}
+    >>> moved = shuffle_options(q, seed=3)
+    >>> moved["options"][ord(moved["answer"]) - ord("A")]
+    'a'
+    """
+    from mmpriv_data.content.questions import LETTERS
+    from mmpriv_data.core.seeding import stream
+
+    if question["task"] != "mcq":
+        return question
+    options = list(question["options"])
+    correct = options[LETTERS.index(question["answer"].strip().upper()[:1])]
+    order = stream(seed, "qa", "mcq-options", question["qid"]).permutation(len(options))
+    options = [options[i] for i in order.tolist()]
+    return {**question, "options": options, "answer": LETTERS[options.index(correct)]}
+
+
+def prompt_messages(question: dict) -> list[dict]:
+    """The user turn a question is asked with (the prompt `trainers.data` trains on)."""
+    from mmpriv_data.content.questions import mcq_prompt
+
+    text = mcq_prompt(question) if question["task"] == "mcq" else question["question"]
+    content = [{"type": "image"}] if question["with_image"] else []
+    return [{"role": "user", "content": [*content, {"type": "text", "text": text}]}]
+
+
+def letter_token_ids(processor) -> list[int]:
+    """The token that starts the reply "A" (B, C, D) right after the generation prompt."""
+    from mmpriv_data.content.questions import LETTERS
+
+    question = {"task": "cloze", "with_image": False, "question": "?"}
+    prompt = processor.apply_chat_template(
+        prompt_messages(question), tokenize=False, add_generation_prompt=True
+    )
+    prompt_ids = processor.tokenizer(prompt, add_special_tokens=False)["input_ids"]
+    ids = []
+    for letter in LETTERS:
+        reply = [{"role": "assistant", "content": [{"type": "text", "text": letter}]}]
+        full = processor.apply_chat_template(prompt_messages(question) + reply, tokenize=False)
+        full_ids = processor.tokenizer(full, add_special_tokens=False)["input_ids"]
+        ids.append(full_ids[len(prompt_ids)] if full_ids[: len(prompt_ids)] == prompt_ids else 0)
+    return ids
+
+
+def answer_questions(
+    model, processor, items: Sequence[tuple[dict, object]], batch_size: int = 16
+) -> tuple[list[str], list[str | None]]:
+    """Greedy answers to (question, portrait) pairs, batched by task and modality, and for
+    multiple choice the letter ranked first as the next token."""
+    import torch
+
+    from mmpriv_data.content.questions import LETTERS
+    from trainers.data import to_pil
+
+    tokenizer = processor.tokenizer
+    tokenizer.padding_side = "left"  # generation continues from the right edge
+    answers: list[str | None] = [None] * len(items)
+    choices: list[str | None] = [None] * len(items)
+    letter_ids = letter_token_ids(processor)
+    order = sorted(range(len(items)), key=lambda i: (items[i][0]["task"], modality(items[i][0])))
+    groups = defaultdict(list)
+    for i in order:
+        groups[(items[i][0]["task"], items[i][0]["with_image"])].append(i)
+    device = next(model.parameters()).device
+    for (task, with_image), indices in groups.items():
+        for start in range(0, len(indices), batch_size):
+            chunk = indices[start : start + batch_size]
+            texts = [
+                processor.apply_chat_template(
+                    prompt_messages(items[i][0]), tokenize=False, add_generation_prompt=True
+                )
+                for i in chunk
+            ]
+            images = [to_pil(items[i][1]) for i in chunk] if with_image else None
+            batch = processor(text=texts, images=images, padding=True, return_tensors="pt")
+            batch = {k: v.to(device) if hasattr(v, "to") else v for k, v in batch.items()}
+            with torch.no_grad():
+                if task == "mcq":
+                    next_logits = model(**batch).logits[:, -1, letter_ids]
+                    for i, best in zip(chunk, next_logits.argmax(-1).tolist(), strict=True):
+                        choices[i] = LETTERS[best]
+                output = model.generate(
+                    **batch,
+                    max_new_tokens=MAX_NEW_TOKENS[task],
+                    do_sample=False,
+                    pad_token_id=tokenizer.pad_token_id,
+                )
+            new_tokens = output[:, batch["input_ids"].shape[1] :]
+            for i, text in zip(
+                chunk, tokenizer.batch_decode(new_tokens, skip_special_tokens=True), strict=True
+            ):
+                answers[i] = text.strip()
+    return answers, choices
+
+
+def load_eval_model(model_path: str, bf16: bool = False):
+    """A saved model, merged or an adapter folder (transformers loads the base + adapter)."""
+    import torch
+
+    from mmpriv_data.core.models import load_image_text_model
+
+    dtype = torch.bfloat16 if bf16 else torch.float32
+    return load_image_text_model(model_path, dtype=dtype)
+
+
 def prompt_messages(question: dict) -> list[dict]:
     """The user turn a question is asked with (the prompt `trainers.data` trains on)."""
     from mmpriv_data.content.questions import mcq_prompt
