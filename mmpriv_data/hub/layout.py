@@ -103,6 +103,19 @@ def write_parquet(dataset: datasets.Dataset, path: Path, batch_size: int) -> Non
         writer.close()
 
 
+def arrow_nbytes(dataset: datasets.Dataset, window: int = 256) -> int:
+    """The rows' size in Arrow (what `Dataset._estimate_nbytes` measures for embedded bytes),
+    counted window by window of one chunk each: Arrow's own count adds a few bytes per chunk
+    (offsets, validity bits), and shard count and row-group size must not depend on chunking.
+    """
+    return sum(
+        query_table(dataset.data, slice(offset, offset + window), indices=dataset._indices)
+        .combine_chunks()
+        .nbytes
+        for offset in range(0, len(dataset), window)
+    )
+
+
 def write_split(
     dataset: datasets.Dataset,
     folder: Path,
@@ -112,7 +125,7 @@ def write_split(
     max_shard_size: int | str = DEFAULT_MAX_SHARD_SIZE,
 ) -> None:
     """Write one split as parquet shards under `folder/config/` and record them in `layout`."""
-    nbytes = dataset._estimate_nbytes()
+    nbytes = arrow_nbytes(dataset)
     batch_size = get_writer_batch_size_from_features(
         dataset.features
     ) or get_writer_batch_size_from_data_size(len(dataset), nbytes)

@@ -18,9 +18,6 @@ each with mmpriv installed; then `mmpriv build NAME --engine ray --address HEAD:
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import datasets
@@ -28,66 +25,7 @@ import pyarrow as pa
 from datasets.arrow_writer import ArrowWriter
 
 from mmpriv_data.core.errors import MmprivError
-
-ENGINES = ("local", "ray")
-log = logging.getLogger("mmpriv")
-
-
-def import_ray():
-    try:
-        import ray
-        import ray.data  # noqa: F401 - the Data library is the part mmpriv needs
-    except ImportError:
-        raise MmprivError(
-            '--engine ray: Ray is not installed; install it with pip install "mmpriv[ray]"'
-        ) from None
-    return ray
-
-
-@contextlib.contextmanager
-def connected(address: str | None) -> Iterator[object]:
-    """Ray, connected to `address` (None or "local": a one-machine Ray started here).
-
-    A connection this call opens is closed on exit; one the caller opened is left alone.
-    """
-    ray = import_ray()
-    if ray.is_initialized():
-        yield ray
-        return
-    try:
-        ray.init(
-            address=None if address in (None, "", "local") else address,
-            logging_level=logging.WARNING,
-            log_to_driver=False,
-            include_dashboard=False,
-        )
-    except (ConnectionError, RuntimeError, ValueError) as error:
-        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        message = f"--address {address}: cannot join the Ray cluster ({first_line})"
-        raise MmprivError(message) from None
-    try:
-        yield ray
-    finally:
-        ray.shutdown()
-
-
-def ordered_results(ray, count: int, work: Callable[[int], bytes], *, name: str) -> Iterator[bytes]:
-    """`work(i)` for i in 0..count-1 run by Ray Data tasks anywhere on the cluster, in order.
-
-    Each call's result travels back as bytes; the unit order is kept by Ray Data itself.
-    """
-
-    def run_units(batch: dict) -> dict:
-        return {"result": [work(int(i)) for i in batch["unit"]]}
-
-    context = ray.data.DataContext.get_current()
-    context.execution_options.preserve_order = True
-    context.enable_progress_bars = False
-    units = ray.data.range(count, override_num_blocks=max(1, min(count, 1000)))
-    results = units.rename_columns({"id": "unit"}).map_batches(run_units, batch_size=1)
-    for row in results.iter_rows():
-        yield row["result"]
-    log.debug("ray: %s done, %d units", name, count)
+from mmpriv_data.core.ray_cluster import ordered_results
 
 
 def _unit_rows(builder: datasets.GeneratorBasedBuilder, units: list, index: int) -> bytes:
