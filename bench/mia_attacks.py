@@ -1,0 +1,142 @@
+"""Membership inference against LoRA targets finetuned 1, 2 and 3 epochs, over several seeds.
+
+    python bench/mia_attacks.py base --data DIR/mia-neighbors --warmup DIR2/profiles --work W
+    python bench/mia_attacks.py run --data DIR/mia-neighbors --work W --seed 0 --out R.json
+    python bench/mia_attacks.py collect R0.json R1.json ... --out bench/results/mia_attacks.json
+
+`base`: a randomly initialised model trained (all weights) on the conversations of OTHER
+fictitious people (a profiles build of another seed), so that it writes the format before any
+member is seen; it is also the reference model of the `ref` attack, having seen no sample.
+`run`: LoRA on the `samples` config's `member` split for each epoch count, then every attack
+(`evaluators.mia.run.run_mia`, FiMMIA out of fold) in the sample-level setting: members vs
+non-members under the same target. Metrics: AUC with a stratified bootstrap interval, TPR at
+1% and 0.1% FPR (`evaluators.metrics.roc_summary`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+ATTACKS = "loss,zlib,min_k,min_k_pp,neighborhood,ref,fimmia"
+TOKENIZER_SEED = 1  # the tokenizer never reads a sample (their people come from seed 0)
+
+
+def base(args) -> None:
+    import torch
+
+    from trainers.lora import TrainSettings, train_lora
+    from trainers.tiny_model import build_tiny_model, default_texts
+
+    torch.set_num_threads(args.threads)
+    work = Path(args.work)
+    random_init = work / "random_init"
+    if not random_init.exists():
+        build_tiny_model("llava", args.size, random_init, default_texts(seed=TOKENIZER_SEED))
+    settings = TrainSettings(
+        epochs=args.epochs, lr=args.lr, batch_size=16, full_finetune=True, warmup_ratio=0.05
+    )
+    summary = train_lora(str(random_init), args.warmup, "full", work / "base", settings)
+    print("base", summary["examples"], summary["batches"], summary["last_loss"])
+
+
+def run(args) -> None:
+    import torch
+
+    from evaluators.mia.run import run_mia
+    from trainers.lora import TrainSettings, train_lora
+
+    torch.set_num_threads(args.threads)
+    work, started = Path(args.work), time.perf_counter()
+    rows = []
+    for epochs in (1, 2, 3):
+        target = work / f"seed{args.seed}-ep{epochs}"
+        settings = TrainSettings(
+            epochs=epochs, lr=args.lr, batch_size=16, lora_r=16, lora_alpha=16,
+            merge=True, seed=args.seed,
+        )  # fmt: skip
+        summary = train_lora(
+            str(work / "base"), args.data, "samples", target, settings, split="member"
+        )
+        metrics = run_mia(
+            target, Path(args.data), work / f"seed{args.seed}-ep{epochs}-mia",
+            attacks=ATTACKS, ref_model=work / "base", seed=args.seed,
+        )  # fmt: skip
+        for attack, m in metrics["attacks"].items():
+            rows.append(
+                {
+                    "attack": attack,
+                    "epochs": epochs,
+                    "seed": args.seed,
+                    "auc": m["auc"],
+                    "ci": [m["auc_ci"]["low"], m["auc_ci"]["high"]],
+                    "tpr_at_1pct_fpr": m["tpr_at_fpr"]["0.01"],
+                    "tpr_at_0.1pct_fpr": m["tpr_at_fpr"]["0.001"],
+                    "n_member": m["n_member"],
+                    "n_nonmember": m["n_nonmember"],
+                    "train_last_loss": summary["last_loss"],
+                }
+            )
+            print(epochs, attack, round(m["auc"], 3), flush=True)
+        out = {"seed": args.seed, "lr": args.lr, "rows": rows}
+        out["seconds"] = round(time.perf_counter() - started, 1)
+        Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
+
+
+def collect(args) -> None:
+    """Per-seed files -> one results file: every run, then per (attack, epochs) means with a
+    t interval over seeds."""
+    from bench.unlearning_metrics import seed_ci
+
+    runs = [row for path in args.files for row in json.loads(Path(path).read_text())["rows"]]
+    means = []
+    for key in sorted({(r["attack"], r["epochs"]) for r in runs}):
+        group = [r for r in runs if (r["attack"], r["epochs"]) == key]
+        aucs = [r["auc"] for r in group]
+        means.append(
+            {
+                "attack": key[0],
+                "epochs": key[1],
+                "seeds": len(group),
+                "auc": sum(aucs) / len(aucs),
+                "ci": seed_ci(aucs),
+                "tpr_at_1pct_fpr": sum(r["tpr_at_1pct_fpr"] for r in group) / len(group),
+                "tpr_at_0.1pct_fpr": sum(r["tpr_at_0.1pct_fpr"] for r in group) / len(group),
+            }
+        )
+    record = {"note": args.note, "runs": runs, "means": means}
+    Path(args.out).write_text(json.dumps(record, indent=2) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_base = sub.add_parser("base")
+    p_base.add_argument("--warmup", required=True, help="a profiles folder of other people")
+    p_base.add_argument("--work", required=True)
+    p_base.add_argument("--size", default="tiny")
+    p_base.add_argument("--epochs", type=float, default=20)
+    p_base.add_argument("--lr", type=float, default=2e-3)
+    p_base.add_argument("--threads", type=int, default=1)
+    p_run = sub.add_parser("run")
+    p_run.add_argument("--data", required=True, help="a mia-neighbors folder")
+    p_run.add_argument("--work", required=True)
+    p_run.add_argument("--seed", type=int, required=True)
+    p_run.add_argument("--out", required=True)
+    p_run.add_argument("--lr", type=float, default=1e-3)
+    p_run.add_argument("--threads", type=int, default=1)
+    p_collect = sub.add_parser("collect")
+    p_collect.add_argument("files", nargs="+")
+    p_collect.add_argument("--out", required=True)
+    p_collect.add_argument("--note", default="")
+    args = parser.parse_args()
+    {"base": base, "run": run, "collect": collect}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
