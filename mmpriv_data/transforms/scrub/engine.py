@@ -55,6 +55,7 @@ _PERSON_ONLY = frozenset(
 _PREDICATIVE = frozenset("asleep awake alone alive afraid aware alert ready ill".split())
 _SIZES = frozenset({"large", "big", "small", "huge", "tiny", "sizable", "massive"})
 _AGENT_SUFFIXES = ("er", "or", "ist", "ian", "eur")
+_PARTICIPLE = ("ed", "ing")
 # Nouns with an agent-like ending that name things (often after a demonym: "Irish setter").
 _NOT_AGENTS = frozenset(
     "setter setters pointer pointers retriever retrievers terrier terriers spaniel springer "
@@ -91,7 +92,7 @@ class Scrubber(PredicateRules):
                 if gender:
                     self.pronoun(i)
             elif low in g.COPULAS or low in _DO:
-                if low in _QUESTION_START and self.sent_start(i):
+                if low in _QUESTION_START and self.tok[i][0].isupper() and self.sent_start(i):
                     self.inverted_predicate(i)
                 elif low in g.COPULAS:
                     self.predicate(i)
@@ -173,7 +174,7 @@ class Scrubber(PredicateRules):
             return  # "a senior manager"
         if self.lw(i - 1) == "its" or nxt == "'" and self.lw(i + 2) in MODIFIED:
             return  # an animal's kin ("its mother"), a room ("the boys' restroom")
-        if self.game_piece(i):
+        if word in lx.ROYALS and self.game_piece(i):
             return
         gender, age, new, attribute = "gender" in self.on, "age" in self.on, None, "gender"
         if word in lx.GENDER_AGE_NOUNS and (gender or age):
@@ -206,20 +207,41 @@ class Scrubber(PredicateRules):
             if "age" in self.on:
                 self.delete(i, i + 2, "age")
             return i + 2, True
-        j, n, lows, bios = i, self.n, self.low, self.bios
-        while j < n and (lows[j] in _MODIFIER_WORDS or bios[j] or j > i and self.loose(j)):
-            if j > i and self.person_head(j) and not self.person_head(j + 1):
+        j, n, lows, bios, heads = i, self.n, self.low, self.bios, self.heads
+        k = i + 1  # the common case, one adjective before a thing ("white shirt"): done early
+        if (
+            k < n
+            and not heads[k]
+            and not bios[k]
+            and (lows[i] not in lx.NOUN_USE or not self.noun_use(i))
+        ):
+            nxt = lows[k]
+            if not (
+                nxt in _MODIFIER_WORDS or nxt.endswith(_PARTICIPLE) or nxt in ORIGIN
+                or nxt.endswith(_AGENT_SUFFIXES)
+                or k + 1 < n and (heads[k + 1] or lows[k + 1].endswith(_AGENT_SUFFIXES))
+            ):  # fmt: skip
+                return k, False
+        while j < n and (
+            lows[j] in _MODIFIER_WORDS or bios[j]
+            or j > i and lows[j].endswith(_PARTICIPLE) and self.loose(j)
+        ):  # fmt: skip
+            if j > i and heads[j] and self.person_head(j) and not self.person_head(j + 1):
                 break  # "a chubby baby": the baby is the person
             j += 1
         if self.lw(j) in ORIGIN and self.lw(i - 1) == "of" and self.person_head(i - 2):
             if self.bio(i) in self.on:  # "a man of Asian descent"
                 self.delete(i - 1, j + 1, self.bio(i))
             return j + 1, True
-        head = self.person_head(j) or j > i and self.guessed_head(i, j)
-        if not head and j > i and self.word(j + 1) and lows[j] not in g.FUNCTION_WORDS and (
-            self.person_head(j + 1) or self.guessed_head(i, j + 1)
-        ) and not any(lows[k] in _COLOURS for k in range(i, j)):  # fmt: skip
-            j, head = j + 1, True  # a noun before the person noun: "a Samoan rugby player"
+        head = j < n and heads[j] and self.person_head(j)
+        if not head and i < j < n - 1 and self.is_word[j]:  # (list lookups first: speed)
+            if lows[j].endswith(_AGENT_SUFFIXES) and self.guessed_head(i, j):
+                head = True
+            elif lows[j] not in g.FUNCTION_WORDS and self.is_word[j + 1] and (
+                heads[j + 1] and self.person_head(j + 1)
+                or lows[j + 1].endswith(_AGENT_SUFFIXES) and self.guessed_head(i, j + 1)
+            ) and not any(lows[k] in _COLOURS for k in range(i, j)):  # fmt: skip
+                j, head = j + 1, True  # a noun before the person noun: "a Samoan rugby player"
         if head and self.low[j - 1] not in g.SEPARATORS:
             s = i
             while s > 0 and (self.low[s - 1] in (",", "and", "or")
@@ -261,7 +283,7 @@ class Scrubber(PredicateRules):
         hiker", "a freckled, smiling redhead")."""
         low = self.low[j]
         return (
-            low.endswith(("ed", "ing")) and low.isalpha() and low not in g.FUNCTION_WORDS
+            low.isalpha() and low not in g.FUNCTION_WORDS
             and any(self.person_head(k) or self.lw(k) in lx.NOUN_USE for k in range(j + 1, j + 3))
         )  # fmt: skip
 
@@ -280,6 +302,11 @@ class Scrubber(PredicateRules):
         nxt = self.lw(i + 1)
         if self.low[i].endswith("s") and not self.person_head(i + 1):
             return True  # "Asians", "redheads": plural nouns only
+        if self.word(i + 1) and not (
+            nxt in g.FUNCTION_WORDS or nxt in g.COPULAS or nxt.endswith(("ing", "ed"))
+            or g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS
+        ):  # fmt: skip
+            return False  # an adjective before its noun
         k = i - 1  # back over other adjectives to the determiner
         while k > i - 5 and (
             self.lw(k) == ","
@@ -288,12 +315,7 @@ class Scrubber(PredicateRules):
         ):  # fmt: skip
             k -= 1
         before = self.lw(k)
-        if before not in g.DETERMINERS and not before.isdigit():
-            return False
-        return (
-            not self.word(i + 1) or nxt in g.FUNCTION_WORDS or nxt in g.COPULAS
-            or nxt.endswith(("ing", "ed")) or g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS
-        )  # fmt: skip
+        return before in g.DETERMINERS or before.isdigit()
 
     def feature(self, h: int) -> None:
         """Colour or size of a person's eyes, hair, skin or body ("her blue eyes")."""

@@ -32,6 +32,13 @@ _POSTMODIFIER = frozenset(
     "in with on at near next behind by from beside wearing holding under inside outside".split()
 )
 _SUBJECT_PRONOUNS = lx.SUBJECT_PRONOUNS | {"they", "i", "you", "we"}
+# Words that can start a predicate item besides prenominal adjectives: numbers, "in her 30s",
+# "of Asian descent", colours of eyes or hair ("Her eyes are blue").
+_ITEM_STARTS = (
+    _NUMBERS | _APPROXIMATELY | {"in", "of"}
+    | lx.FEATURE_ADJECTIVES["eye_color"] | lx.FEATURE_ADJECTIVES["hair_color"]
+    | lx.FEATURE_ADJECTIVES["race"] | lx.FEATURE_ADJECTIVES["build"]
+)  # fmt: skip
 
 
 class PredicateRules(TokenView):
@@ -40,12 +47,14 @@ class PredicateRules(TokenView):
     def predicate(self, c: int) -> None:
         """ "She is tall and thin", "Her eyes are blue", "He is 40 years old"."""
         p = c - 1
-        kind, fattr = self.subject_kind(p)
-        if kind is None:
-            return
         k = c + 3 if self.lw(c + 1) == "to" and self.lw(c + 2) == "be" else c + 1
         while self.lw(k) in g.INTENSIFIERS:
             k += 1
+        if k >= self.n or not self.may_start_item(k) and self.lw(k + 1) not in g.SEPARATORS:
+            return  # "is wearing", "is on the left": most predicates, answered early (speed)
+        kind, fattr = self.subject_kind(p)
+        if kind is None:
+            return
         items, first = self.predicate_items(k, fattr), k
         k = items[-1][1] if items else k
         bio = [it for it in items if it[2] in self.on]
@@ -66,6 +75,14 @@ class PredicateRules(TokenView):
         else:
             self.delete_sentence(c, bio[0][2])
 
+    def may_start_item(self, k: int) -> bool:
+        """Whether a predicate item could start at k (a cheap test before the full rules)."""
+        low = self.low[k]
+        return bool(
+            self.bios[k] or low in _ITEM_STARTS or low[:1].isdigit() or "-" in low
+            or low.endswith("s") and lx.DECADE.match(low)
+        )  # fmt: skip
+
     def subject_kind(self, p: int) -> tuple[str | None, str | None]:
         """("person" | "who" | "feature" | None, feature attribute) of the subject ending at p."""
         subject = self.lw(p)
@@ -78,13 +95,15 @@ class PredicateRules(TokenView):
             while a > 0 and not self.sent_start(a):
                 a -= 1
             return ("person", None) if self.lw(a) in _SUBJECT_PRONOUNS else (None, None)
-        if self.person_head(p) and not self.base(p)[1]:
+        if 0 <= p and self.heads[p] and self.person_head(p) and not self.base(p)[1]:
             return "person", None
         if subject in lx.FEATURE_HEADS and (
             self.lw(p - 1) in g.POSSESSIVES or self.base(p - 1)[0] in lx.PERSON_HEADS
         ):
             return "feature", lx.FEATURE_HEADS[subject]
         # a person noun a few words back, followed by a phrase about it
+        if not any(self.heads[max(0, p - 8) : p]):  # none: skip the scan (speed)
+            return None, None
         k = p - 1
         while k >= 0 and p - k < 9 and self.low[k] not in g.SENTENCE_END and self.low[k] != ",":
             if self.person_head(k) and not self.base(k)[1]:
@@ -109,14 +128,15 @@ class PredicateRules(TokenView):
         return items
 
     def predicate_item(self, k: int, fattr: str | None) -> tuple[int, int, str | None] | None:
-        low = self.lw(k)
         if not self.word(k):
             return None
-        end = self.age_number(k)
-        if end is not None:
-            return (k, end, "age")
-        if lx.DECADE.match(low) or lx.AGE_TOKEN.match(low):
-            return (k, k + 1, "age")  # "mid-thirties", "forty-something"
+        low, bio = self.low[k], self.bios[k]
+        if bio and fattr is None:
+            return (k, k + 1, bio)  # the common case first (speed)
+        if low[0].isdigit() or low in _NUMBERS or low in _APPROXIMATELY:
+            end = self.age_number(k)
+            if end is not None:
+                return (k, end, "age")
         if low == "in" and self.lw(k + 1) in g.POSSESSIVES:
             j = k + 3 if self.lw(k + 2) in ("early", "mid", "late") else k + 2
             return (k, j + 1, "age") if lx.DECADE.match(self.lw(j)) else None
@@ -129,7 +149,9 @@ class PredicateRules(TokenView):
             return None
         if fattr is not None:
             return (k, k + 1, fattr if self.colour(low, fattr) else None)
-        return (k, k + 1, self.bio(k))
+        if ("-" in low or low.endswith("s")) and (lx.DECADE.match(low) or lx.AGE_TOKEN.match(low)):
+            return (k, k + 1, "age")  # "mid-thirties", "forty-something"
+        return (k, k + 1, bio)
 
     def age_number(self, k: int) -> int | None:
         """End of an age stated as a number from k ("about 50", "three or four years old",
