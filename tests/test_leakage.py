@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -156,30 +157,49 @@ def test_no_embedded_text_is_one_clear_error():
         evaluate_leakage(None, None, [sample(0, None)])
 
 
-def test_cli_leakage_end_to_end(tiny_llava, tmp_path, capsys):  # noqa: F811
-    from mmpriv_data.hub.build import build
-
-    settings = {"num_images": "4", "num_probe": "4", "width": "128", "height": "128"}
-    build("privacy-images", tmp_path / "data", settings=settings, configs=["probe", "rate_0"])
-    out = tmp_path / "leakage"
-    args = ["eval", "leakage", "--model", str(tiny_llava), "--out", str(out)]
-    args += ["--data", str(tmp_path / "data" / "privacy-images"), "--max-new-tokens", "4"]
+def _run_leakage(args: list[str]) -> dict:
     try:
         main(args)
     except SystemExit as stop:
         assert not stop.code
-    report = json.loads((out / "leakage.json").read_text())
+    return json.loads((Path(args[args.index("--out") + 1]) / "leakage.json").read_text())
+
+
+def test_cli_leakage_end_to_end(tiny_llava, tmp_path, capsys, monkeypatch):  # noqa: F811
+    from mmpriv_data.cli.eval_probing import load_samples
+    from mmpriv_data.hub.build import build
+
+    settings = {"num_images": "4", "num_probe": "4", "width": "128", "height": "128"}
+    build("privacy-images", tmp_path / "data", settings=settings, configs=["probe", "rate_0"])
+    data = tmp_path / "data" / "privacy-images"
+    base = ["eval", "leakage", "--model", str(tiny_llava), "--data", str(data)]
+    report = _run_leakage([*base, "--out", str(tmp_path / "tiny"), "--max-new-tokens", "4"])
     assert report["control_config"] == "rate_0"  # probe embeds every image: clean from rate_0
-    assert set(report["per_field"]) == {
-        "username",
-        "user_id",
-        "gender",
-        "age",
-        "capture_time",
-        "capture_location",
-    }
-    for groups in report["per_field"].values():
-        assert groups["embedded"]["n"] == 4 and groups["clean"]["n"] == 4
-        assert 0 <= groups["embedded"]["exact_rate"] <= 1
+    fields = {"username", "user_id", "gender", "age", "capture_time", "capture_location"}
+    assert set(report["per_field"]) == fields
     assert len(report["per_sample"]) == 6 * 8
     assert "exact leakage" in capsys.readouterr().out
+
+    # A reader that answers each question with the truth written in ITS image (looked up by the
+    # image's pixels) and knows nothing of a clean image: the command must then report every
+    # embedded field extracted and no false leak; a question paired with the wrong image, a
+    # wrong control or a wrong truth would show.
+    truth_by_pixels = {
+        s["image"].tobytes(): parse_embedded_text(s["embedded_text"])
+        for s in load_samples(str(data), "probe")
+    }
+    field_of = {question_for(f): f for f in fields}
+
+    def reader(model, processor, images, questions, **kwargs):
+        known = [truth_by_pixels.get(image.tobytes(), {}) for image in images]
+        return [
+            t.get(field_of[q], "I cannot read it") for t, q in zip(known, questions, strict=True)
+        ]
+
+    monkeypatch.setattr(hidden_states, "generate_answers", reader)
+    report = _run_leakage([*base, "--out", str(tmp_path / "reader")])
+    for groups in report["per_field"].values():
+        assert groups["embedded"]["n"] == 4 and groups["clean"]["n"] == 4
+        assert groups["embedded"]["exact_rate"] == 1.0
+        assert groups["clean"]["any_user_rate"] == 0.0
+    assert report["embedded_exact_rate"] == 1.0 and report["clean_any_user_rate"] == 0.0
