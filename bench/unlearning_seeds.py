@@ -216,6 +216,43 @@ def run(args) -> None:
         save()
 
 
+def collect(args) -> None:
+    """Per-seed files -> bench/results/unlearning.json: every run, reference models, and
+    per-method means with t intervals over seeds."""
+    from bench.unlearning_metrics import seed_ci
+
+    seeds = [json.loads(Path(p).read_text()) for p in args.files]
+    runs = [
+        {k: v for k, v in run.items() if k != "curve"} | {"curve": run["curve"]}
+        for record in seeds
+        for run in record.get("runs", [])
+    ]
+    # The reference models are trained once; per seed only the option shuffle differs.
+    models = [
+        {"model": name, "seed": r["seed"], **{s: r["models"][name][s] for s in SPLITS}}
+        | {"forget_quality": r["models"][name]["forget_quality"]}
+        for r in seeds
+        for name in r["models"]
+    ]
+    means = {}
+    for method in METHODS:
+        group = [r for r in runs if r["method"] == method]
+        if not group:
+            continue
+        means[method] = {"seeds": len(group), "reached": sum(r["target_reached"] for r in group)}
+        for key in ("steps", *SPLITS, "forget_quality"):
+            values = [r[key] for r in group]
+            means[method][key] = {"mean": sum(values) / len(values), "ci": seed_ci(values)}
+    record = {
+        "note": args.note,
+        "stop_rule": {"target": STOP_TARGET, "eval_every": EVAL_EVERY, "max_steps": MAX_STEPS},
+        "reference_models": models,
+        "runs": runs,
+        "means": means,
+    }
+    Path(args.out).write_text(json.dumps(record, indent=2) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -238,8 +275,14 @@ def main() -> None:
     p_run.add_argument("--batch-size", type=int, default=8)
     p_run.add_argument("--threads", type=int, default=1)
     p_run.add_argument("--max-steps", type=int, default=MAX_STEPS, help="smoke tests only")
+    p_collect = sub.add_parser("collect")
+    p_collect.add_argument("files", nargs="+")
+    p_collect.add_argument("--out", required=True)
+    p_collect.add_argument("--note", default="")
     args = parser.parse_args()
-    if args.command == "train":
+    if args.command == "collect":
+        collect(args)
+    elif args.command == "train":
         train(args)
     elif args.command == "run":
         run(args)
