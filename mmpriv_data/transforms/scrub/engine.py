@@ -54,7 +54,7 @@ _PERSON_ONLY = frozenset(
 # Adjectives after an age noun that make it the subject, not a modifier ("the infant asleep").
 _PREDICATIVE = frozenset("asleep awake alone alive afraid aware alert ready ill".split())
 _SIZES = frozenset({"large", "big", "small", "huge", "tiny", "sizable", "massive"})
-_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "eur")
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "eur", "ant", "ent")
 _PARTICIPLE = ("ed", "ing")
 # Nouns with an agent-like ending that name things (often after a demonym: "Irish setter").
 _NOT_AGENTS = frozenset(
@@ -64,7 +64,11 @@ _NOT_AGENTS = frozenset(
     "cooker heater sweater sweaters jumper liner burger burgers cider lager pepper peppers "
     "cracker crackers dinner supper tractor motor mirror door floor color colour harbor "
     "harbour interior exterior weather summer winter letter letters number numbers "
-    "shepherd chocolate lantern lanterns character restaurant cucumber tiger tigers".split()
+    "shepherd chocolate lantern lanterns character restaurant cucumber tiger tigers soccer "
+    "rubber silver copper hamster lobster panther otter oyster spider beaver rooster heifer "
+    "elephant elephants restaurants plant plants pheasant tent tents event events cement "
+    "moment garment garments instrument instruments ornament ornaments apartment department "
+    "basement monument".split()
 )
 
 
@@ -192,7 +196,7 @@ class Scrubber(PredicateRules):
             )  # "a teenager skateboards."
             if self.word(i + 1) and nxt not in g.FUNCTION_WORDS and nxt not in g.COPULAS and (
                 not nxt.endswith(("ing", "ed")) and not g.is_coordinated_verb(nxt)
-                and nxt not in _PREDICATIVE
+                and nxt not in _PREDICATIVE and not self.bios[i + 1]
                 and nxt not in g.COMMON_VERBS and nxt not in lx.PERSON_HEADS and not verb_after
             ):  # fmt: skip
                 return  # a modifier: "adult supervision", "teen magazine"
@@ -256,6 +260,8 @@ class Scrubber(PredicateRules):
                       or group and lows[k] in _SIZES else bios[k])
                      for k in range(s, j)]  # fmt: skip
             self.drop_items(items)
+            if s > 0 and lows[s - 1] == "," and all(k in self.dele for k in range(s, j)):
+                self.delete(s - 1, s, self.dele[s])  # "a broad, heavy-set man": the comma too
             return j, False
         t = j - 1  # "a tall blonde in a hat", "an adult female and ...": the last word is a noun
         while t > i and lows[t] in g.SEPARATORS:

@@ -131,14 +131,15 @@ _ADJ = {
     "race": "white black brown caucasian hispanic latino latina latinx asian african "
     "african-american afro-american indigenous aboriginal arab biracial multiracial "
     "mixed-race ethnic",
-    "hair_color": "blonde blond brunette redheaded ginger auburn platinum-blonde",
+    "hair_color": "blonde blond brunette redheaded ginger auburn platinum-blonde grizzled",
     "eye_color": "",
     "build": "fat obese overweight underweight thin skinny slim slender chubby plump stout "
     "heavyset heavy-set heavy muscular athletic burly stocky lean petite lanky scrawny bony "
     "tall short big large curvy fit toned well-built broad-shouldered pot-bellied "
     "potbellied pudgy beefy hefty portly rotund brawny buff wiry svelte gaunt frail "
     "full-figured plus-size bulky chunky rounded taller shorter thinner fatter heavier "
-    "slimmer skinnier chubbier plumper bigger",
+    "slimmer skinnier chubbier plumper bigger willowy statuesque thickset spindly ripped "
+    "husky gangly broad",
 }
 PERSON_ADJECTIVES: dict[str, str] = {
     word: attribute for attribute, words in _ADJ.items() for word in words.split()
@@ -224,7 +225,9 @@ FEATURE_ADJECTIVES: dict[str, frozenset[str]] = {
     ),
 }
 # Compound adjectives: "blue-eyed", "red-haired", "dark-skinned", "well-built".
-COMPOUND_SUFFIXES = {"eyed": "eye_color", "haired": "hair_color", "skinned": "race"}
+COMPOUND_SUFFIXES = {
+    "eyed": "eye_color", "haired": "hair_color", "skinned": "race", "bearded": "hair_color",
+}  # fmt: skip
 BUILD_COMPOUNDS = frozenset({"well-built", "heavy-set", "broad-shouldered", "big-boned"})
 _NUMBER = (
     r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -298,9 +301,10 @@ MODIFIED = BABY_MODIFIED | frozenset(
 # King and queen are chess pieces or playing cards when the text speaks of a game.
 ROYALS = frozenset({"king", "kings", "queen", "queens"})
 GAME_WORDS = frozenset(
-    "chess chessboard pawn pawns rook rooks checkmate castles castling kingside queenside card "
-    "cards deck poker clubs hearts spades diamonds dealer solitaire".split()
-)
+    "chess chessboard pawn pawns rook rooks checkmate castles castled castling kingside "
+    "queenside card cards deck poker clubs hearts spades diamonds dealer solitaire hive hives "
+    "colony beekeeper honeycomb apiary anthill".split()
+)  # (and insects: "the hive's queen")
 
 FEATURE_COMPOUND = frozenset(
     "dryer dryers brush brushes clip clips tie ties band bands salon spray gel stylist "
@@ -317,7 +321,7 @@ STYLE = frozenset(
     "long short curly wavy straight thick thin messy shoulder-length cropped braided spiky "
     "shaggy neat tousled sleek shiny slicked-back bright piercing big large small "
     "almond-shaped deep-set sparkling closed narrow wide round full bushy trimmed "
-    "well-groomed natural".split()
+    "well-groomed natural dyed colored coloured highlighted streaked".split()
 )
 
 ORIGIN = frozenset({"descent", "origin", "heritage", "ethnicity", "background", "ancestry"})

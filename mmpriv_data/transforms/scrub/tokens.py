@@ -90,6 +90,8 @@ def _compound_bio(low: str) -> str | None:
     if lx.AGE_TOKEN.match(low):
         return "age"
     prefix, _, suffix = low.rpartition("-")
+    if suffix == "aged" and prefix:
+        return "age"  # "preschool-aged", "college-aged"
     attribute = lx.COMPOUND_SUFFIXES.get(suffix)
     if attribute and _colour(prefix, attribute):
         return attribute
