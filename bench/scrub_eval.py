@@ -25,7 +25,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "bench" / "data" / "scrub_corpus"
-PARTS = ("heldout", "heldout2", "tuning")
+PARTS = ("heldout", "heldout2", "heldout3", "tuning")
 
 
 def scrub_texts(texts: list[str]) -> list[tuple[str, list[dict]]]:
