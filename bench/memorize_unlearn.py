@@ -1,5 +1,11 @@
 """GPU check of the trainers: a model trained from scratch memorizes profiles, then unlearns.
 
+Superseded as a measurement by bench/unlearning_seeds.py (issue 16): this script scores the
+very MCQ prompts and letters it trained on, in their stored option order, reports first-letter
+accuracy (a format test on an untrained model; `choice_accuracy` is the fair baseline), scores
+only `--retain-limit` retain people after unlearning, and runs one seed. Kept as a quick
+trainer smoke check; quote unlearning_seeds.py's results, not this one's.
+
 1. `build_tiny_model("llava", "base")` (~105M parameters, RANDOM weights): MCQ at chance.
 2. Full finetuning on profiles/full (+ its questions, as MLLMU-Bench's ft_Data): MCQ accuracy.
 3. GA and NPO on forget_10 from the finetuned model: forget vs retain_90 accuracy.

@@ -1,8 +1,8 @@
 """Membership inference against LoRA targets finetuned 1, 2 and 3 epochs, over several seeds.
 
     python bench/mia_attacks.py base --data DIR/mia-neighbors --warmup DIR2/profiles --work W
-    python bench/mia_attacks.py run --data DIR/mia-neighbors --work W --seed 0 --out R.json
-    python bench/mia_attacks.py collect R0.json R1.json ... --out bench/results/mia_attacks.json
+    python bench/mia_attacks.py run --data DIR/mia-neighbors --work W --seeds 0,1,2 --out R
+    python bench/mia_attacks.py collect R/seed*.json --out bench/results/mia_attacks.json
 
 `base`: a randomly initialised model trained (all weights) on the conversations of OTHER
 fictitious people (a profiles build of another seed), so that it writes the format before any
@@ -45,15 +45,38 @@ def base(args) -> None:
     print("base", summary["examples"], summary["batches"], summary["last_loss"])
 
 
+def cache_embeddings() -> None:
+    """Embed the sample and neighbour texts once per process: they are the same for every
+    target, and the text embedder is the costliest part of FiMMIA on a CPU."""
+    import evaluators.mia.fimmia as fimmia
+
+    original, cache = fimmia.embedding_differences, {}
+
+    def cached(texts, neighbor_texts, path=""):
+        key = (tuple(texts), tuple(map(tuple, neighbor_texts)), path)
+        if key not in cache:
+            cache[key] = original(texts, neighbor_texts, path)
+        return cache[key]
+
+    fimmia.embedding_differences = cached
+
+
 def run(args) -> None:
+    for seed in [int(s) for s in args.seeds.split(",")]:
+        run_seed(args, seed)
+
+
+def run_seed(args, seed: int) -> None:
     import torch
 
     from evaluators.mia.run import run_mia
     from trainers.lora import TrainSettings, train_lora
 
     torch.set_num_threads(args.threads)
+    cache_embeddings()
     work, started = Path(args.work), time.perf_counter()
     rows = []
+    args.seed, args.out_seed = seed, Path(args.out) / f"seed{seed}.json"
     for epochs in (1, 2, 3):
         target = work / f"seed{args.seed}-ep{epochs}"
         settings = TrainSettings(
@@ -85,7 +108,8 @@ def run(args) -> None:
             print(epochs, attack, round(m["auc"], 3), flush=True)
         out = {"seed": args.seed, "lr": args.lr, "rows": rows}
         out["seconds"] = round(time.perf_counter() - started, 1)
-        Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
+        args.out_seed.parent.mkdir(parents=True, exist_ok=True)
+        args.out_seed.write_text(json.dumps(out, indent=2) + "\n")
 
 
 def collect(args) -> None:
@@ -126,8 +150,8 @@ def main() -> None:
     p_run = sub.add_parser("run")
     p_run.add_argument("--data", required=True, help="a mia-neighbors folder")
     p_run.add_argument("--work", required=True)
-    p_run.add_argument("--seed", type=int, required=True)
-    p_run.add_argument("--out", required=True)
+    p_run.add_argument("--seeds", default="0,1,2")
+    p_run.add_argument("--out", required=True, help="folder of per-seed JSON files")
     p_run.add_argument("--lr", type=float, default=1e-3)
     p_run.add_argument("--threads", type=int, default=1)
     p_collect = sub.add_parser("collect")
