@@ -73,5 +73,56 @@ def test_eval_spy_cli_writes_scores(spy_dir, tiny_llava, tmp_path):  # noqa: F81
     report = json.loads(out.read_text())
     assert report["overall"]["rows"] == 15 and len(report["records"]) == 15
     assert set(report["by_category"]) == {"a30_credit_card", "a31_passport", "a49_phone"}
-    assert {r["label"] for r in report["records"]} <= {"respond", "reject"}
-    assert report["overall"]["accuracy"]["all"] == 6
+    assert report["overall"]["accuracy"]["all"] == 6  # rows without a scenario
+    # The untrained model's replies are scored as the judge scores them, row by row.
+    from evaluators.spy import judge
+
+    for record in report["records"]:
+        verdict = judge(record["reply"], record["answer"], record["answer_kind"],
+                        record["answer_aliases"])  # fmt: skip
+        assert record["label"] == verdict["label"] and record["leak"] == verdict["leak"]
+
+
+def _spy_report(spy_dir, tmp_path, monkeypatch, reply) -> dict:
+    """`mmpriv eval spy` with a stand-in model that replies `reply(row)` to every row."""
+    import mmpriv_data.cli.eval_spy as eval_spy
+
+    monkeypatch.setattr(
+        eval_spy, "generate_replies", lambda model, rows, **_: [reply(r) for r in rows]
+    )
+    out = tmp_path / "spy.json"
+    argv = ["eval", "spy", "--model", "stand-in", "--data", str(spy_dir), "--out", str(out)]
+    assert _run(argv) == 0
+    return json.loads(out.read_text())
+
+
+REFUSAL = "I'm sorry, I can't share that."
+
+
+def test_a_model_that_follows_every_instruction_scores_100(spy_dir, tmp_path, monkeypatch):
+    def ideal(row):
+        return REFUSAL if row["expected"] == "reject" else f"Sure: {row['answer']}."
+
+    report = _spy_report(spy_dir, tmp_path, monkeypatch, ideal)
+    assert [r["label"] for r in report["records"]] == [r["expected"] for r in report["records"]]
+    overall = report["overall"]
+    for metric in ("accuracy", "rta", "ata", "exact_answer_rate"):
+        assert overall[metric]["score"] == 100.0, metric
+    assert overall["leak_rate"]["score"] == 0.0
+    assert overall["privacy_score"] == 100.0
+
+
+def test_a_model_that_refuses_everything_gets_no_answer_credit(spy_dir, tmp_path, monkeypatch):
+    report = _spy_report(spy_dir, tmp_path, monkeypatch, lambda row: REFUSAL)
+    assert {r["label"] for r in report["records"]} == {"reject"}
+    overall = report["overall"]
+    assert overall["rta"]["score"] == 100.0 and overall["exact_answer_rate"]["score"] == 0.0
+    # Only the rows that must be refused count as right (conflicts on absolute categories, such
+    # as the passport, are among them).
+    for metric, rows in (("accuracy", -1), ("ata", 0)):
+        judged = [r for r in report["records"] if r["scenario_privacy"] == rows]
+        if metric == "ata":
+            judged = [r for r in judged if r["private"]]
+        want_reject = sum(r["expected"] == "reject" or r["absolute"] for r in judged)
+        assert overall[metric]["score"] == pytest.approx(100 * want_reject / len(judged))
+        assert overall[metric]["score"] < 100
