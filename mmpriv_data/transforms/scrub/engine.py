@@ -56,6 +56,7 @@ _PREDICATIVE = frozenset("asleep awake alone alive afraid aware alert ready ill"
 _SIZES = frozenset({"large", "big", "small", "huge", "tiny", "sizable", "massive"})
 _AGENT_SUFFIXES = ("er", "or", "ist", "ian", "eur", "ant", "ent")
 _PARTICIPLE = ("ed", "ing")
+_FEATURE_ATTRIBUTES = frozenset({"hair_color", "eye_color", "race"})
 # Nouns with an agent-like ending that name things (often after a demonym: "Irish setter").
 _NOT_AGENTS = frozenset(
     "setter setters pointer pointers retriever retrievers terrier terriers spaniel springer "
@@ -263,6 +264,10 @@ class Scrubber(PredicateRules):
             if s > 0 and lows[s - 1] == "," and all(k in self.dele for k in range(s, j)):
                 self.delete(s - 1, s, self.dele[s])  # "a broad, heavy-set man": the comma too
             return j, False
+        if j < n and lows[j] in lx.NOUN_USE and self.noun_use(j):  # "a tall, blond Dane"
+            self.drop_items([(k, k + 1, bios[k]) for k in range(i, j)])
+            self.noun_use_replace(j)
+            return j + 1, True
         t = j - 1  # "a tall blonde in a hat", "an adult female and ...": the last word is a noun
         while t > i and lows[t] in g.SEPARATORS:
             t -= 1
@@ -278,6 +283,8 @@ class Scrubber(PredicateRules):
 
     def noun_use_replace(self, i: int) -> None:
         low = self.low[i]
+        if low in lx.DEMONYM_NOUNS and not self.tok[i][:1].isupper():
+            return  # "a pole", not "a Pole"
         attribute = lx.NOUN_USE_ATTRIBUTE.get(low) or self.bio(i)
         if attribute in self.on:
             # "Asian" is capitalised as a proper adjective; "person" only at a sentence start
@@ -299,7 +306,11 @@ class Scrubber(PredicateRules):
         if not low.endswith(_AGENT_SUFFIXES) or len(low) < 5 or low in _NOT_AGENTS:
             return False
         return any(
-            self.bios[k] == "race" and self.tok[k][:1].isupper() or self.low[k] in _PERSON_ONLY
+            self.bios[k] == "race"
+            and self.tok[k][:1].isupper()
+            or self.low[k] in _PERSON_ONLY
+            or self.bios[k] in _FEATURE_ATTRIBUTES
+            and "-" in self.low[k]  # "gray-haired"
             for k in range(i, j)
         )
 
@@ -330,6 +341,8 @@ class Scrubber(PredicateRules):
             return
         a, lows = h, self.low
         while a > 0 and (lows[a - 1] in _FEATURE_MODIFIERS or self.colour(lows[a - 1], attribute)
+                         or lows[a - 1].endswith(_PARTICIPLE) and lows[a - 1].isalpha()
+                         and lows[a - 1] not in g.FUNCTION_WORDS  # "thinning white hair"
                          or lows[a - 1] in g.SEPARATORS and self.word(a - 2)
                          and self.colour(lows[a - 2], attribute)):  # fmt: skip
             a -= 1

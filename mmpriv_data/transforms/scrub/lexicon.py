@@ -184,6 +184,16 @@ NOUN_USE_ATTRIBUTE = {
     "caucasians": "race", "hispanics": "race", "latinos": "race", "latinas": "race",
     "asians": "race", "teenage": "age",
 }  # fmt: skip
+# Nouns naming a person by nationality ("a tall Dane"); used only when capitalised.
+DEMONYM_NOUNS = {
+    "dane": "person", "danes": "people", "swede": "person", "swedes": "people",
+    "finn": "person", "finns": "people", "pole": "person", "poles": "people",
+    "scot": "person", "scots": "people", "brit": "person", "brits": "people",
+    "briton": "person", "britons": "people", "turk": "person", "turks": "people",
+    "spaniard": "person", "spaniards": "people", "kurd": "person", "kurds": "people",
+}  # fmt: skip
+NOUN_USE.update(DEMONYM_NOUNS)
+NOUN_USE_ATTRIBUTE.update(dict.fromkeys(DEMONYM_NOUNS, "race"))
 
 # Feature heads: body features whose colour or size is the attribute.
 FEATURE_HEADS: dict[str, str] = {
@@ -296,13 +306,16 @@ MODIFIED = BABY_MODIFIED | frozenset(
     "supervision content discount menu safety proof book books room bedroom magazine "
     "playground pool section ticket tickets restroom restrooms bathroom bathrooms toilet "
     "toilets locker lockers changing bee bees ant ants termite termites wasp wasps hornet "
-    "hornets".split()
+    "hornets gloves glove".split()
 )
 # King and queen are chess pieces or playing cards when the text speaks of a game.
-ROYALS = frozenset({"king", "kings", "queen", "queens"})
+ROYALS = frozenset(
+    w for piece in ("king", "queen", "bishop", "knight") for w in (piece, piece + "s", piece + "'s")
+)
 GAME_WORDS = frozenset(
     "chess chessboard pawn pawns rook rooks checkmate castles castled castling kingside "
     "queenside card cards deck poker clubs hearts spades diamonds dealer solitaire hive hives "
+    "check checkmated stalemate bishop bishops bishop's knight knights "
     "colony beekeeper honeycomb apiary anthill".split()
 )  # (and insects: "the hive's queen")
 

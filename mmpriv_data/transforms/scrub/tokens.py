@@ -210,12 +210,14 @@ class TokenView:
 
     def proper(self, i: int) -> bool:
         """A capitalised word inside a name ("Iron Man", "Burger King") is not a person noun."""
-        if not self.tok[i][:1].isupper() or self.sent_start(i):
+        if not self.tok[i][:1].isupper() or self.sent_start(i) and self.lw(i + 1) != "of":
             return False
         before = i - 1 >= 0 and self.word(i - 1) and self.tok[i - 1][:1].isupper()
         before = before and not self.sent_start(i - 1) and self.low[i - 1] != "i"
         after = self.word(i + 1) and self.tok[i + 1][:1].isupper() and self.low[i + 1] != "i"
-        return before or after
+        k = i + 3 if self.lw(i + 1) == "of" and self.lw(i + 2) == "the" else i + 2
+        named = self.lw(i + 1) == "of" and self.word(k) and self.tok[k][:1].isupper()
+        return before or after or named  # "the Maid of the Mist"
 
     # --- output ------------------------------------------------------------------------------
     def out(self, i: int) -> str:
