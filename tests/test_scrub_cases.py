@@ -1,5 +1,5 @@
 """The scrubber against a table of hand-written caption cases (tests/data/scrub_cases.tsv)
-and a generated corpus whose biometric words and look-alike traps are marked."""
+and an independently written, labelled corpus (bench/data/scrub_corpus/, issue 18)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from mmpriv_data.content.captions import caption_corpus
 from mmpriv_data.transforms.scrub import ATTRIBUTES, BIOMETRIC_REFUSAL, apply_changes, scrub
+from mmpriv_data.transforms.scrub.evaluation import evaluate, load_corpus, parse_line
 
 CASES_FILE = Path(__file__).parent / "data" / "scrub_cases.tsv"
 
@@ -65,21 +66,61 @@ def test_unknown_attribute_is_one_clear_error():
         scrub("A man.", attributes=["gender", "shoe_size"])
 
 
-def test_no_biometric_term_survives_on_a_generated_corpus_and_traps_stay():
-    corpus = caption_corpus(seed=7, n=400)
-    missed, trapped, marked = [], [], 0
-    for sample in corpus:
-        results = [scrub(turn["value"]) for turn in sample["conversations"]]
-        for turn, start, end, attribute in sample["biometric_spans"]:
-            marked += 1
-            if not any(c["start"] < end and start < c["end"] for c in results[turn].changes):
-                missed.append((sample["conversations"][turn]["value"][start:end], attribute))
-        for turn, start, end in sample["trap_spans"]:
-            if any(c["start"] < end and start < c["end"] for c in results[turn].changes):
-                trapped.append(sample["conversations"][turn]["value"][start:end])
-    assert marked > 1000
-    assert missed == []
-    assert trapped == []
+CORPUS = Path(__file__).parents[1] / "bench" / "data" / "scrub_corpus"
+# Floors under the figures measured when these parts were last scored (bench/results/
+# scrub_eval.md): a rule change that loses recall or changes unrelated words fails here.
+# heldout3 is the part no rule was tuned on; heldout and heldout2 were read after scoring.
+RECALL_FLOORS = {"tuning": 0.99, "heldout": 0.985, "heldout2": 0.985, "heldout3": 0.96}
+
+
+def _scrubbed(part: str):
+    items = load_corpus(CORPUS / f"{part}.txt")
+    results = [(r.text, r.changes) for r in map(scrub, (item.text for item in items))]
+    return items, evaluate(items, results)
+
+
+def test_the_independent_corpus_is_large_labelled_and_split_by_file():
+    parts = {part: load_corpus(CORPUS / f"{part}.txt") for part in RECALL_FLOORS}
+    assert sum(map(len, parts.values())) >= 1000
+    texts = {part: {item.text for item in items} for part, items in parts.items()}
+    assert not texts["tuning"] & (texts["heldout"] | texts["heldout2"] | texts["heldout3"])
+    kinds = {item.kind for items in parts.values() for item in items}
+    assert kinds == {"detail", "answer", "question", "negative"}
+    labels = {label for items in parts.values() for item in items for *_, label in item.spans}
+    assert labels == set(ATTRIBUTES) | {"keep", "maybe"}
+
+
+@pytest.mark.parametrize("part", list(RECALL_FLOORS))
+def test_biometric_terms_go_and_unrelated_words_stay_on_the_independent_corpus(part):
+    _, report = _scrubbed(part)
+    summary = report.summary()
+    assert summary["recall_all"] >= RECALL_FLOORS[part], dict(report.misses)
+    assert all(row["recall"] >= 0.9 for row in summary["per_attribute"].values())
+    assert summary["unrelated_kept"] >= 0.99, report.wrongly_changed
+    assert summary["hard_negatives_kept"] >= 0.93
+    assert report.grammar == []
+
+
+def test_the_corpus_score_fails_a_scrubber_that_does_nothing_or_too_much():
+    items = load_corpus(CORPUS / "heldout3.txt")
+    nothing = evaluate(items, [(item.text, []) for item in items]).summary()
+    assert nothing["recall_all"] == 0 and nothing["unrelated_kept"] == 1
+    everything = [(BIOMETRIC_REFUSAL, [{"attribute": "gender", "original": item.text,
+                   "replacement": BIOMETRIC_REFUSAL, "start": 0, "end": len(item.text)}])
+                  for item in items]  # fmt: skip
+    assert evaluate(items, everything).summary()["hard_negatives_kept"] == 0
+
+
+def test_parse_line_reads_marks_and_rejects_unknown_attributes():
+    item = parse_line("answer\tThe [old|age] man walks his {black} <dog>.")
+    assert item.text == "The old man walks his black dog."
+    assert [(item.text[a:b], label) for a, b, label in item.spans] == [
+        ("old", "age"),
+        ("black", "keep"),
+        ("dog", "maybe"),
+    ]
+    with pytest.raises(ValueError, match="unknown attribute 'shoe'"):
+        parse_line("answer\tA [big|shoe] man.")
 
 
 def test_corpus_is_deterministic_per_item():

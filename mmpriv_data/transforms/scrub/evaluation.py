@@ -255,7 +255,8 @@ _THEIR_AS_OBJECT = re.compile(
     r"\b[Tt]heir\s+(?:is|are|was|were|and|or|to|in|on|at)\b|\btheir\s*[.,!?]"
 )
 _ARTICLE = re.compile(r"\b([Aa]n?)\s+([A-Za-z][\w-]*)")
-_VOWEL_SOUND_EXCEPTIONS = ("one", "uni", "use", "usu", "eu", "ur", "hour", "honest", "honor")
+_CONSONANT_SOUND = ("one", "uni", "use", "usu", "eu", "ur", "uk", "ute")  # "a ukulele"
+_VOWEL_SOUND = ("hour", "honest", "honor")
 _SPACING = re.compile(r"\s[,.!?;]|\s{2,}|,\s*[,.]|^\s|\s$|\(\s*\)")
 
 
@@ -266,9 +267,9 @@ def grammar_problems(text: str) -> list[str]:
     for m in _ARTICLE.finditer(text):
         article, word = m.group(1).lower(), m.group(2).lower()
         vowel = word[0] in "aeiou"
-        if word.startswith(_VOWEL_SOUND_EXCEPTIONS[:6]):
+        if word.startswith(_CONSONANT_SOUND):
             vowel = False
-        if word.startswith(_VOWEL_SOUND_EXCEPTIONS[6:]):
+        if word.startswith(_VOWEL_SOUND):
             vowel = True
         if (article == "an") != vowel and not word.isupper():
             found.append(f"article: {m.group()!r}")

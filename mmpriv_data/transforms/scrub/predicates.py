@@ -32,6 +32,8 @@ _POSTMODIFIER = frozenset(
     "in with on at near next behind by from beside wearing holding under inside outside".split()
 )
 _SUBJECT_PRONOUNS = lx.SUBJECT_PRONOUNS | {"they", "i", "you", "we"}
+# Words that start a new clause after ", and" ("..., and she smiles", "... and the dog runs").
+_CLAUSE_STARTS = g.PERSON_PRONOUNS | {"the", "a", "an", "this", "that", "it", "there"}
 # Words that can start a predicate item besides prenominal adjectives: numbers, "in her 30s",
 # "of Asian descent", colours of eyes or hair ("Her eyes are blue").
 _ITEM_STARTS = (
@@ -64,6 +66,13 @@ class PredicateRules(TokenView):
             self.drop_items(items)
         elif kind == "who":
             self.delete(p, k, bio[0][2])
+        elif self.lw(k) in (",", "and") and self.lw(k + 1 + (self.lw(k + 1) == "and")) in (
+            _CLAUSE_STARTS
+        ):  # "She is about 50, and she smiles": the first clause goes whole
+            a = c
+            while a > 0 and not self.sent_start(a):
+                a -= 1
+            self.delete(a, k + 1 + (self.lw(k + 1) == "and"), bio[0][2])
         elif self.lw(k) in ("and", ",") and self.word(k + 1):
             nxt = self.low[k + 1]
             if nxt.endswith("ing") or nxt in g.GENERAL_ADJECTIVES:
