@@ -24,7 +24,6 @@ import datasets
 import pyarrow as pa
 from datasets.arrow_writer import ArrowWriter
 
-from mmpriv_data.core.errors import MmprivError
 from mmpriv_data.core.ray_cluster import ordered_results
 
 
@@ -40,23 +39,36 @@ def _unit_rows(builder: datasets.GeneratorBasedBuilder, units: list, index: int)
 
 
 def generate_splits(
-    builder: datasets.GeneratorBasedBuilder, cache: Path, ray
-) -> dict[str, datasets.Dataset]:
-    """Every split of `builder`'s config, generated on the cluster: split -> Dataset (on disk)."""
-    features = builder.info.features
-    splits = {}
-    for generator in builder._split_generators(None):
-        units = generator.gen_kwargs["units"]
-        if not units:
-            raise MmprivError(f"{builder.config.name}/{generator.name}: no rows to generate")
-        path = cache / f"{builder.config.name}-{generator.name}.arrow"
+    builders: list[datasets.GeneratorBasedBuilder], cache: Path, ray
+) -> dict[str, dict[str, datasets.Dataset]]:
+    """Every split of every builder's config, generated on the cluster in one Ray run.
+
+    One run for the whole build, not one per config: a Ray Data run has a start-up cost, and
+    units of several configs keep every node busy. Returns config -> split -> Dataset (on disk).
+    """
+    splits = [
+        (builder, str(generator.name), generator.gen_kwargs["units"])
+        for builder in builders
+        for generator in builder._split_generators(None)
+    ]
+    flat = [(s, u) for s, (_, _, units) in enumerate(splits) for u in range(len(units))]
+
+    def work(index: int) -> bytes:
+        split, unit = flat[index]
+        builder, _, units = splits[split]
+        return _unit_rows(builder, units, unit)
+
+    results = ordered_results(ray, len(flat), work, name="build") if flat else iter(())
+    generated: dict[str, dict[str, datasets.Dataset]] = {}
+    for builder, split, units in splits:
+        features = builder.info.features
+        path = cache / f"{builder.config.name}-{split}.arrow"
         schema = features.arrow_schema
         with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_stream(sink, schema) as out:
-            work = lambda index, units=units: _unit_rows(builder, units, index)  # noqa: E731
-            name = f"{builder.config.name}/{generator.name}"
-            for encoded in ordered_results(ray, len(units), work, name=name):
-                for batch in pa.ipc.open_stream(encoded):
+            for _ in units:  # this split's units come next, in order
+                for batch in pa.ipc.open_stream(next(results)):
                     out.write_batch(batch)
         info = datasets.DatasetInfo(features=features)
-        splits[str(generator.name)] = datasets.Dataset.from_file(str(path), info=info)
-    return splits
+        dataset = datasets.Dataset.from_file(str(path), info=info)
+        generated.setdefault(builder.config.name, {})[split] = dataset
+    return generated
