@@ -339,16 +339,22 @@ class Scrubber(PredicateRules):
         attribute = lx.FEATURE_HEADS[self.base(h)[0]]
         if attribute not in self.on or self.lw(h + 1) in FEATURE_COMPOUND:
             return
-        a, lows = h, self.low
-        while a > 0 and (lows[a - 1] in _FEATURE_MODIFIERS or self.colour(lows[a - 1], attribute)
-                         or lows[a - 1].endswith(_PARTICIPLE) and lows[a - 1].isalpha()
-                         and lows[a - 1] not in g.FUNCTION_WORDS  # "thinning white hair"
-                         or lows[a - 1] in g.SEPARATORS and self.word(a - 2)
-                         and self.colour(lows[a - 2], attribute)):  # fmt: skip
+        a, lows, colours = h, self.low, lx.FEATURE_ADJECTIVES[attribute]
+        while a > 0:  # back over colours and style words (set lookups inline: speed)
+            prev = lows[a - 1]
+            if not (
+                prev in _FEATURE_MODIFIERS or prev in colours
+                or "-" in prev and self.colour(prev, attribute)
+                or prev in g.SEPARATORS and self.word(a - 2) and self.colour(lows[a - 2], attribute)
+                or prev.endswith(_PARTICIPLE) and prev.isalpha()
+                and prev not in g.FUNCTION_WORDS  # "thinning white hair"
+            ):  # fmt: skip
+                break
             a -= 1
-        while a < h and self.low[a] in g.SEPARATORS:
+        while a < h and lows[a] in g.SEPARATORS:
             a += 1
-        items = [(k, k + 1, attribute if self.colour(self.low[k], attribute) else None)
+        items = [(k, k + 1, attribute if lows[k] in colours or "-" in lows[k]
+                  and self.colour(lows[k], attribute) else None)
                  for k in range(a, h)]  # fmt: skip
         if not any(it[2] for it in items):
             return

@@ -29,6 +29,7 @@ _SPLIT = re.compile(f"({g.TOKEN.pattern})")
 # Word-level lookups precomputed once, since the rules ask them for most tokens (speed):
 # prenominal adjectives with their attribute, and every form whose base is a person noun.
 _BIO_WORDS = {**dict.fromkeys(lx.BUILD_COMPOUNDS, "build"), **lx.PERSON_ADJECTIVES}
+_RARE_WORDS = lx.CASED_RACE | lx.ROYALS
 _PERSON_HEAD_FORMS = lx.PERSON_HEADS | {
     head + "'s" for head in lx.PERSON_HEADS if head + "'s" not in lx.PRONOUNS
 }
@@ -140,7 +141,8 @@ class TokenView:
         self.is_word = list(map(str.isalnum, map(_FIRST_CHAR, tok)))
         # Per-token word lookups the rules ask again and again, made once (in C, by map).
         self.bios = list(map(_BIO_WORDS.get, lows))  # see bio()
-        if not lx.CASED_RACE.isdisjoint(lows):  # demonyms count only capitalised: "Polish"
+        rare = not _RARE_WORDS.isdisjoint(lows)  # one pass for the two checks below (speed)
+        if rare and not lx.CASED_RACE.isdisjoint(lows):  # demonyms only capitalised: "Polish"
             for k in compress(range(self.n), map(lx.CASED_RACE.__contains__, lows)):
                 if not tok[k][:1].isupper():
                     self.bios[k] = None
@@ -149,7 +151,7 @@ class TokenView:
                 if self.bios[k] is None:
                     self.bios[k] = _compound_bio(lows[k]) or _race_compound(tok[k], lows[k])
         self.heads = list(map(_PERSON_HEAD_FORMS.__contains__, lows))  # see person_head()
-        if not lx.ROYALS.isdisjoint(lows) and not lx.GAME_WORDS.isdisjoint(lows):
+        if rare and not lx.ROYALS.isdisjoint(lows) and not lx.GAME_WORDS.isdisjoint(lows):
             for k in compress(range(self.n), map(lx.ROYALS.__contains__, lows)):
                 self.heads[k] = False  # chess pieces or playing cards, see game_piece()
         self.repl: dict[int, tuple[str, str]] = {}
