@@ -30,12 +30,21 @@ class PrivacyImagesBuilder(datasets.GeneratorBasedBuilder):
     def card_context(cls, **params) -> dict:
         from mmpriv_data.content.identities import NEVER_REAL_RULES
 
+        text_only = privacy_images.text_only_count(privacy_images.Params(**params))
+        kept = f"; {text_only} text-only entries kept as they are (no image, embedded=False)"
         notes = {
             f"rate_{r}": f"train split, {r}% of the images embedded with U1"
+            + (kept if text_only else "")
             for r in privacy_images.RATES
         }
         notes["probe"] = "test split, held-out images, every one embedded: half U1, half U2"
-        return {"config_notes": notes, "never_real_rules": NEVER_REAL_RULES, "params": params}
+        summary = [f"{text_only} text-only source entries kept in every rate_R config"]
+        return {
+            "config_notes": notes,
+            "never_real_rules": NEVER_REAL_RULES,
+            "params": params,
+            "summary": summary if params.get("source") else [],
+        }
 
     def _info(self) -> datasets.DatasetInfo:
         return datasets.DatasetInfo(
@@ -46,16 +55,18 @@ class PrivacyImagesBuilder(datasets.GeneratorBasedBuilder):
     def _split_generators(self, dl_manager):
         plan = self.config.params
         ids = privacy_images.config_ids(plan, self.config.name)
-        if self.config.name == "probe":
-            privacy_images.probe_sets(plan)  # computed once, inherited by workers
-        units = [ids[i : i + WORK_UNIT] for i in range(0, len(ids), WORK_UNIT)]
+        # Each probe item travels with its user set (U1/U2), computed once here, so no worker
+        # process or Ray node recomputes the split of the whole source.
+        sets = privacy_images.probe_sets(plan) if self.config.name == "probe" else {}
+        items = [(item_id, sets.get(item_id)) for item_id in ids]
+        units = [items[i : i + WORK_UNIT] for i in range(0, len(items), WORK_UNIT)]
         split = datasets.Split.TEST if self.config.name == "probe" else datasets.Split.TRAIN
         return [datasets.SplitGenerator(name=split, gen_kwargs={"units": units})]
 
     def _generate_examples(self, units):
         plan = self.config.params
         for unit in units:
-            for item_id in unit:
-                row = privacy_images.make_row(plan, self.config.name, item_id)
+            for item_id, probe_set in unit:
+                row = privacy_images.make_row(plan, self.config.name, item_id, probe_set)
                 if row is not None:
                     yield item_id, row

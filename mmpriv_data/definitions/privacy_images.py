@@ -120,7 +120,11 @@ def _split_ids(plan: Params) -> tuple[tuple[str, ...], tuple[str, ...]]:
 @lru_cache(maxsize=4)
 def _split_source(seed: int, probe_fraction: float, source: sources.Source, good: tuple) -> tuple:
     ids = [source.ids[i] for i in good]
-    held = [uniform01(seed, DATASET, "holdout", i) < probe_fraction for i in ids]
+    # Text-only items (no image to embed) always stay in the rate_R configs, as they are.
+    held = [
+        _has_image(source, i) and uniform01(seed, DATASET, "holdout", item_id) < probe_fraction
+        for i, item_id in zip(good, ids, strict=True)
+    ]
     return (
         tuple(i for i, h in zip(ids, held, strict=True) if not h),
         tuple(i for i, h in zip(ids, held, strict=True) if h),
@@ -143,6 +147,17 @@ def _probe_sets(seed: int, probe: tuple[str, ...]) -> dict[str, str]:
     order = stream(seed, DATASET, "probe-sets", len(probe)).permutation(len(probe))
     half = (len(probe) + 1) // 2
     return {probe[j]: TRAIN_SET if rank < half else UNSEEN_SET for rank, j in enumerate(order)}
+
+
+def _has_image(source: sources.Source, index: int) -> bool:
+    if source.entries is not None:
+        return bool(source.has_images[index])
+    return bool(source.item(index)["images"])
+
+
+def text_only_count(plan: Params) -> int:
+    """Source items with no image: kept unembedded in every rate_R config (0 for scenes)."""
+    return plan.open_source().text_only if plan.source else 0
 
 
 @lru_cache(maxsize=2)
@@ -168,8 +183,8 @@ def base_item(plan: Params, item_id: str) -> dict:
         }
     source = plan.open_source()
     item = source.item(_source_index(source)[item_id])
-    if not item["images"]:
-        raise sources.BadImage(f"source {plan.source} item {item_id}", "missing", "has no image")
+    if not item["images"]:  # a text-only conversation: nothing to embed into
+        return {**item, "image": None, "scene": {"background": "", "objects": []}, "questions": []}
     image = sources.load_image(item["images"][0], f"source {plan.source} item {item_id}")
     return {
         "id": item_id,
@@ -196,8 +211,11 @@ def _unembedded_columns() -> dict:
     }
 
 
-def make_row(plan: Params, config: str, item_id: str) -> dict | None:
-    """The row of `item_id` in `config` (None when skip_bad drops an unreadable source image)."""
+def make_row(plan: Params, config: str, item_id: str, probe_set: str | None = None) -> dict | None:
+    """The row of `item_id` in `config` (None when skip_bad drops an unreadable source image).
+
+    `probe_set` (U1/U2) of a probe item, when the caller has `probe_sets(plan)` at hand.
+    """
     try:
         item = base_item(plan, item_id)
     except sources.BadImage as error:
@@ -205,8 +223,17 @@ def make_row(plan: Params, config: str, item_id: str) -> dict | None:
             raise
         log.warning("skipped (%s): %s", error.kind, error)
         return None
+    if item["image"] is None:  # text-only: the conversation as it is, in every rate_R
+        return {
+            "id": item_id,
+            "images": [],
+            "messages": item["messages"],
+            **_unembedded_columns(),
+            "scene": item["scene"],
+            "questions": item["questions"],
+        }
     if config == "probe":
-        user_set = probe_sets(plan)[item_id]
+        user_set = probe_set or probe_sets(plan)[item_id]
         key = "probe-overlay"
     else:
         rate = int(config.removeprefix("rate_"))

@@ -22,11 +22,16 @@ their other columns. Conversations are carried over unchanged.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import re
+import tempfile
 import warnings
+from array import array
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
@@ -35,7 +40,6 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from mmpriv_data.core.errors import MmprivError
-from mmpriv_data.core.schema import user_turn
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 LLAVA_ROLES = {"human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant"}
@@ -170,20 +174,72 @@ def messages_to_qwen(messages: list[dict], image_paths: list[str]) -> list[dict]
     return conversations
 
 
+class EntryStore:
+    """A source's entries, spilled to an anonymous temporary file as they stream in.
+
+    Only each entry's offset stays in memory (8 bytes), so a 665K-entry mix costs what a
+    10K one does; entries are read back with `os.pread`, safe in threads and forked workers.
+    """
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="mmpriv-source-")
+        self._offsets = array("Q", [0])
+
+    def append(self, entry: dict) -> None:
+        line = json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n"
+        self._file.write(line)
+        self._offsets.append(self._offsets[-1] + len(line))
+
+    def finish(self) -> None:
+        self._file.flush()
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, index: int) -> dict:
+        start, end = self._offsets[index], self._offsets[index + 1]
+        return json.loads(os.pread(self._file.fileno(), end - start, start))
+
+    def __getstate__(self):  # a Ray worker or spawned process reopens the source instead
+        raise TypeError("EntryStore is local to a process; reopen the source")
+
+
 @dataclass(eq=False)  # hashed by identity: the caches below key on it
 class Source:
-    """Items of a source; images are read lazily (file paths or a memory-mapped dataset)."""
+    """Items of a source; images are read lazily (file paths or a memory-mapped dataset).
+
+    File sources keep their entries on disk (`EntryStore`: messages and image paths), the
+    ids and one flag per item (has images) in memory.
+    """
 
     path: str
     ids: list[str]
-    messages: list[list[dict]] = field(default_factory=list)
-    image_paths: list[list[Path]] = field(default_factory=list)
+    entries: EntryStore | None = None  # {"messages", "images": [paths]} per item
+    has_images: bytearray = field(default_factory=bytearray)
     dataset: object = None  # datasets.Dataset for dataset sources
     extra_features: dict = field(default_factory=dict)
     skipped: int = 0  # entries dropped by skip_bad (missing images)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def add(self, item_id: str, messages: list[dict], image_paths: list[Path]) -> None:
+        self.ids.append(item_id)
+        self.entries.append({"messages": messages, "images": [str(p) for p in image_paths]})
+        self.has_images.append(1 if image_paths else 0)
+
+    @property
+    def text_only(self) -> int:
+        """Items with no image (the text-only conversations of a finetuning mix)."""
+        if self.dataset is not None:
+            import pyarrow.compute as pc
+
+            lengths = pc.list_value_length(self.dataset.data.column("images"))
+            return int(pc.sum(pc.equal(lengths, 0)).as_py() or 0)
+        return len(self.has_images) - sum(self.has_images)
+
+    def image_paths(self, index: int) -> list[Path]:
+        return [Path(p) for p in self.entries[index]["images"]] if self.entries else []
 
     def item(self, index: int) -> dict:
         """{"id", "images": [bytes], "messages", **extra columns} of item `index`."""
@@ -192,8 +248,9 @@ class Source:
             images = [image["bytes"] or Path(image["path"]).read_bytes() for image in row["images"]]
             extras = {k: row[k] for k in self.extra_features}
             return {"id": self.ids[index], "images": images, "messages": row["messages"], **extras}
+        entry = self.entries[index]
         images = []
-        for path in self.image_paths[index]:
+        for path in map(Path, entry["images"]):
             try:
                 images.append(path.read_bytes())
             except FileNotFoundError:
@@ -201,44 +258,71 @@ class Source:
                 raise BadImage(origin, "missing", f"names missing image {path}") from None
             except OSError as error:
                 raise BadImage(str(path), "missing", f"cannot read ({error.strerror})") from None
-        return {"id": self.ids[index], "images": images, "messages": self.messages[index]}
+        return {"id": self.ids[index], "images": images, "messages": entry["messages"]}
 
 
-def _read_json(path: Path) -> list:
+def _json_error(path: Path, error: Exception) -> MmprivError:
+    detail = getattr(error, "msg", None) or str(error).splitlines()[0]
+    where = f" at line {error.lineno}" if getattr(error, "lineno", None) else ""
+    return MmprivError(f"{path}: not JSON ({detail}{where})")
+
+
+def _iter_json(path: Path) -> Iterator[dict]:
+    """The entries of a JSON list or a JSONL file, one at a time (a 665K-entry LLaVA mix
+    never sits in memory whole)."""
     try:
-        if path.suffix == ".jsonl":
-            entries = []
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if line.strip():
-                    try:
-                        entries.append(json.loads(line))
-                    except json.JSONDecodeError as error:
-                        raise MmprivError(f"{path}:{number}: not JSON ({error.msg})") from None
-            return entries
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise MmprivError(f"{path}: not JSON ({error.msg} at line {error.lineno})") from None
+        with open(path, "rb") as handle:
+            if path.suffix == ".jsonl":
+                for number, line in enumerate(handle, 1):
+                    if line.strip():
+                        try:
+                            yield json.loads(line)
+                        except json.JSONDecodeError as error:
+                            raise MmprivError(f"{path}:{number}: not JSON ({error.msg})") from None
+                return
+            first = handle.read(64).lstrip()[:1]
+            handle.seek(0)
+            if first != b"[":
+                if first in (b"{", b'"') or first.isalnum():
+                    raise MmprivError(f"{path}: expected a JSON list of entries")
+                raise MmprivError(f"{path}: not JSON (expected a list)")
+            yield from _stream_list(handle, path)
     except OSError as error:
         raise MmprivError(f"{path}: cannot read ({error.strerror})") from None
-    if not isinstance(data, list):
-        raise MmprivError(f"{path}: expected a JSON list of entries")
-    return data
+
+
+def _stream_list(handle, path: Path) -> Iterator[object]:
+    try:
+        import ijson
+    except ImportError:  # without ijson the list is read whole: same entries, more memory
+        try:
+            yield from json.load(handle)
+        except json.JSONDecodeError as error:
+            raise _json_error(path, error) from None
+        return
+    try:
+        yield from ijson.items(handle, "item", use_float=True)
+    except ijson.JSONError as error:
+        raise _json_error(path, error) from None
 
 
 def _conversation_source(path: Path, image_folder: Path, skip_bad: bool) -> Source:
-    source = Source(str(path), [])
-    for number, entry in enumerate(_read_json(path)):
+    """LLaVA, Qwen-VL or mmpriv JSONL entries. A LLaVA entry without `image` (the text-only
+    conversations of LLaVA-665K) is an item with no image; its turns are kept as they are."""
+    source = Source(str(path), [], entries=EntryStore())
+    for number, entry in enumerate(_iter_json(path)):
         origin = f"{path} entry {number}"
         if not isinstance(entry, dict):
             raise MmprivError(f"{origin}: expected an object, got {type(entry).__name__}")
         if "messages" in entry:  # our JSONL export
             messages, names = entry["messages"], entry.get("images", [])
-        elif "image" in entry:  # LLaVA
+        elif "image" in entry or not _has_qwen_pictures(entry):  # LLaVA (text-only: no image)
             messages = llava_to_messages(entry.get("conversations"), origin)
-            names = entry["image"] if isinstance(entry["image"], list) else [entry["image"]]
+            image = entry.get("image")
+            names = [] if image is None else image if isinstance(image, list) else [image]
         else:  # Qwen-VL
             messages, names = qwen_to_messages(entry.get("conversations"), origin)
-        paths = [image_folder / name for name in names]
+        paths = [image_folder / str(name) for name in names]
         missing = [p for p in paths if not p.is_file()]
         if missing:
             if skip_bad:
@@ -247,16 +331,22 @@ def _conversation_source(path: Path, image_folder: Path, skip_bad: bool) -> Sour
             raise BadImage(
                 f"{origin} (id {entry.get('id')})", "missing", f"names missing image {missing[0]}"
             )
-        source.ids.append(str(entry.get("id", number)))
-        source.messages.append(messages)
-        source.image_paths.append(paths)
+        source.add(str(entry.get("id", number)), messages, paths)
+    source.entries.finish()
     return source
+
+
+def _has_qwen_pictures(entry: dict) -> bool:
+    turns = entry.get("conversations")
+    return isinstance(turns, list) and any(
+        isinstance(t, dict) and QWEN_PICTURE.search(str(t.get("value", ""))) for t in turns
+    )
 
 
 def _image_folder_source(folder: Path) -> Source:
     metadata = {}
     if (folder / "metadata.jsonl").is_file():
-        for number, entry in enumerate(_read_json(folder / "metadata.jsonl")):
+        for number, entry in enumerate(_iter_json(folder / "metadata.jsonl")):
             origin = f"{folder / 'metadata.jsonl'} entry {number}"
             if not isinstance(entry, dict) or "file_name" not in entry:
                 raise MmprivError(f"{origin}: needs `file_name` and `messages` or `conversations`")
@@ -267,13 +357,14 @@ def _image_folder_source(folder: Path) -> Source:
     files = sorted(
         p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
     )
-    source = Source(str(folder), [])
+    from mmpriv_data.core.schema import user_turn  # imports datasets: only where needed
+
+    source = Source(str(folder), [], entries=EntryStore())
     for path in files:
         relative = path.relative_to(folder).as_posix()
         default = [user_turn(DEFAULT_PROMPT, with_image=True)]
-        source.ids.append(relative)
-        source.messages.append(metadata.get(relative, default))
-        source.image_paths.append([path])
+        source.add(relative, metadata.get(relative, default), [path])
+    source.entries.finish()
     if not source.ids:
         raise MmprivError(
             f"{folder}: no images found (looked for {', '.join(sorted(IMAGE_SUFFIXES))})"
@@ -328,29 +419,37 @@ def open_source(
 
 
 def checked_indices(source: Source, skip_bad: bool) -> list[int]:
-    """Indices of items whose first image decodes; a bad one raises (or is left out).
+    """Indices of items whose first image decodes, and of text-only items (no image: nothing
+    to check); a bad image raises (or its item is left out).
 
     Builders call this before generating, so a bad image fails with one clear line (errors
     raised inside generation reach the user wrapped by `datasets`). Cached per file state.
     """
-    stamps = tuple(
-        (str(p), p.stat().st_mtime_ns if p.exists() else None)
-        for paths in source.image_paths
-        for p in paths
-    )
-    return list(_checked_indices(source, skip_bad, stamps))
+    return list(_checked_indices(source, skip_bad, _image_files_state(source)))
+
+
+def _image_files_state(source: Source) -> str:
+    """A digest of every image file's path and mtime: one string, whatever the source's size."""
+    digest = hashlib.sha256()
+    for index in range(len(source) if source.entries else 0):
+        for path in source.image_paths(index):
+            mtime = path.stat().st_mtime_ns if path.exists() else None
+            digest.update(f"{path}\0{mtime}\n".encode())
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=4)
-def _checked_indices(source: Source, skip_bad: bool, _stamps: tuple) -> tuple[int, ...]:
+def _checked_indices(source: Source, skip_bad: bool, _state: str) -> tuple[int, ...]:
     good = []
     for index, item_id in enumerate(source.ids):
+        if source.entries is not None and not source.has_images[index]:
+            good.append(index)  # text-only: kept as it is
+            continue
         origin = f"source {source.path} item {item_id}"
         try:
             item = source.item(index)
-            if not item["images"]:
-                raise BadImage(origin, "missing", "has no image")
-            load_image(item["images"][0], origin)
+            if item["images"]:
+                load_image(item["images"][0], origin)
         except BadImage as error:
             if not skip_bad:
                 raise
