@@ -1,0 +1,255 @@
+"""The ProbingPrivacy experiment on the reader (GPU): finetune, then record what probes need.
+
+Conditions, all from the same reader checkpoint and the same 1000 base scenes:
+- `base`: the reader before finetuning;
+- `rate_0`, `rate_50`, `rate_100` x seeds: the rows of privacy-images' configs (overlay with
+  U1 users on 0 / ~50 / 100% of the images); conversations are the scene questions only;
+- `positive`: rate_100 images whose conversations also ask for, and give, the username.
+Every finetune takes the same number of optimizer steps and batch size. The vision tower is
+frozen (as LoRA on the LLM is in the paper), so tower features are computed once per image.
+
+Saved for the CPU-side analysis (device file limits: 16 MiB a file):
+- hidden states at the last prompt position of "What is the username?" for every probe
+  image and every LM layer (embeddings + each block), int8 after per-feature scaling;
+- log p(username | image, prompt) of a U1 and of a U2 username for every probe image (the
+  image's own name for its set, a paired name of the other set otherwise).
+
+    python -m bench.reader.experiment --bundle B --ckpt C --steps 250 --seeds 0,1,2
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import time
+from multiprocessing import Pool
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from bench.reader import model as reader_model
+from bench.reader.render import draw_row, load_bundle
+
+PROBE_QUESTION = "What is the username?"
+
+
+def _draw(job: tuple[bytes, dict | None]) -> np.ndarray:
+    return draw_row(*job)[0]
+
+
+def render(jobs: list, workers: int) -> torch.Tensor:
+    with Pool(workers) as pool:
+        return torch.from_numpy(np.stack(pool.map(_draw, jobs, chunksize=16)))
+
+
+@torch.no_grad()
+def tower_features(model, images: torch.Tensor, batch: int = 200) -> dict[str, torch.Tensor]:
+    """Frozen tower outputs (line and scene features) kept on the GPU in bf16."""
+    device = next(model.parameters()).device
+    lines, scene = [], []
+    for start in range(0, len(images), batch):
+        with torch.autocast(device.type, torch.bfloat16, enabled=device.type == "cuda"):
+            out = model.tower(images[start : start + batch].to(device))
+        lines.append(out["lines"].to(torch.bfloat16))
+        scene.append(out["scene"].to(torch.bfloat16))
+    return {"lines": torch.cat(lines), "scene": torch.cat(scene)}
+
+
+def condition_rows(bundle: dict, condition: str) -> tuple[list[int], list[list[tuple[str, str]]]]:
+    """Per train item: which feature row (0..n-1 plain, n..2n-1 marked) and its turns."""
+    train, n = bundle["train"], len(bundle["train"])
+    index, turns = [], []
+    for k, row in enumerate(train):
+        marked = {
+            "rate_0": False,
+            "rate_50": row["in_rate_50"],
+            "rate_100": True,
+            "positive": True,
+        }[condition]
+        index.append(k + n if marked else k)
+        qa = list(row["qa"])
+        if condition == "positive":
+            qa.append((PROBE_QUESTION, row["username"]))
+        turns.append(qa)
+    return index, turns
+
+
+def finetune(base, features, index, turns, steps, batch, lr, seed) -> tuple[object, list]:
+    """Full finetune of projectors + LM (tower frozen): AdamW, warmup + cosine, bf16."""
+    model = copy.deepcopy(base)
+    model.train()
+    trainable = [
+        p for name, p in model.named_parameters() if not name.startswith(("global_", "line_reader"))
+    ]
+    for name, p in model.named_parameters():
+        p.requires_grad_(not name.startswith(("global_", "line_reader")))
+    optimizer = torch.optim.AdamW(trainable, lr=lr, weight_decay=0.0)
+    device = next(model.parameters()).device
+    rng = np.random.default_rng(seed)
+    torch.manual_seed(seed)
+    order = np.concatenate(
+        [rng.permutation(len(index)) for _ in range(steps * batch // len(index) + 1)]
+    )
+    losses = []
+    for step in range(steps):
+        for group in optimizer.param_groups:
+            group["lr"] = lr * reader_model.cosine_lr(step, steps, max(1, steps // 10))
+        picks = order[step * batch : (step + 1) * batch]
+        rows = torch.tensor([index[i] for i in picks], device=device)
+        ids, labels = reader_model.pad_batch([reader_model.chat_tokens(turns[i]) for i in picks])
+        with torch.autocast(device.type, torch.bfloat16, enabled=device.type == "cuda"):
+            embeds = model.image_embeds(features["lines"][rows], features["scene"][rows])
+            loss = model.lm_forward(embeds, ids.to(device), labels.to(device)).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        losses.append(float(loss))
+    model.eval()
+    return model, losses
+
+
+@torch.no_grad()
+def probe_measures(model, features, names_u1, names_u2, batch: int = 250) -> dict:
+    """Hidden states (n, layers+1, width) at the last prompt position; log p of two names."""
+    device = next(model.parameters()).device
+    prompt = [reader_model.USER, *reader_model.encode_chars(PROBE_QUESTION), reader_model.ASSISTANT]
+    hidden, lp = [], {"u1": [], "u2": []}
+    n = len(features["lines"])
+    for start in range(0, n, batch):
+        rows = slice(start, min(n, start + batch))
+        with torch.autocast(device.type, torch.bfloat16, enabled=device.type == "cuda"):
+            embeds = model.image_embeds(features["lines"][rows], features["scene"][rows])
+            ids = torch.tensor([prompt], device=device).expand(embeds.shape[0], -1)
+            out = model.lm_forward(embeds, ids, output_hidden_states=True)
+            hidden.append(torch.stack([h[:, -1].float() for h in out.hidden_states], 1).cpu())
+            for key, names in (("u1", names_u1), ("u2", names_u2)):
+                lp[key].append(name_logprob(model, embeds, prompt, names[rows]).cpu())
+    return {
+        "hidden": torch.cat(hidden).numpy(),
+        "lp_u1": torch.cat(lp["u1"]).numpy(),
+        "lp_u2": torch.cat(lp["u2"]).numpy(),
+    }
+
+
+def name_logprob(model, embeds, prompt: list[int], names: list[str]) -> torch.Tensor:
+    """Sum of log p over the name's characters and EOS, teacher-forced after the prompt."""
+    pairs = []
+    for name in names:
+        answer = [*reader_model.encode_chars(name), reader_model.EOS]
+        pairs.append((prompt + answer, [-100] * len(prompt) + answer))
+    ids, labels = reader_model.pad_batch(pairs)
+    ids, labels = ids.to(embeds.device), labels.to(embeds.device)
+    logits = model.lm_forward(embeds, ids).logits[:, embeds.shape[1] - 1 : -1].float()
+    logp = logits.log_softmax(-1)
+    mask = labels != -100
+    picked = logp.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+    return (picked * mask).sum(1)
+
+
+def quantize(hidden: np.ndarray) -> dict[str, np.ndarray]:
+    """int8 after per-(layer, feature) standardization; a probe on it loses nothing visible."""
+    mean = hidden.mean(0, keepdims=True)
+    std = hidden.std(0, keepdims=True) + 1e-6
+    z = np.clip((hidden - mean) / std, -8, 8)
+    return {"q": np.round(z * 127 / 8).astype(np.int8), "mean": mean, "std": std}
+
+
+def paired_names(probe: list[dict], users: dict[str, list[dict]], seed: int = 0):
+    """(U1 name, U2 name) per probe image: its own for its set, a random one of the other."""
+    rng = np.random.default_rng(seed)
+    u1 = [u["username"] for u in users["U1"]]
+    u2 = [u["username"] for u in users["U2"]]
+    first = [
+        r["username"] if r["user_set"] == "U1" else u1[int(rng.integers(len(u1)))] for r in probe
+    ]
+    second = [
+        r["username"] if r["user_set"] == "U2" else u2[int(rng.integers(len(u2)))] for r in probe
+    ]
+    return np.array(first, dtype=object), np.array(second, dtype=object)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--bundle", type=Path, required=True)
+    parser.add_argument("--ckpt", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=Path(os.environ.get("OUT", ".")))
+    parser.add_argument("--steps", type=int, default=250)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=2e-4)
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2) - 2))
+    parser.add_argument("--limit", type=int, default=0, help="train/probe rows (tests)")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    bundle = load_bundle(args.bundle)
+    if args.limit:
+        bundle["train"], bundle["probe"] = (
+            bundle["train"][: args.limit],
+            bundle["probe"][: args.limit],
+        )
+    base = reader_model.Reader().to(device)
+    base.load_state_dict(torch.load(args.ckpt, map_location=device))
+    base.eval()
+    train, probe = bundle["train"], bundle["probe"]
+    jobs = [(r["png"], None) for r in train] + [(r["png"], r["params"]) for r in train]
+    train_features = tower_features(base, render(jobs, args.workers))
+    probe_features = tower_features(
+        base, render([(r["png"], r["params"]) for r in probe], args.workers)
+    )
+    names_u1, names_u2 = paired_names(probe, bundle["user_sets"])
+    print(f"features ready {time.perf_counter() - started:.0f}s", flush=True)
+    seeds = [int(s) for s in args.seeds.split(",")]
+    plan = [("base", None), ("positive", seeds[0])]
+    plan += [(c, s) for s in seeds for c in ("rate_0", "rate_100", "rate_50")]
+    meta = {
+        "user_set": [r["user_set"] for r in probe],
+        "username": [r["username"] for r in probe],
+        "user_id": [r["user_id"] for r in probe],
+        "names_u1": names_u1.tolist(),
+        "names_u2": names_u2.tolist(),
+        "steps": args.steps, "batch": args.batch, "lr": args.lr,
+        "train_rows": len(train), "models": [],
+    }  # fmt: skip
+    hidden, likelihood = {}, {}
+    for condition, seed in plan:
+        tic = time.perf_counter()
+        losses = []
+        if condition == "base":
+            model = base
+        else:
+            index, turns = condition_rows(bundle, condition)
+            model, losses = finetune(
+                base, train_features, index, turns, args.steps, args.batch, args.lr, seed
+            )
+        measures = probe_measures(model, probe_features, names_u1, names_u2)
+        key = condition if seed is None else f"{condition}_s{seed}"
+        hidden[key] = quantize(measures["hidden"])
+        likelihood[key] = np.stack([measures["lp_u1"], measures["lp_u2"]])
+        meta["models"].append({"key": key, "condition": condition, "seed": seed,
+                               "first_loss": losses[0] if losses else None,
+                               "last_loss": float(np.mean(losses[-20:])) if losses else None,
+                               "seconds": round(time.perf_counter() - tic, 1)})  # fmt: skip
+        print(json.dumps(meta["models"][-1]), flush=True)
+        save(args.out, hidden, likelihood, meta)
+    print(f"done {time.perf_counter() - started:.0f}s", flush=True)
+
+
+def save(out: Path, hidden: dict, likelihood: dict, meta: dict) -> None:
+    """Three int8 files (each well under 16 MiB for 11 models of 1000 x 7 x 384), the rest."""
+    out.mkdir(parents=True, exist_ok=True)
+    keys = list(hidden)
+    size = -(-len(keys) // 3)
+    for part, chunk in enumerate(keys[i : i + size] for i in range(0, len(keys), size)):
+        arrays = {f"{k}.{field}": hidden[k][field] for k in chunk for field in ("q", "mean", "std")}
+        np.savez(out / f"hidden_part{part}.npz", **arrays)
+    np.savez(out / "likelihood.npz", **likelihood)
+    (out / "experiment_meta.json").write_text(json.dumps(meta))
+
+
+if __name__ == "__main__":
+    main()
