@@ -135,6 +135,12 @@ def leakage_items(samples: Sequence[dict], fields: Iterable[str] | None = None) 
             if field not in embedded_fields:
                 embedded_fields.append(field)
     wanted = list(fields) if fields is not None else embedded_fields
+    unknown = [field for field in wanted if field not in embedded_fields]
+    if unknown and embedded_fields:
+        raise MmprivError(
+            f"--fields {','.join(unknown)}: unknown field; the samples embed "
+            f"{', '.join(embedded_fields)}"
+        )
     items = []
     for index, sample in enumerate(samples):
         if sample.get("embedded"):

@@ -170,15 +170,17 @@ def score_answers(rows: Sequence[dict], answers: Sequence[str], judge: Judge | N
 MAX_NEW_TOKENS = {"prism_soft": 32, "prism_hard": 32, "prism_implicit": 128, "prism_control": 16}
 
 
-def load_rows(data: str, config: str, limit: int = 0) -> list[dict]:
+def load_rows(data: str, config: str, limit: int = 0, split: str = "test") -> list[dict]:
     """Rows of one PRISM config (folder or Hub id), the first `limit` portraits if set."""
-    import datasets
 
     from mmpriv_data.core.errors import MmprivError
+    from mmpriv_data.core.models import check_source
+    from trainers.data import quiet_load_dataset
 
+    check_source(data, "--data", "dataset")  # a mistyped folder fails at once
     try:
-        dataset = datasets.load_dataset(data, config, split="test")
-    except (FileNotFoundError, ValueError) as error:
+        dataset = quiet_load_dataset(data, config, split=split)
+    except (OSError, ValueError, ConnectionError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
         raise MmprivError(f"--data {data}: no PRISM config {config} ({first})") from None
     rows = list(dataset)
@@ -197,15 +199,16 @@ def evaluate(
     batch_size: int = 8,
     judge_path: str | None = None,
     progress=None,
+    split: str = "test",
 ) -> dict:
     """Generate answers for every row of `configs` and score them (see evaluators.prism)."""
     from evaluators.hidden_states import generate_answers, load_model
     from evaluators.prism import Judge, score_answers
 
-    model, processor = load_model(model_path)
+    by_config = {config: load_rows(data, config, limit, split) for config in configs}
+    model, processor = load_model(model_path)  # after the data: a bad --data fails first
     rows, answers = [], []
-    for config in configs:
-        chosen = load_rows(data, config, limit)
+    for config, chosen in by_config.items():
         answers += generate_answers(
             model, processor, [r["images"][0] for r in chosen], [r["prompt"] for r in chosen],
             batch_size=batch_size, max_new_tokens=MAX_NEW_TOKENS[config], progress=progress,

@@ -20,18 +20,18 @@ Only numpy, scikit-learn and matplotlib: usable on the GPU machine without `data
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from mmpriv_data.core.atomic import atomic_file
+from mmpriv_data.core.atomic import atomic_file, check_file_target, json_report
 from mmpriv_data.core.errors import MmprivError
 
 CHANCE = 0.5
 TEST_SIZE = 0.2
 SPLIT_SEED = 42  # ProbingPrivacy's random_state
+PLOT_STAMP = "mmpriv plot_probing"
 
 
 def label_array(user_sets: Sequence[str], classes: tuple[str, str] = ("U1", "U2")) -> np.ndarray:
@@ -127,20 +127,48 @@ def plot_probing(
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
     figure.tight_layout()
-    write_atomically(path, lambda tmp: figure.savefig(tmp, format="png"))
+    # The PNG's own text chunk says mmpriv drew it, so a later run may replace it.
+    stamp = {"Software": PLOT_STAMP}
+    write_atomically(
+        path,
+        lambda tmp: figure.savefig(tmp, format="png", metadata=stamp),
+        kind="plot",
+        recognise=is_mmpriv_plot,
+    )
     plt.close(figure)
     return path
 
 
-def write_atomically(path: Path, write) -> None:
-    """Call `write(temp_path)` next to `path`, then rename: no half-written file is left."""
-    with atomic_file(path) as temp:
+def is_mmpriv_plot(path: Path) -> bool:
+    """Whether `path` is a PNG that `plot_probing` drew (its Software text chunk)."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            return image.format == "PNG" and image.info.get("Software") == PLOT_STAMP
+    except OSError:
+        return False
+
+
+def check_outputs(out: Path, kind: str, names: Sequence[str]) -> None:
+    """Before any work: each file to be written in `out` is new or mmpriv's own earlier one."""
+    for name in names:
+        if name.endswith(".png"):
+            check_file_target(out / name, "plot", "--out", is_mmpriv_plot)
+        else:
+            check_file_target(out / name, kind, "--out")
+
+
+def write_atomically(path: Path, write, kind: str, recognise=None) -> None:
+    """Call `write(temp_path)` next to `path`, then rename: no half-written file is left, and
+    a file that mmpriv did not write is never replaced."""
+    with atomic_file(path, kind, recognise=recognise) as temp:
         write(str(temp))
 
 
-def write_json(path: Path | str, payload: dict) -> Path:
-    """Pretty JSON, written atomically."""
+def write_json(path: Path | str, payload: dict, kind: str = "eval probing") -> Path:
+    """Pretty JSON, written atomically (with the key that lets a later run replace it)."""
     path = Path(path)
-    text = json.dumps(payload, indent=2) + "\n"
-    write_atomically(path, lambda tmp: Path(tmp).write_text(text))
+    text = json_report(payload, kind)
+    write_atomically(path, lambda tmp: Path(tmp).write_text(text), kind)
     return path

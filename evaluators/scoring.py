@@ -138,6 +138,9 @@ class LossScorer:
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         self.dtype = torch.bfloat16 if self.device.startswith("cuda") else torch.float32
         self.batch_tokens, self.max_batch = batch_tokens, max_batch
+        from mmpriv_data.core.models import check_source
+
+        check_source(self.path, what)  # fails fast: a mistyped folder, an unreachable Hub
         try:
             config = AutoConfig.from_pretrained(self.path)
         except (OSError, ValueError) as error:

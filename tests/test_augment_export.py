@@ -112,9 +112,14 @@ def test_export_cli_and_existing_destination(dataset, tmp_path, capsys):
     assert "exported 10 rows" in capsys.readouterr().out
     lines = (tmp_path / "j/rate_50-train.jsonl").read_text().splitlines()
     assert len(lines) == 10 and json.loads(lines[0])["messages"][0]["role"] == "user"
+    with pytest.raises(SystemExit) as exit_:  # a previous export is mmpriv's: replaced
+        main([*args, str(tmp_path / "j")])
+    assert exit_.value.code in (0, None)
+    (tmp_path / "j/mine.txt").write_text("mine")  # now it holds a file mmpriv did not write
     with pytest.raises(SystemExit) as exit_:
         main([*args, str(tmp_path / "j")])
-    assert exit_.value.code == 2 and "exists and is not an empty folder" in capsys.readouterr().err
+    assert exit_.value.code == 2 and "did not write" in capsys.readouterr().err
+    assert (tmp_path / "j/mine.txt").read_text() == "mine"
 
 
 def test_image_augmentation_is_recorded_and_deterministic():

@@ -139,4 +139,4 @@ def test_option_errors(tmp_path, capsys):
     assert code == 2 and "must not overwrite the input" in text
     code, text = run(["scrub", str(source), str(tmp_path / "o.jsonl"), "--rewriter",
                       str(tmp_path / "missing-model")], capsys)  # fmt: skip
-    assert code == 2 and "--rewriter" in text and "cannot load a causal LM" in text
+    assert code == 2 and "--rewriter" in text and "no such model folder" in text

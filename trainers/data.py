@@ -21,50 +21,99 @@ from mmpriv_data.core.errors import MmprivError
 IGNORE_INDEX = -100
 
 
+def parse_spec(
+    spec: str, config: str | None = None, split: str | None = None, option: str = "--data"
+) -> tuple[str, str | None, str | None]:
+    """'DIR', 'DIR:config' or 'DIR:config:split' -> (DIR, config, split). `config` and
+    `split` given apart (--config, --split) fill what the spec leaves out and must agree."""
+    head, *named = spec.split(":")
+    if Path(spec).exists() or not named or len(named) > 2 or not all(named):
+        return spec, config, split
+    if any("/" in name for name in named):
+        return spec, config, split
+    named_config, named_split = named[0], (named[1] if len(named) == 2 else None)
+    if config and config != named_config:
+        raise MmprivError(
+            f"{option} {spec}: config {named_config!r} differs from --config {config}"
+        )
+    if split and named_split and split != named_split:
+        raise MmprivError(f"{option} {spec}: split {named_split!r} differs from --split {split}")
+    return head, named_config, named_split or split
+
+
 def split_spec(spec: str, config: str | None = None) -> tuple[str, str | None]:
     """'DIR:config' -> ('DIR', 'config'); an explicit `config` wins over none in the spec."""
-    path, sep, named = spec.rpartition(":")
-    if sep and named and "/" not in named and not Path(spec).exists():
-        if config and config != named:
-            raise MmprivError(f"{spec}: config {named!r} differs from --config {config}")
-        return path, named
-    return spec, config
+    path, config, _ = parse_spec(spec, config)
+    return path, config
 
 
-def _read_parquet_folder(folder: Path, config: str | None, split: str) -> list[dict]:
+def choose_split(available: Sequence[str], split: str | None, where: str) -> str:
+    """`split` if the dataset has it; without one, `train` or the config's only split."""
+    if split is None:
+        if "train" in available or len(available) == 1:
+            return "train" if "train" in available else available[0]
+        raise MmprivError(f"{where}: name one of its splits with --split ({', '.join(available)})")
+    if split not in available:
+        raise MmprivError(f"{where}: no split {split!r} (it has {', '.join(available)})")
+    return split
+
+
+def _read_parquet_folder(folder: Path, config: str | None, split: str | None) -> list[dict]:
     """The same rows without the `datasets` library (GPU machines may lack it): pyarrow only."""
     import pyarrow.parquet as pq
 
     config_dir = folder / (config or "")
-    shards = sorted(config_dir.glob(f"{split}-*.parquet"))
-    if not shards:
-        raise MmprivError(f"{config_dir}: no {split}-*.parquet shards")
+    available = sorted({p.name.split("-")[0] for p in config_dir.glob("*-*.parquet")})
+    if not available:
+        raise MmprivError(f"{config_dir}: no *.parquet shards")
+    split = choose_split(available, split, str(config_dir))
     rows: list[dict] = []
-    for shard in shards:
+    for shard in sorted(config_dir.glob(f"{split}-*.parquet")):
         rows += pq.read_table(shard).to_pylist()
     return rows
 
 
-def load_rows(spec: str, config: str | None = None, split: str = "train"):
-    """Rows of one config: a `datasets.Dataset` (or a list of dicts where `datasets` is absent).
+def load_rows(spec: str, config: str | None = None, split: str | None = None,
+              option: str = "--data"):  # fmt: skip
+    """Rows of one config and split: a `datasets.Dataset` (or a list of dicts where `datasets`
+    is absent). Without a split: `train`, or the config's only split.
 
     >>> rows = load_rows("mmpriv-hub/profiles", "forget_10")  # doctest: +SKIP
+    >>> members = load_rows("mmpriv-hub/mia-neighbors:samples:member")  # doctest: +SKIP
     """
-    path, config = split_spec(spec, config)
+    from mmpriv_data.core.models import check_source
+
+    path, config, split = parse_spec(spec, config, split, option)
     folder = Path(path)
+    where = f"{option} {spec}" + (f" (config {config})" if config else "")
+    mode = check_source(path, option, "dataset")  # a mistyped folder fails here, at once
+    if mode == "local" and not folder.is_dir():
+        raise MmprivError(f"{option} {path}: not a dataset folder")
     if importlib.util.find_spec("datasets") is None:
-        if not folder.is_dir():
-            raise MmprivError(f"{path}: not a folder (reading a Hub id needs `datasets`)")
+        if mode != "local":
+            raise MmprivError(f"{option} {path}: reading a Hub id needs `datasets`")
         return _read_parquet_folder(folder, config, split)
+
+    try:
+        loaded = quiet_load_dataset(path, config)
+    except (ValueError, OSError, ConnectionError) as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
+        raise MmprivError(f"{where}: {first_line}") from None
+    return loaded[choose_split(list(loaded), split, where)]
+
+
+def quiet_load_dataset(*args, **kwargs):
+    """`datasets.load_dataset` without its "Generating train split" bars: noise around our own
+    progress and error lines when a trainer or evaluator reads a dataset."""
     import datasets
 
-    if not folder.is_dir() and path.count("/") != 1:
-        raise MmprivError(f"{path}: neither a dataset folder nor a Hub id ORG/NAME")
+    bars = datasets.is_progress_bar_enabled()
+    datasets.disable_progress_bars()
     try:
-        return datasets.load_dataset(path, config, split=split)
-    except (ValueError, FileNotFoundError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
-        raise MmprivError(f"{spec} (config {config}): {first_line}") from error
+        return datasets.load_dataset(*args, **kwargs)
+    finally:
+        if bars:
+            datasets.enable_progress_bars()
 
 
 def to_pil(image):
@@ -123,14 +172,38 @@ def question_examples(row: dict, prompt_for=None) -> list[dict]:
     return examples
 
 
-def training_examples(rows, with_questions: bool = False) -> list[dict]:
-    """{"images", "messages"} examples: each row's conversation (+ its questions if asked)."""
+def text_only(messages: Sequence[dict]) -> list[dict]:
+    """The turns without their image items: scrubbed captions keep LLaVA's `<image>` slot but
+    ship no image, so they train as text (Safe-LLaVA's finetune on scrubbed captions)."""
+    return [
+        {**turn, "content": [item for item in turn["content"] if item.get("type") != "image"]}
+        for turn in messages
+    ]
+
+
+def column_names(rows) -> list[str]:
+    if hasattr(rows, "column_names"):
+        return list(rows.column_names)
+    return list(rows[0]) if len(rows) else []
+
+
+def training_examples(rows, with_questions: bool = False, where: str = "--data") -> list[dict]:
+    """{"images", "messages"} examples: each row's conversation (+ its questions if asked).
+
+    Rows without images (scrubbed captions) give text-only examples."""
+    columns = column_names(rows)
+    if columns and "messages" not in columns:
+        raise MmprivError(
+            f"{where}: no `messages` column ({', '.join(columns)}); training reads chat rows"
+        )
+    if with_questions and columns and "questions" not in columns:
+        raise MmprivError("--questions: the dataset has no `questions` column")
     examples = []
     for row in rows:
-        examples.append({"images": list(row["images"]), "messages": row["messages"]})
+        images = list(row.get("images") or [])
+        messages = row["messages"] if images else text_only(row["messages"])
+        examples.append({"images": images, "messages": messages})
         if with_questions:
-            if "questions" not in row:
-                raise MmprivError("--questions: the dataset has no `questions` column")
             examples += question_examples(row)
     return examples
 

@@ -18,9 +18,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from mmpriv_data.core.atomic import atomic_folder
+from mmpriv_data.core.atomic import atomic_folder, check_folder_target
 from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.core.models import check_source
 from trainers.fused_lora import fuse_lora_layers
+from trainers.progress import TrainProgress
 
 # Every linear layer of the language model (not the vision tower or the projector).
 LLM_LINEARS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
@@ -46,10 +48,36 @@ class TrainSettings:
     warmup_ratio: float = 0.0
     weight_decay: float = 0.0
     seed: int = 0
-    log_every: int = 10
+    quiet: bool = False  # no progress bar
+    log_every: int = 10  # unused since the progress bar; kept so that older scripts run
     num_workers: int = 0  # DataLoader processes preparing batches (images, templates) on CPU
     max_grad_norm: float = 1.0  # clipping keeps from-scratch training and ascent from blowing up
     extra: dict = field(default_factory=dict)
+
+
+def check_settings(settings: TrainSettings, *, max_steps: int | None = None) -> None:
+    """Every option in range, checked before any data or model loads: one line per mistake."""
+    if not (math.isfinite(settings.epochs) and settings.epochs > 0):
+        raise MmprivError(f"--epochs {settings.epochs:g}: expected a number above 0 (e.g. 1, 0.5)")
+    if not (math.isfinite(settings.lr) and settings.lr > 0):
+        raise MmprivError(f"--lr {settings.lr:g}: expected a learning rate above 0 (e.g. 2e-5)")
+    at_least = {
+        "--batch-size": (settings.batch_size, 1),
+        "--grad-accum": (settings.grad_accum, 1),
+        "--max-length": (settings.max_length or 0, 0),
+        "--pack-length": (settings.pack_length or 0, 0),
+        "--max-steps": (max_steps or 0, 0),
+    }
+    if not settings.full_finetune:
+        at_least |= {"--lora-r": (settings.lora_r, 1), "--lora-alpha": (settings.lora_alpha, 1)}
+    for option, (value, low) in at_least.items():
+        if value < low:
+            raise MmprivError(f"{option} {value}: expected at least {low}")
+    for name in settings.target_modules:
+        if not name.isidentifier():
+            raise MmprivError(f"--target-modules {name}: not a layer name (e.g. q_proj,v_proj)")
+    if settings.fused_lora and settings.full_finetune:
+        raise MmprivError("--fused-lora: --full-finetune trains no LoRA adapters")
 
 
 def load_model(model_path: str, bf16: bool, full_finetune: bool):
@@ -65,11 +93,32 @@ def load_model(model_path: str, bf16: bool, full_finetune: bool):
     )
 
 
+def wrap_with_peft(model, config):
+    """`peft.get_peft_model` without the FutureWarning it triggers on every run: peft reads
+    transformers' deprecated `is_gradient_checkpointing` property (peft's call, not ours)."""
+    import warnings
+
+    from peft import get_peft_model
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "`is_gradient_checkpointing`", FutureWarning)
+        return get_peft_model(model, config)
+
+
 def add_lora(model, settings: TrainSettings):
     """Wrap `model` with LoRA adapters on the language model's linears named in settings."""
-    from peft import LoraConfig, get_peft_model
+    from peft import LoraConfig
 
     names = "|".join(settings.target_modules)
+    language_layers = {
+        name.rsplit(".", 1)[-1] for name, _ in model.named_modules() if "language_model" in name
+    }
+    unknown = [name for name in settings.target_modules if name not in language_layers]
+    if unknown:  # peft would quietly adapt the other names only
+        raise MmprivError(
+            f"--target-modules {','.join(unknown)}: no such layer in the language model "
+            f"(it has e.g. {', '.join(n for n in LLM_LINEARS if n in language_layers)})"
+        )
     config = LoraConfig(
         r=settings.lora_r,
         lora_alpha=settings.lora_alpha,
@@ -78,7 +127,7 @@ def add_lora(model, settings: TrainSettings):
         target_modules=rf".*language_model.*\.({names})",
         bias="none",
     )
-    model = get_peft_model(model, config)
+    model = wrap_with_peft(model, config)
     if not any(p.requires_grad for p in model.parameters()):
         raise MmprivError(f"--target-modules {','.join(settings.target_modules)}: matched no layer")
     return model
@@ -151,11 +200,13 @@ def adapter_input_casting(model, settings: TrainSettings):
     return disable_input_dtype_casting(model)
 
 
-def save_atomically(model, processor, out: Path, summary: dict, merge: bool) -> Path:
+def save_atomically(
+    model, processor, out: Path, summary: dict, merge: bool, kind: str = "train lora"
+) -> Path:
     """Adapter (or merged weights) + processor + train_summary.json, renamed into place."""
     if merge and hasattr(model, "merge_and_unload"):
         model = model.merge_and_unload()
-    with atomic_folder(out) as staging:
+    with atomic_folder(out, kind) as staging:
         model.save_pretrained(staging)
         processor.save_pretrained(staging)
         (staging / "train_summary.json").write_text(json.dumps(summary, indent=2) + "\n")
@@ -182,8 +233,16 @@ def count_tokens(batch, pad_id: int | None = None) -> int:
     return int((batch["input_ids"] != pad_id).sum())
 
 
-def train_lora(model_path: str, data: str, config: str | None, out: Path, settings: TrainSettings):
-    """Finetune `model_path` on dataset `data` (config `config`) and save to `out`.
+def train_lora(
+    model_path: str,
+    data: str,
+    config: str | None,
+    out: Path,
+    settings: TrainSettings,
+    split: str | None = None,
+):
+    """Finetune `model_path` on dataset `data` (config `config`, split `split`: default
+    `train` or the only one) and save to `out`.
 
     Returns the summary written to `out/train_summary.json` (losses, tokens, seconds).
 
@@ -195,14 +254,15 @@ def train_lora(model_path: str, data: str, config: str | None, out: Path, settin
     from trainers.data import load_rows, training_examples
 
     # --- setup ----------------------------------------------------------------------------
-    if settings.fused_lora and settings.full_finetune:
-        raise MmprivError("--fused-lora: --full-finetune trains no LoRA adapters")
+    check_settings(settings)
+    check_folder_target(out, "train lora")
+    check_source(model_path, "--model")  # a mistyped model fails before the data loads
     accelerator = Accelerator(
         mixed_precision="bf16" if settings.bf16 else "no",
         gradient_accumulation_steps=settings.grad_accum,
     )
     torch.manual_seed(settings.seed)  # LoRA's init draws from torch's global generator
-    examples = training_examples(load_rows(data, config), settings.with_questions)
+    examples = training_examples(load_rows(data, config, split), settings.with_questions)
     if not examples:
         raise MmprivError(f"{data} (config {config}): no rows")
     model, processor = load_model(model_path, settings.bf16, settings.full_finetune)
@@ -227,24 +287,25 @@ def train_lora(model_path: str, data: str, config: str | None, out: Path, settin
     losses: list[float] = []
     tokens, started, batches_seen = 0, time.perf_counter(), 0
     total_batches = math.ceil(len(loader) * settings.epochs)
-    for epoch in range(math.ceil(settings.epochs)):
-        sampler.set_epoch(epoch)
-        for batch in loader:
-            if batches_seen >= total_batches:
-                break
-            with accelerator.accumulate(model), adapter_input_casting(model, settings):
-                loss = model(**batch, use_cache=False).loss
-                accelerator.backward(loss)
-                if accelerator.sync_gradients and settings.max_grad_norm:
-                    accelerator.clip_grad_norm_(trainable, settings.max_grad_norm)
-                optimizer.step()
-                schedule.step()
-                optimizer.zero_grad(set_to_none=True)
-            losses.append(loss.item())
-            tokens += count_tokens(batch, processor.tokenizer.pad_token_id)
-            batches_seen += 1
-            if accelerator.is_main_process and batches_seen % settings.log_every == 0:
-                accelerator.print(f"epoch {epoch} batch {batches_seen} loss {losses[-1]:.4f}")
+    quiet = settings.quiet or not accelerator.is_main_process
+    with TrainProgress(total_batches, "train lora", quiet) as progress:
+        for epoch in range(math.ceil(settings.epochs)):
+            sampler.set_epoch(epoch)
+            for batch in loader:
+                if batches_seen >= total_batches:
+                    break
+                with accelerator.accumulate(model), adapter_input_casting(model, settings):
+                    loss = model(**batch, use_cache=False).loss
+                    accelerator.backward(loss)
+                    if accelerator.sync_gradients and settings.max_grad_norm:
+                        accelerator.clip_grad_norm_(trainable, settings.max_grad_norm)
+                    optimizer.step()
+                    schedule.step()
+                    optimizer.zero_grad(set_to_none=True)
+                losses.append(loss.item())
+                tokens += count_tokens(batch, processor.tokenizer.pad_token_id)
+                batches_seen += 1
+                progress.advance(len(batch["input_ids"]), losses[-1])
     seconds = time.perf_counter() - started
 
     # --- save -----------------------------------------------------------------------------

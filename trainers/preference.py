@@ -20,9 +20,12 @@ nothing beyond torch/transformers/peft, so it also runs on machines without TRL.
     mmpriv train preference --method nca_p --model PATH --data DIR/spy-instructions --out OUT
 """
 
+import math
 from pathlib import Path
 
+from mmpriv_data.core.atomic import atomic_folder, check_folder_target
 from mmpriv_data.core.errors import MmprivError
+from trainers.progress import TrainProgress
 
 METHODS = {"dpo": 0.5, "nca": 0.01, "nca_p": 0.01}  # method -> SPY-Tune's beta
 
@@ -121,6 +124,22 @@ def _logps(model, batch: dict):
     return sequence_logps(model, inputs).view(*batch["shape"])
 
 
+def check_options(out, *, method: str, beta: float | None, lr: float, epochs: float,
+                  batch_size: int, lora_rank: int, max_steps: int | None) -> None:  # fmt: skip
+    """Every option in range and `out` free for this output, before the data or model loads."""
+    if method not in METHODS:
+        raise MmprivError(f"--method {method}: expected one of {', '.join(METHODS)}")
+    for option, value in (("--beta", beta), ("--lr", lr), ("--epochs", epochs)):
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise MmprivError(f"{option} {value:g}: expected a number above 0")
+    at_least = {"--batch-size": (batch_size, 1), "--lora-r": (lora_rank, 0)}
+    at_least["--max-steps"] = (max_steps if max_steps is not None else 1, 1)
+    for option, (value, low) in at_least.items():
+        if value < low:
+            raise MmprivError(f"{option} {value}: expected at least {low}")
+    check_folder_target(out, "train preference")
+
+
 def train_preference(
     model_path: str | Path,
     rows,
@@ -134,6 +153,7 @@ def train_preference(
     lora_rank: int = 8,
     max_steps: int | None = None,
     seed: int = 0,
+    quiet: bool = False,
 ) -> dict:
     """Train on preference pair rows and save the merged model + processor to ``out``.
 
@@ -142,12 +162,13 @@ def train_preference(
     >>> train_preference("tiny-llava", rows, "out", method="dpo", max_steps=2)  # doctest: +SKIP
     """
     import torch
-    from peft import LoraConfig, get_peft_model
+    from peft import LoraConfig
 
     from mmpriv_data.core.models import load_image_text_model
+    from trainers.lora import wrap_with_peft
 
-    if method not in METHODS:
-        raise MmprivError(f"--method {method}: expected one of {', '.join(METHODS)}")
+    check_options(out, method=method, beta=beta, lr=lr, epochs=epochs, batch_size=batch_size,
+                  lora_rank=lora_rank, max_steps=max_steps)  # fmt: skip
     beta = METHODS[method] if beta is None else beta
     examples = pair_examples(rows, method)
     if not examples:
@@ -161,7 +182,7 @@ def train_preference(
             lora_alpha=2 * lora_rank,
             target_modules=r".*language_model.*\.(q_proj|v_proj)",
         )
-        model = get_peft_model(model, lora)
+        model = wrap_with_peft(model, lora)
     else:
         import copy
 
@@ -172,21 +193,23 @@ def train_preference(
     total = max_steps or max(1, round(epochs * steps_per_epoch))
     losses = []
     model.train()
-    for step in range(total):
-        start = (step % steps_per_epoch) * batch_size
-        chunk = [examples[i] for i in order[start : start + batch_size]]
-        batch = encode_examples(processor, chunk, device)  # once: policy and reference share it
-        with torch.no_grad():
-            if lora_rank:
-                with model.disable_adapter():
-                    reference = _logps(model, batch)
-            else:
-                reference = _logps(frozen, batch)
-        loss = preference_loss(method, beta, _logps(model, batch), reference)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
+    with TrainProgress(total, f"preference {method}", quiet) as progress:
+        for step in range(total):
+            start = (step % steps_per_epoch) * batch_size
+            chunk = [examples[i] for i in order[start : start + batch_size]]
+            batch = encode_examples(processor, chunk, device)  # once: policy and reference
+            with torch.no_grad():
+                if lora_rank:
+                    with model.disable_adapter():
+                        reference = _logps(model, batch)
+                else:
+                    reference = _logps(frozen, batch)
+            loss = preference_loss(method, beta, _logps(model, batch), reference)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+            progress.advance(len(chunk), losses[-1])
     if lora_rank:
         model = model.merge_and_unload()
     with atomic_folder(out, "train preference") as staging:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from mmpriv_data.core.atomic import atomic_folder
+from mmpriv_data.core.atomic import atomic_folder, check_folder_target
 from mmpriv_data.core.errors import MmprivError
 
 ARCHES = ("llava", "qwen2-vl")
@@ -307,7 +307,7 @@ def build_tiny_model(
         raise MmprivError(f"--arch {arch}: expected one of {', '.join(ARCHES)}")
     if size not in SIZES:
         raise MmprivError(f"--size {size}: expected one of {', '.join(SIZES)}")
-    out = Path(out)
+    out = check_folder_target(out, "tiny-model")
     dims = SIZES[size]
     tokenizer = train_tokenizer(texts if texts is not None else default_texts(), dims.vocab, arch)
     torch.manual_seed(seed)  # the model's random init; the lone global draw, by design
@@ -325,7 +325,7 @@ def build_tiny_model(
         "tokenizer_size": len(tokenizer),
         "vocab_size": embedding_rows(tokenizer),
     }
-    with atomic_folder(out) as staging:
+    with atomic_folder(out, "tiny-model") as staging:
         model.save_pretrained(staging)
         processor.save_pretrained(staging)
         (staging / "mmpriv_tiny_model.json").write_text(json.dumps(record, indent=2) + "\n")

@@ -21,15 +21,19 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from mmpriv_data.core.atomic import check_folder_target
 from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.core.models import check_source
 from trainers.lora import (
     TrainSettings,
     add_lora,
+    check_settings,
     load_model,
     make_batches,
     save_atomically,
     sequence_nll,
 )
+from trainers.progress import TrainProgress
 
 METHODS = ("ga", "graddiff", "kl", "npo")
 
@@ -85,11 +89,21 @@ def unlearn(
         raise MmprivError(f"--method {method}: expected one of {', '.join(METHODS)}")
     if method in ("graddiff", "kl") and not retain:
         raise MmprivError(f"--method {method} needs --retain")
+    check_settings(settings, max_steps=max_steps)
+    if not (math.isfinite(beta) and beta > 0):
+        raise MmprivError(f"--beta {beta:g}: expected a number above 0")
+    check_folder_target(out, "train unlearn")
+    check_source(model_path, "--model")
 
     # --- setup ----------------------------------------------------------------------------
     accelerator = Accelerator(mixed_precision="bf16" if settings.bf16 else "no")
     torch.manual_seed(settings.seed)
-    forget_examples = training_examples(load_rows(forget), settings.with_questions)
+    forget_rows = load_rows(forget, option="--forget")
+    forget_examples = training_examples(forget_rows, settings.with_questions, "--forget")
+    retain_examples = None
+    if method in ("graddiff", "kl"):  # read before the model loads: a bad --retain fails fast
+        retain_rows = load_rows(retain, option="--retain")
+        retain_examples = training_examples(retain_rows, settings.with_questions, "--retain")
     model, processor = load_model(model_path, settings.bf16, settings.full_finetune)
     reference = None
     if method in ("kl", "npo") and settings.full_finetune:
@@ -100,8 +114,7 @@ def unlearn(
     optimizer = torch.optim.AdamW(trainable, lr=settings.lr, weight_decay=settings.weight_decay)
     forget_loader, forget_sampler = make_batches(forget_examples, processor, settings)
     retain_loader = None
-    if method in ("graddiff", "kl"):
-        retain_examples = training_examples(load_rows(retain), settings.with_questions)
+    if retain_examples is not None:
         retain_loader, _ = make_batches(retain_examples, processor, settings)
         retain_loader = accelerator.prepare(retain_loader)
     model, optimizer, forget_loader = accelerator.prepare(model, optimizer, forget_loader)
@@ -122,43 +135,42 @@ def unlearn(
     total = max_steps or math.ceil(len(forget_loader) * settings.epochs)
     history: list[dict] = []
     started, step = time.perf_counter(), 0
-    for epoch in itertools.count():
-        if step >= total:
-            break
-        forget_sampler.set_epoch(epoch)
-        for batch in forget_loader:
+    quiet = settings.quiet or not accelerator.is_main_process
+    with TrainProgress(total, f"unlearn {method}", quiet) as progress:
+        for epoch in itertools.count():
             if step >= total:
                 break
-            logits = _forward(model, batch)
-            forget_nll, counts = sequence_nll(logits, batch["labels"])
-            record = {"forget_nll": (forget_nll.sum() / counts.sum()).item()}
-            if method == "npo":
-                ref_nll, _ = sequence_nll(reference_logits(batch), batch["labels"])
-                loss = npo_loss(forget_nll, ref_nll, beta)
-            else:
-                loss = -(forget_nll.sum() / counts.sum())
-            if retain_batches is not None:
-                retain_batch = next(retain_batches)
-                retain_logits = _forward(model, retain_batch)
-                if method == "graddiff":
-                    retain_term = mean_nll(retain_logits, retain_batch["labels"])
+            forget_sampler.set_epoch(epoch)
+            for batch in forget_loader:
+                if step >= total:
+                    break
+                logits = _forward(model, batch)
+                forget_nll, counts = sequence_nll(logits, batch["labels"])
+                record = {"forget_nll": (forget_nll.sum() / counts.sum()).item()}
+                if method == "npo":
+                    ref_nll, _ = sequence_nll(reference_logits(batch), batch["labels"])
+                    loss = npo_loss(forget_nll, ref_nll, beta)
                 else:
-                    ref = reference_logits(retain_batch)
-                    retain_term = kl_to_reference(retain_logits, ref, retain_batch["labels"])
-                record["retain_term"] = retain_term.item()
-                loss = loss + retain_term
-            accelerator.backward(loss)
-            if settings.max_grad_norm:
-                accelerator.clip_grad_norm_(trainable, settings.max_grad_norm)
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
-            record["loss"] = loss.item()
-            history.append(record)
-            step += 1
-            if accelerator.is_main_process and step % settings.log_every == 0:
-                accelerator.print(
-                    f"step {step} {method} " + " ".join(f"{k} {v:.4f}" for k, v in record.items())
-                )
+                    loss = -(forget_nll.sum() / counts.sum())
+                if retain_batches is not None:
+                    retain_batch = next(retain_batches)
+                    retain_logits = _forward(model, retain_batch)
+                    if method == "graddiff":
+                        retain_term = mean_nll(retain_logits, retain_batch["labels"])
+                    else:
+                        ref = reference_logits(retain_batch)
+                        retain_term = kl_to_reference(retain_logits, ref, retain_batch["labels"])
+                    record["retain_term"] = retain_term.item()
+                    loss = loss + retain_term
+                accelerator.backward(loss)
+                if settings.max_grad_norm:
+                    accelerator.clip_grad_norm_(trainable, settings.max_grad_norm)
+                optimizer.step()
+                optimizer.zero_grad(set_to_none=True)
+                record["loss"] = loss.item()
+                history.append(record)
+                step += 1
+                progress.advance(len(batch["input_ids"]), record["loss"])
 
     # --- save -----------------------------------------------------------------------------
     summary = {
@@ -176,5 +188,8 @@ def unlearn(
     }
     accelerator.wait_for_everyone()
     if accelerator.is_main_process:
-        save_atomically(accelerator.unwrap_model(model), processor, out, summary, settings.merge)
+        save_atomically(
+            accelerator.unwrap_model(model), processor, out, summary, settings.merge,
+            kind="train unlearn",
+        )  # fmt: skip
     return summary

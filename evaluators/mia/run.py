@@ -13,7 +13,7 @@ import json
 import time
 from pathlib import Path
 
-from mmpriv_data.core.atomic import atomic_folder
+from mmpriv_data.core.atomic import atomic_folder, check_folder_target
 from mmpriv_data.core.errors import MmprivError
 
 SAMPLE_COLUMNS = ["id", "messages", "images", "text", "neighbors"]
@@ -86,6 +86,7 @@ def run_mia(
     from evaluators.scoring import LossScorer
 
     names = _parse_attacks(attacks, ref_model)
+    check_folder_target(out, "eval mia")
     need_neighbors = any("neighbors" in ATTACKS[n].needs for n in names)
     # Only the target/base samples' min-k%++ is ever read: neighbours and the reference model
     # need losses alone, and the vocabulary statistics dominate the scorer's time on a GPU.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -57,28 +59,99 @@ COMMANDS: list[tuple[str, str, str]] = [
 ]
 
 
+def show_version(value: bool) -> None:
+    if value:
+        from mmpriv_data import __version__
+
+        out.print(f"mmpriv {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=show_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Synthetic privacy datasets for multimodal LLMs: build, publish, train, evaluate."""
+
+
+def plain_help() -> None:
+    """Help as users read it: flags without a `<bool>` value, usage naming the arguments
+    (`INPUT OUTPUT`, not `{source} {output}`). typer 0.29 renders both otherwise."""
+    from typer.core import TyperArgument, TyperOption
+
+    if hasattr(TyperOption, "display_type_rich"):
+        typed = TyperOption.display_type_rich
+
+        def display_type_rich(self, ctx):
+            return None if self.is_flag else typed(self, ctx)
+
+        TyperOption.display_type_rich = display_type_rich
+    if hasattr(TyperArgument, "_usage_display_name"):
+
+        def usage_name(self) -> str:
+            name = self.display_name_raw.upper()
+            name = name if self.required else f"[{name}]"
+            return name + ("..." if self.nargs != 1 else "")
+
+        TyperArgument._usage_display_name = usage_name
+
+
 def register_commands() -> None:
+    plain_help()
     for group, name, target in COMMANDS:
         module, _, function = target.partition(":")
         command = getattr(importlib.import_module(f"mmpriv_data.cli.{module}"), function)
         GROUPS[group].command(name)(command)
 
 
+def click_module():
+    """The click that typer runs on: typer 0.29 vendors its own as `typer._click`."""
+    try:
+        import typer._click as vendored
+    except ImportError:
+        import click
+
+        return click
+    return vendored
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: MmprivError becomes one red line and exit code 2."""
+    """Entry point: an MmprivError or a usage mistake becomes one red line and exit code 2."""
     import datasets
 
+    click = click_module()
+
     datasets.logging.set_verbosity_error()
+    # peft reads transformers' deprecated `is_gradient_checkpointing` whenever it wraps or
+    # loads an adapter: a warning about peft's code, printed on every training run.
+    warnings.filterwarnings("ignore", "`is_gradient_checkpointing`", FutureWarning)
     if not app.registered_commands:
         register_commands()
+    command = typer.main.get_command(app)
     try:
-        app(args=argv)
+        # Without standalone mode click returns a command's `typer.Exit(code)` as a value.
+        result = command.main(args=argv, prog_name="mmpriv", standalone_mode=False)
     except MmprivError as error:
         err.print(f"[red]error:[/] {error}", highlight=False, soft_wrap=True)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except click.exceptions.NoArgsIsHelpError as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.UsageError as error:  # an unknown option, a bad value...
+        path = error.ctx.command_path.split()[1:] if error.ctx else []
+        where = f" ({' '.join(['mmpriv', *path, '--help'])})"
+        message = error.format_message().replace("\n", " ")
+        err.print(f"[red]error:[/] {message}{where}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
         err.print("[red]interrupted[/]: nothing partial was left behind")
         sys.exit(130)
+    sys.exit(result if isinstance(result, int) else 0)
 
 
 if __name__ == "__main__":

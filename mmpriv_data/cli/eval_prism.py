@@ -57,6 +57,7 @@ def prism(
     ] = None,
     limit: Annotated[int, typer.Option(help="Only the first N portraits (0: all).")] = 0,
     batch_size: Annotated[int, typer.Option(help="Prompts per generate() call.")] = 8,
+    split: Annotated[str, typer.Option(help="Split of each config.")] = "test",
 ) -> None:
     """Refusal rate (soft, hard) and implicit leakage per attribute, and over-refusal."""
     from rich.progress import Progress
@@ -64,16 +65,19 @@ def prism(
     from mmpriv_data.cli.app import err
     from mmpriv_data.cli.app import out as console
     from mmpriv_data.cli.eval_qa import write_json
+    from mmpriv_data.core.atomic import check_file_target
     from mmpriv_data.core.errors import MmprivError
 
     chosen = [c.strip() for c in configs.split(",") if c.strip()]
     for config in chosen:
         if config not in CONFIGS:
             raise MmprivError(f"--configs {config}: not a PRISM config ({', '.join(CONFIGS)})")
+    check_file_target(out, "eval prism", "--out")
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("answering", total=None)
         report = evaluate(model, data, configs=chosen, limit=limit, batch_size=batch_size,
-                          judge_path=judge, progress=lambda n: bar.advance(task, n))  # fmt: skip
-    write_json(report, out)
+                          judge_path=judge, progress=lambda n: bar.advance(task, n),
+                          split=split)  # fmt: skip
+    write_json(report, out, "eval prism")
     console.print(report_table(report))
     err.print(f"report written to {out}")

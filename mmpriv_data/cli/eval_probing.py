@@ -28,14 +28,15 @@ def load_samples(data: str, config: str, split: str | None = None, limit: int = 
 
     >>> samples = load_samples("mmpriv-hub/privacy-images", "probe")  # doctest: +SKIP
     """
-    import datasets
 
-    path = Path(data)
-    if not path.is_dir() and data.count("/") != 1:
-        raise MmprivError(f"--data {data}: neither a dataset folder nor a Hub id ORG/NAME")
+    from mmpriv_data.core.models import check_source
+    from trainers.data import quiet_load_dataset
+
+    if check_source(data, "--data", "dataset") == "local" and not Path(data).is_dir():
+        raise MmprivError(f"--data {data}: not a dataset folder")
     try:
-        loaded = datasets.load_dataset(data, config)
-    except (ValueError, FileNotFoundError) as error:
+        loaded = quiet_load_dataset(data, config)
+    except (ValueError, OSError, ConnectionError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
         raise MmprivError(f"--data {data} --config {config}: {first_line}") from error
     if split is None:
@@ -106,9 +107,16 @@ def probing(
 ) -> None:
     """Probe every layer's last-prompt hidden state for U1 vs U2; JSON + the accuracy plot."""
     from evaluators.hidden_states import last_prompt_hidden_states, load_model
-    from evaluators.probing import label_array, plot_probing, probe_by_layer, write_json
+    from evaluators.probing import (
+        check_outputs,
+        label_array,
+        plot_probing,
+        probe_by_layer,
+        write_json,
+    )
     from mmpriv_data.cli.app import out as console
 
+    check_outputs(out, "eval probing", ["probing.json", "probing.png"])
     adapters = _pair_adapters(model, adapter)
     if label and len(label) != len(model):
         raise MmprivError(f"{len(label)} --label for {len(model)} --model: give one per model")
@@ -196,15 +204,17 @@ def leakage(
 
     from evaluators.hidden_states import load_model
     from evaluators.leakage import evaluate_leakage, leakage_items
-    from evaluators.probing import write_json
+    from evaluators.probing import check_outputs, write_json
     from mmpriv_data.cli.app import out as console
 
+    check_outputs(out, "eval leakage", ["leakage.json"])
     samples = load_samples(data, config, split, limit)
     control = _control_samples(data, config, samples, control_config)
     samples += control
     wanted = [f.strip() for f in fields.split(",") if f.strip()] or None
+    questions = len(leakage_items(samples, wanted))  # an unknown field fails before the model
     loaded, processor = load_model(model, adapter)
-    progress, advance = _progress(len(leakage_items(samples, wanted)), "leakage questions")
+    progress, advance = _progress(questions, "leakage questions")
     with progress:
         report = evaluate_leakage(
             loaded, processor, samples, wanted, batch_size, max_new_tokens, advance
@@ -217,7 +227,7 @@ def leakage(
         "control_config": control[0]["control_config"] if control else config,
         **report,
     }
-    write_json(out / "leakage.json", report)
+    write_json(out / "leakage.json", report, "eval leakage")
     table = Table(title=f"exact leakage: {model}")
     for column in ("field", "embedded n", "exact", "clean n", "clean false leak"):
         table.add_column(column, justify="left" if column == "field" else "right")

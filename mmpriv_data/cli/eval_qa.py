@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mmpriv_data.core.atomic import atomic_file
+from mmpriv_data.core.atomic import atomic_file, check_file_target, json_report
 
 METRIC_COLUMNS = ("accuracy", "choice_accuracy", "rouge1", "rouge2", "rougeL")
 HEADERS = {"accuracy": "acc", "choice_accuracy": "choice", "rouge1": "R-1", "rouge2": "R-2"}
 HEADERS |= {"rougeL": "R-L", "modality": "input", "generation": "gen"}
 
 
-def write_json(report: dict, path: Path) -> None:
-    """Write atomically: a temp file in the same folder, then rename."""
-    with atomic_file(path) as staging:
-        staging.write_text(json.dumps(report, indent=2) + "\n")
+def write_json(report: dict, path: Path, kind: str = "eval qa") -> None:
+    """Write atomically: a temp file in the same folder, then rename (never over a file
+    mmpriv did not write)."""
+    with atomic_file(path, kind) as staging:
+        staging.write_text(json_report(report, kind))
 
 
 def report_table(report: dict):
@@ -53,6 +53,9 @@ def qa(
         int, typer.Option(help="Only the first N people of each config (0: all).")
     ] = 0,
     bf16: Annotated[bool, typer.Option(help="Load the model in bfloat16.")] = False,
+    split: Annotated[
+        str, typer.Option(help="Split of each config (default: train, or its only split).")
+    ] = "",
 ) -> None:
     """Score multiple choice, cloze and generation answers, image+text and text-only apart."""
     from evaluators.qa import evaluate_qa
@@ -63,6 +66,7 @@ def qa(
     names = [c.strip() for c in (configs or config).split(",") if c.strip()]
     if not names:
         raise MmprivError("give --config C or --configs A,B,C")
+    check_file_target(out, "eval qa", "--out")
     report = evaluate_qa(
         model,
         data,
@@ -71,6 +75,7 @@ def qa(
         batch_size=batch_size,
         limit=limit or None,
         bf16=bf16,
+        split=split or None,
     )
     write_json(report, out)
     console.print(report_table(report))

@@ -4,7 +4,6 @@ without a judge (evaluators/spy_run.py), reported overall and per category.
     mmpriv eval spy --model PATH --data DIR/spy-instructions --config bench --out spy.json
 """
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -46,15 +45,22 @@ def spy(
     max_new_tokens: Annotated[int, typer.Option(help="Reply length limit.")] = 64,
     batch_size: Annotated[int, typer.Option(help="Rows per generate call.")] = 8,
     limit: Annotated[int | None, typer.Option(help="Score only the first N rows.")] = None,
+    split: Annotated[
+        str, typer.Option(help="Split (default: test for bench, train for tune).")
+    ] = "",
 ) -> None:
     """Score a model on SPY-style instructions: accuracy, ICS, RTA, ATA, HMS, privacy score."""
     from mmpriv_data.cli.app import out as console
+    from mmpriv_data.cli.eval_qa import write_json
+    from mmpriv_data.core.atomic import check_file_target
     from mmpriv_data.core.errors import MmprivError
     from trainers.data import load_rows
 
     if config not in ("bench", "tune"):
         raise MmprivError(f"--config {config}: expected bench or tune (pairs holds no rows to ask)")
-    rows = load_rows(data, config, split="test" if config == "bench" else "train")
+    if out is not None:
+        check_file_target(out, "eval spy", "--out")
+    rows = load_rows(data, config, split=split or ("test" if config == "bench" else "train"))
     if limit is not None:
         rows = (
             rows.select(range(min(limit, len(rows)))) if hasattr(rows, "select") else rows[:limit]
@@ -64,6 +70,5 @@ def spy(
     result = {"model": str(model), "data": data, "config": config, **report(records)}
     print_table(result, f"SPY scores of {model} on {data}:{config} ({len(records)} rows)")
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps({**result, "records": records}, indent=2) + "\n")
+        write_json({**result, "records": records}, out, "eval spy")
         console.print(f"wrote {out}")

@@ -34,11 +34,21 @@ def scrub(
     from rich.table import Table
 
     from mmpriv_data.cli.app import err, out
-    from mmpriv_data.files.scrub_files import ModelRewriter, scrub_file
+    from mmpriv_data.core.errors import MmprivError
+    from mmpriv_data.files.scrub_files import (
+        ModelRewriter,
+        check_scrub_paths,
+        default_report_path,
+        scrub_file,
+    )
     from mmpriv_data.transforms.scrub.rewrite import resolve_attributes
 
-    enabled = resolve_attributes(attributes)  # fails early, before a model loads
-    report_path = report or output.with_name(output.name + ".report.json")
+    # Every option and path is checked before a model loads or a byte is written.
+    enabled = resolve_attributes(attributes)
+    if num_proc < 1:
+        raise MmprivError(f"--num-proc {num_proc}: expected at least 1")
+    report_path = report or default_report_path(output)
+    check_scrub_paths(source, output, report_path)
     model = ModelRewriter(rewriter) if rewriter is not None else None
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("scrubbing", total=None)

@@ -71,13 +71,20 @@ Questions = Annotated[
     bool, typer.Option(help="Also train on the `questions` column, one row per question.")
 ]
 Seed = Annotated[int, typer.Option(help="Seed of batch order and adapter init.")]
+Split = Annotated[
+    str, typer.Option(help="Dataset split (default: train, or the config's only split).")
+]
+Quiet = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
 
 
 def train_lora_command(
     model: Annotated[str, typer.Option(help="Model folder or Hub id (Auto classes).")],
-    data: Annotated[str, typer.Option(help="Dataset folder, DIR:config, or Hub id.")],
+    data: Annotated[
+        str, typer.Option(help="Dataset folder or Hub id; DIR:config or DIR:config:split.")
+    ],
     out: Annotated[Path, typer.Option(help="Folder for the adapter (or merged model).")],
     config: Annotated[str, typer.Option(help="Dataset config, e.g. full.")] = "",
+    split: Split = "",
     epochs: Epochs = 5,
     lr: Lr = 2e-5,
     lora_r: LoraR = 16,
@@ -94,6 +101,7 @@ def train_lora_command(
     full_finetune: Full = False,
     questions: Questions = False,
     seed: Seed = 0,
+    quiet: Quiet = False,
 ) -> None:
     """Finetune on images+messages with the loss on assistant tokens only (LoRA by default)."""
     from mmpriv_data.cli.app import out as console
@@ -103,9 +111,9 @@ def train_lora_command(
         epochs=epochs, lr=lr, lora_r=lora_r, lora_alpha=lora_alpha, target_modules=target_modules,
         max_length=max_length or None, batch_size=batch_size, grad_accum=grad_accum, bf16=bf16,
         merge=merge, full_finetune=full_finetune, with_questions=questions, seed=seed,
-        pack_length=pack_length or None, compile=compile, fused_lora=fused_lora,
+        pack_length=pack_length or None, compile=compile, fused_lora=fused_lora, quiet=quiet,
     )  # fmt: skip
-    summary = train_lora(model, data, config or None, out, settings)
+    summary = train_lora(model, data, config or None, out, settings, split=split or None)
     console.print(
         f"trained {summary['batches']} batches ({summary['tokens']} tokens, "
         f"{summary['seconds']:.1f} s): loss {summary['first_loss']:.3f} -> "
@@ -116,9 +124,11 @@ def train_lora_command(
 def train_unlearn_command(
     method: Annotated[str, typer.Option(help="ga, graddiff, kl or npo.")],
     model: Annotated[str, typer.Option(help="The finetuned model to unlearn from.")],
-    forget: Annotated[str, typer.Option(help="Forget set, DIR:forget_10.")],
+    forget: Annotated[
+        str, typer.Option(help="Forget set, DIR:forget_10 (DIR:config:split for a split).")
+    ],
     out: Annotated[Path, typer.Option(help="Folder for the unlearned model.")],
-    retain: Annotated[str, typer.Option(help="Retain set, DIR:retain_90.")] = "",
+    retain: Annotated[str, typer.Option(help="Retain set, DIR:retain_90[:split].")] = "",
     epochs: Epochs = 5,
     lr: Lr = 1e-5,
     max_steps: Annotated[int, typer.Option(help="Stop after N steps (0: epochs decide).")] = 0,
@@ -133,6 +143,7 @@ def train_unlearn_command(
     full_finetune: Full = False,
     questions: Questions = False,
     seed: Seed = 0,
+    quiet: Quiet = False,
 ) -> None:
     """Unlearn the forget set (MLLMU-Bench baselines); NPO/KL compare to the model before."""
     from mmpriv_data.cli.app import out as console
@@ -141,7 +152,7 @@ def train_unlearn_command(
     settings = _settings(
         epochs=epochs, lr=lr, lora_r=lora_r, lora_alpha=lora_alpha, target_modules=target_modules,
         max_length=max_length or None, batch_size=batch_size, bf16=bf16, merge=merge,
-        full_finetune=full_finetune, with_questions=questions, seed=seed,
+        full_finetune=full_finetune, with_questions=questions, seed=seed, quiet=quiet,
     )  # fmt: skip
     summary = unlearn(
         method, model, forget, retain or None, out, settings, beta=beta, max_steps=max_steps or None
@@ -163,19 +174,23 @@ def preference(
     lr: Annotated[float, typer.Option(help="AdamW learning rate (SPY-Tune: 3e-6).")] = 3e-6,
     epochs: Annotated[float, typer.Option(help="Passes over the pairs.")] = 3.0,
     batch_size: Annotated[int, typer.Option(help="Pairs per step.")] = 4,
-    lora_rank: Annotated[int, typer.Option(help="LoRA rank; 0 trains every weight.")] = 8,
+    lora_r: Annotated[int, typer.Option(help="LoRA rank; 0 trains every weight.")] = 8,
     max_steps: Annotated[int | None, typer.Option(help="Stop after this many steps.")] = None,
     seed: Annotated[int, typer.Option(help="Shuffling and LoRA init seed.")] = 0,
+    split: Split = "",
+    quiet: Quiet = False,
 ) -> None:
     """Preference-tune on SPY-Tune pairs (DPO, NCA, or NCA-P with a frozen reference)."""
     from mmpriv_data.cli.app import out as console
     from trainers.data import load_rows
-    from trainers.preference import train_preference
+    from trainers.preference import check_options, train_preference
 
-    rows = load_rows(data, "pairs", split="train")
+    check_options(out, method=method, beta=beta, lr=lr, epochs=epochs, batch_size=batch_size,
+                  lora_rank=lora_r, max_steps=max_steps)  # fmt: skip
+    rows = load_rows(data, "pairs", split=split or None)
     result = train_preference(
         model, rows, out, method=method, beta=beta, lr=lr, epochs=epochs,
-        batch_size=batch_size, lora_rank=lora_rank, max_steps=max_steps, seed=seed,
+        batch_size=batch_size, lora_rank=lora_r, max_steps=max_steps, seed=seed, quiet=quiet,
     )  # fmt: skip
     first, last = result["losses"][0], result["losses"][-1]
     console.print(

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from mmpriv_data.core.atomic import atomic_folder
+from mmpriv_data.core.atomic import atomic_folder, check_folder_target
 from mmpriv_data.core.errors import MmprivError
 from mmpriv_data.files.sources import messages_to_llava, messages_to_qwen
 
@@ -79,11 +79,9 @@ def export(
     if fmt not in FORMATS:
         raise MmprivError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
     folder, out = Path(folder), Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise MmprivError(f"--out {out}: exists and is not an empty folder")
+    check_folder_target(out, "export")  # a previous export may be replaced, nothing else
     dataset, split = _load(folder, config, split)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_folder(out) as staging:
+    with atomic_folder(out, "export") as staging:
         (staging / "images").mkdir()
         entries, taken = [], set()
         for index, row in enumerate(dataset):

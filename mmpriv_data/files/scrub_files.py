@@ -15,13 +15,14 @@ file and line (JSONL) or record index (JSON); `skip_bad=True` skips and counts t
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from multiprocessing import Pool
 from pathlib import Path
 
-from mmpriv_data.core.atomic import atomic_file
+from mmpriv_data.core.atomic import atomic_file, check_file_target, is_json_report, json_report
 from mmpriv_data.core.errors import MmprivError
 from mmpriv_data.transforms.scrub.lexicon import ATTRIBUTES
 from mmpriv_data.transforms.scrub.rewrite import resolve_attributes, scrub
@@ -117,8 +118,53 @@ def _scrub_chunk(job: tuple) -> list[tuple[dict, list[dict]]]:
     return [scrub_record(record, attributes, rewriter) for record in chunk]
 
 
-def _write_atomically(path: Path, write: Callable) -> None:
-    with atomic_file(path) as staging, open(staging, "w", encoding="utf-8") as stream:
+def default_report_path(output: str | Path) -> Path:
+    output = Path(output)
+    return output.with_name(output.name + ".report.json")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _scrubbed_by_mmpriv(output: Path, report_path: Path) -> Callable[[Path], bool]:
+    """A scrubbed copy is mmpriv's when its report (mmpriv's too) holds its checksum, so a
+    copy edited since, or any other file, is never replaced."""
+
+    def recognise(path: Path) -> bool:
+        if not is_json_report(report_path, "scrub report"):
+            return False
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+        return report.get("output_sha256") == _sha256(path)
+
+    return recognise
+
+
+def check_scrub_paths(source: Path, output: Path, report_path: Path | None) -> None:
+    """Every path checked before any work: the input exists, neither output replaces the
+    input or a file mmpriv did not write, and both can be created."""
+    if not source.is_file():
+        raise MmprivError(f"INPUT {source}: no such file")
+    for option, path in (("OUTPUT", output), ("--report", report_path)):
+        if path is not None and path.resolve() == source.resolve():
+            raise MmprivError(f"{option} {path}: must not overwrite the input")
+    if report_path is not None and report_path.resolve() == output.resolve():
+        raise MmprivError(f"--report {report_path}: must differ from OUTPUT")
+    recognise = _scrubbed_by_mmpriv(output, report_path or default_report_path(output))
+    check_file_target(output, "scrub", "OUTPUT", recognise)
+    if report_path is not None:
+        check_file_target(report_path, "scrub report", "--report")
+
+
+def _write_atomically(path: Path, write: Callable, kind: str, option: str, recognise=None) -> None:
+    with (
+        atomic_file(path, kind, option=option, recognise=recognise) as staging,
+        open(staging, "w", encoding="utf-8") as stream,
+    ):
         write(stream)
 
 
@@ -136,8 +182,8 @@ def scrub_file(
     """Scrub every turn of `source` into `output` (same format) and return the report; the
     report is also written to `report_path` when given. Nothing is written on an error."""
     source, output = Path(source), Path(output)
-    if source.resolve() == output.resolve():
-        raise MmprivError(f"{output}: the output must not overwrite the input")
+    report_path = Path(report_path) if report_path is not None else None
+    check_scrub_paths(source, output, report_path)
     enabled = resolve_attributes(attributes)
     if num_proc < 1:
         raise MmprivError(f"--num-proc must be at least 1, got {num_proc}")
@@ -176,10 +222,12 @@ def scrub_file(
             json.dump(scrubbed, stream, ensure_ascii=False, indent=1)
             stream.write("\n")
 
-    _write_atomically(output, write)
+    recognise = _scrubbed_by_mmpriv(output, report_path or default_report_path(output))
+    _write_atomically(output, write, "scrub", "OUTPUT", recognise)
     report = {
         "input": str(source),
         "output": str(output),
+        "output_sha256": _sha256(output),
         "attributes": [a for a in ATTRIBUTES if a in enabled],
         "backend": "rules"
         if rewriter is None
@@ -197,7 +245,8 @@ def scrub_file(
         "skipped_examples": skipped[:20],
     }
     if report_path is not None:
-        _write_atomically(Path(report_path), lambda s: s.write(json.dumps(report, indent=2) + "\n"))
+        text = json_report(report, "scrub report")
+        _write_atomically(report_path, lambda s: s.write(text), "scrub report", "--report")
     return report
 
 
@@ -222,9 +271,13 @@ class ModelRewriter:
             from transformers import AutoModelForCausalLM, AutoTokenizer
         except ImportError:  # pragma: no cover - the eval extra is missing
             raise MmprivError("--rewriter needs transformers: pip install 'mmpriv[eval]'") from None
+        from mmpriv_data.core.models import check_source
+
+        offline = check_source(str(path), "--rewriter") == "offline"
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(path)
-            self.model = AutoModelForCausalLM.from_pretrained(path).eval()
+            self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=offline)
+            model = AutoModelForCausalLM.from_pretrained(path, local_files_only=offline)
+            self.model = model.eval()
         except (OSError, ValueError) as error:
             first = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
             raise MmprivError(f"--rewriter {path}: cannot load a causal LM ({first})") from None

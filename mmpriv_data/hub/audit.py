@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from mmpriv_data.core.atomic import atomic_file
+from mmpriv_data.core.atomic import atomic_file, folder_kind
 from mmpriv_data.core.errors import MmprivError
 from mmpriv_data.hub import audit_features as features
 
@@ -225,6 +225,8 @@ def write_card_section(folder: str | Path, result: AuditResult) -> Path:
         following = text.find("\n## ", start + len(SECTION) + 1)
         text = text[: start + 1] + (text[following + 1 :] if following >= 0 else "")
     text = text.rstrip("\n") + "\n\n" + render_section(result, Path(folder).name)
-    with atomic_file(card) as temp:
+    # Only the card of a folder `mmpriv build` wrote (every file vouched for) is edited.
+    ours = (folder_kind(folder) or "").startswith("dataset ")
+    with atomic_file(card, "dataset card", option="DATASET", recognise=lambda _: ours) as temp:
         temp.write_text(text, encoding="utf-8")
     return card
