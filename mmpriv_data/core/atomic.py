@@ -91,18 +91,19 @@ def check_writable_parent(target: Path, option: str) -> None:
     os.unlink(probe)
 
 
-def check_folder_target(out: str | Path, kind: str, option: str = "--out") -> Path:
-    """Refuse `out` unless it is absent, an empty folder, or mmpriv's own `kind` output."""
+def check_folder_target(out: str | Path, kind: str | None, option: str = "--out") -> Path:
+    """Refuse `out` unless it is absent, an empty folder, or mmpriv's own `kind` output
+    (`kind` None: no output is ever replaced, only new or empty folders are written)."""
     out = Path(out)
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise MmprivError(f"{option} {out}: exists and is not a folder; mmpriv never replaces it")
     if out.is_dir() and any(out.iterdir()):
         found = folder_kind(out)
-        if found != kind:
+        if kind is None or found != kind:
             what = f"a {found} output" if found else "files mmpriv did not write"
+            rule = f"mmpriv replaces only its own {kind} output" if kind else "not replaced"
             raise MmprivError(
-                f"{option} {out}: holds {what}; mmpriv replaces only its own {kind} output "
-                "(choose a new or empty folder)"
+                f"{option} {out}: holds {what}; {rule} (choose a new or empty folder)"
             )
     check_writable_parent(out, option)
     return out
@@ -118,8 +119,8 @@ def _make_parent(path: Path, option: str) -> None:
 
 
 @contextmanager
-def atomic_folder(out: str | Path, kind: str, *, option: str = "--out", marker: bool = True
-                  ) -> Iterator[Path]:  # fmt: skip
+def atomic_folder(out: str | Path, kind: str | None = None, *, option: str = "--out",
+                  marker: bool = True) -> Iterator[Path]:  # fmt: skip
     """Yield an empty staging folder beside `out`; on success it replaces `out`.
 
     `out` must pass `check_folder_target` (checked here too). With `marker`, `.mmpriv.json`
@@ -132,7 +133,7 @@ def atomic_folder(out: str | Path, kind: str, *, option: str = "--out", marker: 
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
         yield staging
-        if marker:
+        if marker and kind is not None:
             files = sorted(_files_under(staging))
             record = {"kind": kind, "files": files}
             (staging / MARKER).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
