@@ -60,23 +60,17 @@ def choice_correct(model, processor, items, batch_size: int = 32) -> np.ndarray:
     return correct
 
 
-def truth_ratios(model, processor, items, batch_size: int = 32) -> np.ndarray:
-    """TOFU's truth-ratio statistic per MCQ, options as answers to the bare question.
-
-    TOFU scores exp(mean NLL(perturbed answers) - NLL(paraphrased answer)) with NLL the mean
-    per-token loss of an answer; here the right option is the true answer and the three wrong
-    options are the perturbed ones, each the assistant reply to the question asked without
-    options. Above 1: the model prefers the truth.
-    """
+def option_nlls(model, processor, items, batch_size: int = 32) -> np.ndarray:
+    """Mean per-token NLL of each option as the assistant's reply to the question asked WITHOUT
+    its options (items x options). No letter is involved, so this probes the fact itself."""
     import torch
 
     from evaluators.qa import prompt_messages
-    from mmpriv_data.content.questions import LETTERS
     from trainers.data import ChatCollator
     from trainers.lora import sequence_nll
 
-    examples, owner = [], []
-    for k, (q, image, _) in enumerate(items):
+    examples = []
+    for q, image, _ in items:
         bare = {**q, "task": "generation"}  # the question alone, options not listed
         for option in q["options"]:
             reply = {"role": "assistant", "content": [{"type": "text", "text": option}]}
@@ -84,7 +78,6 @@ def truth_ratios(model, processor, items, batch_size: int = 32) -> np.ndarray:
                 {"images": [image] if q["with_image"] else [],
                  "messages": [*prompt_messages(bare), reply]}
             )  # fmt: skip
-            owner.append(k)
     processor.tokenizer.padding_side = "right"
     collate = ChatCollator(processor)
     nll = np.zeros(len(examples))
@@ -100,12 +93,33 @@ def truth_ratios(model, processor, items, batch_size: int = 32) -> np.ndarray:
                 total, counts = sequence_nll(model(**batch).logits, labels)
             nll[chunk] = (total / counts).numpy()
     model.train(was_training)
+    width = len(items[0][0]["options"]) if items else 4
+    return nll.reshape(len(items), width)
+
+
+def _right(q) -> int:
+    from mmpriv_data.content.questions import LETTERS
+
+    return LETTERS.index(q["answer"])
+
+
+def likelihood_correct(nlls: np.ndarray, items) -> np.ndarray:
+    """1/0 per item: is the right option the most likely reply (lowest mean token NLL)?"""
+    pairs = zip(nlls, items, strict=True)
+    return np.array([float(row.argmin() == _right(q)) for row, (q, _, _) in pairs])
+
+
+def truth_ratios(nlls: np.ndarray, items) -> np.ndarray:
+    """TOFU's truth-ratio statistic per MCQ, from `option_nlls`.
+
+    TOFU scores exp(mean NLL(perturbed answers) - NLL(paraphrased answer)) with NLL the mean
+    per-token loss of an answer; here the right option is the true answer and the three wrong
+    options are the perturbed ones. Above 1: the model prefers the truth.
+    """
     ratios = []
-    for k, (q, _, _) in enumerate(items):
-        own = nll[[i for i, o in enumerate(owner) if o == k]]
-        right = LETTERS.index(q["answer"])
-        wrong = np.delete(own, right)
-        ratios.append(math.exp(wrong.mean() - own[right]))
+    for row, (q, _, _) in zip(nlls, items, strict=True):
+        right = _right(q)
+        ratios.append(math.exp(np.delete(row, right).mean() - row[right]))
     return np.array(ratios)
 
 

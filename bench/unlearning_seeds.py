@@ -61,31 +61,51 @@ def train(args) -> None:
 
 
 METHODS = ("ga", "graddiff", "kl", "npo")
-# The stopping rule, fixed before any unlearning result was seen: every EVAL_EVERY steps, score
-# the forget people's MCQs as phrased in training (`full`, options shuffled); stop at the first
-# checkpoint at or below STOP_TARGET (chance 25% + 15 points), else at MAX_STEPS ("not
+# The stopping rule. First version (fixed before any result): stop when the forget people's
+# shuffled-letter `choice` accuracy falls to 0.40. It was void: the finetuned model already
+# scores chance that way (it learned each question's stored letter, 95.8% unshuffled), so every
+# method met it at once. Second version, fixed after seeing the three reference models' scores
+# and before any unlearning result: every EVAL_EVERY steps, score the forget people's MCQs as
+# phrased in training (`full`) by `likelihood` accuracy (no letters, see unlearning_metrics),
+# and stop at the first checkpoint at or below the retain-only model's likelihood accuracy on
+# those same questions (what a model that never saw them knows), else at MAX_STEPS ("not
 # reached"). The paraphrased `test` questions play no part in it: they stay held out.
-STOP_TARGET, EVAL_EVERY, MAX_STEPS = 0.40, 2, 60
+EVAL_EVERY, MAX_STEPS = 2, 60
 SPLITS = ("full", "forget", "retain", "test", "test_forget", "test_retain")
 
 
 def score(model, processor, items: dict, seed: int) -> dict:
-    """Choice accuracy (mean and bootstrap interval over questions) on every split."""
-    from bench.unlearning_metrics import bootstrap_ci, choice_correct
+    """Per split: `choice` (letter ranked first, options shuffled) and `likelihood` (right
+    option most likely as a reply to the bare question) accuracy, each with a bootstrap
+    interval over questions; and the truth ratios of the paraphrased forget questions."""
+    from bench.unlearning_metrics import (
+        bootstrap_ci,
+        choice_correct,
+        likelihood_correct,
+        option_nlls,
+        truth_ratios,
+    )
 
-    correct = choice_correct(model, processor, items["full"] + items["test"])
-    n_full = len(items["full"])
-    by_item = dict(zip(map(id, items["full"] + items["test"]), correct, strict=True))
+    every = items["full"] + items["test"]
+    nlls = option_nlls(model, processor, every)
+    values = {
+        "choice": dict(zip(map(id, every), choice_correct(model, processor, every), strict=True)),
+        "likelihood": dict(zip(map(id, every), likelihood_correct(nlls, every), strict=True)),
+    }
     out = {}
     for split in SPLITS:
-        values = [by_item[id(it)] for it in items[split]]
-        out[split] = {"accuracy": float(sum(values) / len(values)), "n": len(values)}
-        out[split]["ci"] = bootstrap_ci(values, seed)
-    assert len(correct) == n_full + len(items["test"])
+        out[split] = {"n": len(items[split])}
+        for metric, by_item in values.items():
+            hits = [by_item[id(it)] for it in items[split]]
+            out[split][metric] = float(sum(hits) / len(hits))
+            out[split][f"{metric}_ci"] = bootstrap_ci(hits, seed)
+    rows = {id(it): row for it, row in zip(every, nlls, strict=True)}
+    forget_nlls = [rows[id(it)] for it in items["test_forget"]]
+    out["truth_ratios"] = truth_ratios(forget_nlls, items["test_forget"])
     return out
 
 
-def unlearn_in_memory(method, ft_path, data, args, items, retain_ratios) -> dict:
+def unlearn_in_memory(method, ft_path, data, args, items, reference_scores) -> dict:
     """One unlearning run from the finetuned model, the stopping rule checked as it goes.
 
     The loop is written out here rather than calling `trainers.unlearn.unlearn` (whose losses
@@ -95,7 +115,7 @@ def unlearn_in_memory(method, ft_path, data, args, items, retain_ratios) -> dict
 
     import torch
 
-    from bench.unlearning_metrics import choice_correct, forget_quality, truth_ratios
+    from bench.unlearning_metrics import forget_quality, likelihood_correct, option_nlls
     from trainers.data import ChatCollator, training_examples
     from trainers.lora import load_model, sequence_nll
     from trainers.unlearn import kl_to_reference, mean_nll, npo_loss
@@ -146,22 +166,25 @@ def unlearn_in_memory(method, ft_path, data, args, items, retain_ratios) -> dict
         optimizer.zero_grad(set_to_none=True)
         step += 1
         if step % EVAL_EVERY == 0:
-            forget_acc = float(choice_correct(model, processor, items["forget"]).mean())
+            nlls = option_nlls(model, processor, items["forget"])
+            forget_acc = float(likelihood_correct(nlls, items["forget"]).mean())
             curve.append([step, forget_acc, float(loss.item())])
-            if forget_acc <= STOP_TARGET:
+            if forget_acc <= reference_scores["target"]:
                 reached = True
                 break
     scores = score(model, processor, items, args.seed)
-    ratios = truth_ratios(model, processor, items["test_forget"])
+    ratios = scores.pop("truth_ratios")
     return {
         "method": method,
         "seed": args.seed,
         "steps": step,
         "target_reached": reached,
         "lr": args.unlearn_lr,
-        **{split: scores[split]["accuracy"] for split in SPLITS},
-        "ci": {split: scores[split]["ci"] for split in SPLITS},
-        "forget_quality": forget_quality(ratios, retain_ratios),
+        # `forget`, `retain`, `test`...: likelihood accuracy (the letter-free one);
+        # `scores` holds both metrics with their intervals.
+        **{split: scores[split]["likelihood"] for split in SPLITS},
+        "scores": scores,
+        "forget_quality": forget_quality(ratios, reference_scores["retain_ratios"]),
         "truth_ratio_median": float(sorted(ratios)[len(ratios) // 2]),
         "curve": curve,
     }
@@ -170,7 +193,7 @@ def unlearn_in_memory(method, ft_path, data, args, items, retain_ratios) -> dict
 def run(args) -> None:
     import torch
 
-    from bench.unlearning_metrics import forget_quality, mcq_items, truth_ratios
+    from bench.unlearning_metrics import forget_quality, mcq_items
     from trainers.data import load_rows
     from trainers.lora import load_model
 
@@ -189,7 +212,7 @@ def run(args) -> None:
         "test_forget": [it for it in test if it[2] in forget_ids],
         "test_retain": [it for it in test if it[2] in retain_ids],
     }
-    results = {"seed": args.seed, "stop_rule": [STOP_TARGET, EVAL_EVERY, MAX_STEPS], "models": {}}
+    results = {"seed": args.seed, "stop_rule": [EVAL_EVERY, args.max_steps], "models": {}}
     out = Path(args.out)
 
     def save():
@@ -197,20 +220,21 @@ def run(args) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(results, indent=2) + "\n")
 
-    retain_ratios = None
+    reference = {}
     for name in ("retain_85", "base", "full"):  # the retain-only model first: the reference
         model, processor = load_model(str(work / name), False, True)
         row = score(model, processor, items, args.seed)
-        ratios = truth_ratios(model, processor, items["test_forget"])
-        if name == "retain_85":
-            retain_ratios = ratios
-        row["forget_quality"] = forget_quality(ratios, retain_ratios)
+        ratios = row.pop("truth_ratios")
+        if name == "retain_85":  # the target of the stopping rule, and forget quality's anchor
+            reference = {"retain_ratios": ratios, "target": row["forget"]["likelihood"]}
+            results["stop_target"] = reference["target"]
+        row["forget_quality"] = forget_quality(ratios, reference["retain_ratios"])
         results["models"][name] = row
-        print(name, {s: round(row[s]["accuracy"], 3) for s in SPLITS}, flush=True)
+        print(name, {s: (row[s]["choice"], row[s]["likelihood"]) for s in SPLITS}, flush=True)
         save()
     results["runs"] = []
     for method in args.methods.split(","):
-        row = unlearn_in_memory(method, work / "full", data, args, items, retain_ratios)
+        row = unlearn_in_memory(method, work / "full", data, args, items, reference)
         results["runs"].append(row)
         print(method, row["steps"], {s: round(row[s], 3) for s in SPLITS}, flush=True)
         save()
@@ -243,9 +267,19 @@ def collect(args) -> None:
         for key in ("steps", *SPLITS, "forget_quality"):
             values = [r[key] for r in group]
             means[method][key] = {"mean": sum(values) / len(values), "ci": seed_ci(values)}
+        for split in SPLITS:  # the shuffled-letter metric beside the letter-free one
+            values = [r["scores"][split]["choice"] for r in group]
+            entry = {"mean": sum(values) / len(values), "ci": seed_ci(values)}
+            means[method][f"choice_{split}"] = entry
     record = {
         "note": args.note,
-        "stop_rule": {"target": STOP_TARGET, "eval_every": EVAL_EVERY, "max_steps": MAX_STEPS},
+        "stop_rule": {
+            "metric": "likelihood accuracy, forget people, `full` phrasing",
+            "target": "the retain-only model's value on the same questions",
+            "targets_by_seed": [r.get("stop_target") for r in seeds],
+            "eval_every": EVAL_EVERY,
+            "max_steps": MAX_STEPS,
+        },
         "reference_models": models,
         "runs": runs,
         "means": means,

@@ -64,3 +64,16 @@ def test_exact_respond_needs_the_answer():
     assert out["ata_exact"]["score"] == pytest.approx(50.0)  # rows 1 and 4 of 4
     assert out["ata_exact"]["n"] == 4
     assert out["accuracy_exact"]["score"] == pytest.approx(50.0)  # the garbled one fails
+
+
+def test_likelihood_accuracy_and_truth_ratio_from_option_losses():
+    from bench.unlearning_metrics import likelihood_correct, truth_ratios
+
+    items = [({"answer": "B", "options": list("wxyz")}, None, "p1"),
+             ({"answer": "D", "options": list("wxyz")}, None, "p2")]  # fmt: skip
+    nlls = np.array([[2.0, 0.5, 2.0, 2.0], [1.0, 3.0, 3.0, 2.0]])
+    # item 1: the right option (B) is the most likely; item 2: A beats the right one (D)
+    assert likelihood_correct(nlls, items).tolist() == [1.0, 0.0]
+    ratios = truth_ratios(nlls, items)
+    assert ratios[0] == pytest.approx(math.exp(2.0 - 0.5))  # prefers the truth: above 1
+    assert ratios[1] == pytest.approx(math.exp((1.0 + 3.0 + 3.0) / 3 - 2.0))
