@@ -186,10 +186,16 @@ def run(args) -> None:
         results["seconds"] = round(time.time() - t0, 1)
         Path(args.out).write_text(json.dumps(results, indent=2))
 
-    start = work / "start"
-    losses = sft(model, tune_examples(data["tune"]), start, args.sft_steps, 32, 1e-3, args.seed)
-    results["start"] = score(start, data["bench"], args.max_new_tokens) | {"loss": losses[::25]}
-    save()
+    if args.start:  # one shared starting point: the seeds then differ in the tuning only
+        start = Path(args.start)
+        results["start_from"] = str(start)
+    else:
+        start = work / "start"
+        tune = tune_examples(data["tune"])
+        losses = sft(model, tune, start, args.sft_steps, 32, 1e-3, args.seed)
+        results["start"] = score(start, data["bench"], args.max_new_tokens)
+        results["start"]["loss"] = losses[::25]
+        save()
     for method in args.methods.split(","):
         if method == "sft":
             examples = pair_sft_examples(data["pairs"])
@@ -251,6 +257,7 @@ if __name__ == "__main__":
     p_run.add_argument("--methods", default=",".join(METHODS))
     p_run.add_argument("--max-new-tokens", type=int, default=32)
     p_run.add_argument("--work", default="/tmp/spy-bench-models")
+    p_run.add_argument("--start", default="", help="an SFT start saved by an earlier run")
     p_collect = sub.add_parser("collect")
     p_collect.add_argument("files", nargs="+")
     p_collect.add_argument("--out", required=True)
