@@ -207,6 +207,8 @@ def evaluate(
 
     by_config = {config: load_rows(data, config, limit, split) for config in configs}
     model, processor = load_model(model_path)  # after the data: a bad --data fails first
+    if progress is not None:  # the bar's total, in prompts (progress(n) counts them)
+        progress(0, total=sum(len(chosen) for chosen in by_config.values()))
     rows, answers = [], []
     for config, chosen in by_config.items():
         answers += generate_answers(

@@ -169,10 +169,10 @@ def letter_token_ids(processor) -> list[int]:
 
 
 def answer_questions(
-    model, processor, items: Sequence[tuple[dict, object]], batch_size: int = 16
+    model, processor, items: Sequence[tuple[dict, object]], batch_size: int = 16, progress=None
 ) -> tuple[list[str], list[str | None]]:
     """Greedy answers to (question, portrait) pairs, batched by task and modality, and for
-    multiple choice the letter ranked first as the next token."""
+    multiple choice the letter ranked first as the next token. `progress(n)` after each batch."""
     import torch
 
     from mmpriv_data.content.questions import LETTERS
@@ -216,6 +216,8 @@ def answer_questions(
                 chunk, tokenizer.batch_decode(new_tokens, skip_special_tokens=True), strict=True
             ):
                 answers[i] = text.strip()
+            if progress is not None:
+                progress(len(chunk))
     return answers, choices
 
 
@@ -229,6 +231,14 @@ def load_eval_model(model_path: str, bf16: bool = False):
     return load_image_text_model(model_path, dtype=dtype)
 
 
+def _profile_questions(row: dict) -> bool:
+    questions = row.get("questions")
+    if not isinstance(questions, list):
+        return False
+    keys = {"task", "question", "answer", "with_image"}
+    return all(isinstance(q, dict) and keys <= q.keys() for q in questions)
+
+
 def evaluate_qa(
     model_path: str,
     data: str,
@@ -238,8 +248,14 @@ def evaluate_qa(
     limit: int | None = None,
     bf16: bool = False,
     loaded=None,
+    shuffle_seed: int | None = None,
+    split: str | None = None,
+    progress=None,
 ) -> dict:
     """{config: score_answers(...)} over each config's `questions` column (first `limit` rows).
+
+    `shuffle_seed`: multiple-choice options are reordered per question (`shuffle_options`),
+    so that the letter a model was trained on carries no memory; None keeps the stored order.
 
     >>> evaluate_qa("ft-model", "hub/profiles", ["forget_10", "retain_90"])  # doctest: +SKIP
     """
@@ -249,16 +265,27 @@ def evaluate_qa(
     unknown = sorted(set(tasks) - set(TASKS))
     if unknown:
         raise MmprivError(f"--tasks {','.join(unknown)}: expected some of {', '.join(TASKS)}")
+    by_config = {}  # every config read and checked before the model loads
+    for config in configs:
+        rows = load_rows(data, config, split)
+        rows = [rows[i] for i in range(len(rows))][:limit]
+        if rows and not _profile_questions(rows[0]):
+            raise MmprivError(
+                f"--data {data} --config {config}: no profiles `questions` column "
+                "(task, question, answer); eval qa reads a profiles dataset"
+            )
+        by_config[config] = rows
     model, processor = loaded or load_eval_model(model_path, bf16)
     report = {"model": model_path, "data": data, "configs": {}}
-    for config in configs:
-        rows = load_rows(data, config)
-        rows = [rows[i] for i in range(len(rows))][:limit]
-        if rows and "questions" not in rows[0]:
-            raise MmprivError(f"{data} (config {config}): no `questions` column")
+    if progress is not None:  # the bar's total: every question asked
+        asked = [q for rows in by_config.values() for r in rows for q in r["questions"]]
+        progress(0, total=sum(q["task"] in tasks for q in asked))
+    for config, rows in by_config.items():
         items = [
             (q, row["images"][0]) for row in rows for q in row["questions"] if q["task"] in tasks
         ]
-        predictions, choices = answer_questions(model, processor, items, batch_size)
+        if shuffle_seed is not None:
+            items = [(shuffle_options(q, shuffle_seed), image) for q, image in items]
+        predictions, choices = answer_questions(model, processor, items, batch_size, progress)
         report["configs"][config] = score_answers([q for q, _ in items], predictions, choices)
     return report

@@ -15,8 +15,11 @@ ROW_KEYS = ("id", "item_id", "category", "absolute", "private", "scenario", "sce
             "expected", "answer", "answer_kind", "answer_aliases")  # fmt: skip
 
 
-def generate_replies(model_path, rows, *, max_new_tokens: int = 64, batch_size: int = 8):
-    """Greedy reply to the first (user) turn of every row, with its image."""
+def generate_replies(
+    model_path, rows, *, max_new_tokens: int = 64, batch_size: int = 8, progress=None
+):
+    """Greedy reply to the first (user) turn of every row, with its image; `progress(n)`
+    after each batch."""
     import torch
 
     from mmpriv_data.core.models import load_image_text_model
@@ -40,6 +43,8 @@ def generate_replies(model_path, rows, *, max_new_tokens: int = 64, batch_size: 
             output = model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False)
         new_tokens = output[:, inputs["input_ids"].shape[1] :]
         replies += processor.batch_decode(new_tokens, skip_special_tokens=True)
+        if progress is not None:
+            progress(len(chunk))
     return [reply.strip() for reply in replies]
 
 

@@ -59,6 +59,32 @@ COMMANDS: list[tuple[str, str, str]] = [
 ]
 
 
+def progress_bar(what: str, total: int | None = None, quiet: bool = False):
+    """(context manager, advance(n, total=None)): a transient rich bar on stderr with count and
+    ETA, or nothing at all with `--quiet`. A `total` learnt later is passed to `advance`."""
+    from contextlib import nullcontext
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TimeRemainingColumn,
+    )
+
+    if quiet:
+        return nullcontext(), lambda n=1, total=None: None
+    columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
+    bar = Progress(*columns, TaskProgressColumn(), TimeRemainingColumn(), console=err,
+                   transient=True)  # fmt: skip
+    task = bar.add_task(what, total=total)
+
+    def advance(n: int = 1, total: int | None = None) -> None:
+        bar.update(task, advance=n, total=total or bar.tasks[0].total)
+
+    return bar, advance
+
+
 def show_version(value: bool) -> None:
     if value:
         from mmpriv_data import __version__

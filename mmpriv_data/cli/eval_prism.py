@@ -58,13 +58,12 @@ def prism(
     limit: Annotated[int, typer.Option(help="Only the first N portraits (0: all).")] = 0,
     batch_size: Annotated[int, typer.Option(help="Prompts per generate() call.")] = 8,
     split: Annotated[str, typer.Option(help="Split of each config.")] = "test",
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Refusal rate (soft, hard) and implicit leakage per attribute, and over-refusal."""
-    from rich.progress import Progress
-
-    from mmpriv_data.cli.app import err
+    from mmpriv_data.cli.app import err, progress_bar
     from mmpriv_data.cli.app import out as console
-    from mmpriv_data.cli.eval_qa import write_json
+    from mmpriv_data.cli.eval_qa import check_counts, write_json
     from mmpriv_data.core.atomic import check_file_target
     from mmpriv_data.core.errors import MmprivError
 
@@ -72,12 +71,12 @@ def prism(
     for config in chosen:
         if config not in CONFIGS:
             raise MmprivError(f"--configs {config}: not a PRISM config ({', '.join(CONFIGS)})")
+    check_counts(batch_size=batch_size, limit=limit)
     check_file_target(out, "eval prism", "--out")
-    with Progress(console=err, transient=True) as bar:
-        task = bar.add_task("answering", total=None)
+    bar, advance = progress_bar("answering", quiet=quiet)
+    with bar:
         report = evaluate(model, data, configs=chosen, limit=limit, batch_size=batch_size,
-                          judge_path=judge, progress=lambda n: bar.advance(task, n),
-                          split=split)  # fmt: skip
+                          judge_path=judge, progress=advance, split=split)  # fmt: skip
     write_json(report, out, "eval prism")
     console.print(report_table(report))
     err.print(f"report written to {out}")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from mmpriv_data.core.atomic import atomic_file, check_file_target, json_report
+from mmpriv_data.core.errors import MmprivError
 
 METRIC_COLUMNS = ("accuracy", "choice_accuracy", "rouge1", "rouge2", "rougeL")
 HEADERS = {"accuracy": "acc", "choice_accuracy": "choice", "rouge1": "R-1", "rouge2": "R-2"}
@@ -19,6 +20,15 @@ def write_json(report: dict, path: Path, kind: str = "eval qa") -> None:
     mmpriv did not write)."""
     with atomic_file(path, kind) as staging:
         staging.write_text(json_report(report, kind))
+
+
+def check_counts(**counts: int | None) -> None:
+    """--batch-size at least 1; --limit, --max-new-tokens and the like not negative."""
+    for name, value in counts.items():
+        low = 1 if name in ("batch_size", "max_new_tokens") else 0
+        if value is not None and value < low:
+            option = "--" + name.replace("_", "-")
+            raise MmprivError(f"{option} {value}: expected at least {low}")
 
 
 def report_table(report: dict):
@@ -56,27 +66,31 @@ def qa(
     split: Annotated[
         str, typer.Option(help="Split of each config (default: train, or its only split).")
     ] = "",
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Score multiple choice, cloze and generation answers, image+text and text-only apart."""
     from evaluators.qa import evaluate_qa
-    from mmpriv_data.cli.app import err
+    from mmpriv_data.cli.app import err, progress_bar
     from mmpriv_data.cli.app import out as console
-    from mmpriv_data.core.errors import MmprivError
 
     names = [c.strip() for c in (configs or config).split(",") if c.strip()]
     if not names:
         raise MmprivError("give --config C or --configs A,B,C")
+    check_counts(batch_size=batch_size, limit=limit)
     check_file_target(out, "eval qa", "--out")
-    report = evaluate_qa(
-        model,
-        data,
-        names,
-        tasks=[t.strip() for t in tasks.split(",") if t.strip()],
-        batch_size=batch_size,
-        limit=limit or None,
-        bf16=bf16,
-        split=split or None,
-    )
+    bar, advance = progress_bar("answering", quiet=quiet)
+    with bar:
+        report = evaluate_qa(
+            model,
+            data,
+            names,
+            tasks=[t.strip() for t in tasks.split(",") if t.strip()],
+            batch_size=batch_size,
+            limit=limit or None,
+            bf16=bf16,
+            split=split or None,
+            progress=advance,
+        )
     write_json(report, out)
     console.print(report_table(report))
     err.print(f"report written to {out}")

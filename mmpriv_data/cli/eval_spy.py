@@ -48,16 +48,19 @@ def spy(
     split: Annotated[
         str, typer.Option(help="Split (default: test for bench, train for tune).")
     ] = "",
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Score a model on SPY-style instructions: accuracy, ICS, RTA, ATA, HMS, privacy score."""
     from mmpriv_data.cli.app import out as console
-    from mmpriv_data.cli.eval_qa import write_json
+    from mmpriv_data.cli.app import progress_bar
+    from mmpriv_data.cli.eval_qa import check_counts, write_json
     from mmpriv_data.core.atomic import check_file_target
     from mmpriv_data.core.errors import MmprivError
     from trainers.data import load_rows
 
     if config not in ("bench", "tune"):
         raise MmprivError(f"--config {config}: expected bench or tune (pairs holds no rows to ask)")
+    check_counts(batch_size=batch_size, max_new_tokens=max_new_tokens, limit=limit)
     if out is not None:
         check_file_target(out, "eval spy", "--out")
     rows = load_rows(data, config, split=split or ("test" if config == "bench" else "train"))
@@ -65,7 +68,11 @@ def spy(
         rows = (
             rows.select(range(min(limit, len(rows)))) if hasattr(rows, "select") else rows[:limit]
         )
-    replies = generate_replies(model, rows, max_new_tokens=max_new_tokens, batch_size=batch_size)
+    bar, advance = progress_bar("replying", total=len(rows), quiet=quiet)
+    with bar:
+        replies = generate_replies(
+            model, rows, max_new_tokens=max_new_tokens, batch_size=batch_size, progress=advance
+        )
     records = score_rows(rows, replies, JudgeModel(judge_path) if judge_path else None)
     result = {"model": str(model), "data": data, "config": config, **report(records)}
     print_table(result, f"SPY scores of {model} on {data}:{config} ({len(records)} rows)")
