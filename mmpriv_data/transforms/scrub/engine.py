@@ -22,6 +22,8 @@ from mmpriv_data.transforms.scrub.lexicon import (  # context word lists
 from mmpriv_data.transforms.scrub.predicates import PredicateRules
 from mmpriv_data.transforms.scrub.tokens import flagged
 
+_COORDINATORS = frozenset({"and", "or", "but", ","})
+_AGREE_STOPS = _COORDINATORS | {"who", "which", "that", "while", "when", "because", "whose"}
 _INVERT_AUX = frozenset({"is", "was", "does", "has", "isn't", "wasn't", "doesn't", "hasn't"})
 _HAVE_NEXT = frozenset({"been", "got", "gotten", "had", "done", "seen", "taken", "made"})
 _TITLES = frozenset({"mr", "mrs", "ms", "miss"})
@@ -46,6 +48,8 @@ _FEATURE_MODIFIERS = STYLE | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
 
 _COLOURS = lx.FEATURE_ADJECTIVES["hair_color"] | lx.FEATURE_ADJECTIVES["race"]
 _RANKS = frozenset({"senior", "junior", "elder"})
+_RANKED_NOUNS = data.person_nouns()  # "senior manager": ranks go with these
+_SIZED_GROUPS = lx.GROUP_HEADS - {"people"}
 # Adjectives that describe people, hardly ever things: the noun after them is a person.
 _PERSON_ONLY = frozenset(
     "muscular burly stocky obese overweight heavyset chubby plump petite lanky scrawny brawny "
@@ -149,7 +153,10 @@ class Scrubber(PredicateRules):
         k, stop, lows = j + 1, min(self.n, j + 30), self.low
         while k < stop and lows[k] not in g.SENTENCE_END:
             low = lows[k]
-            if low in ("and", "or", "but", ","):
+            if low not in _AGREE_STOPS:  # most words: one set lookup (speed)
+                k += 1
+                continue
+            if low in _COORDINATORS:
                 m = k + 1
                 while m < self.n and self.low[m] in g.ADVERBS:
                     m += 1
@@ -160,7 +167,7 @@ class Scrubber(PredicateRules):
                 nxt = self.lw(m)
                 if low != "," and (nxt in g.DETERMINERS or nxt in g.PERSON_PRONOUNS):
                     return
-            elif low in ("who", "which", "that", "while", "when", "because", "whose"):
+            else:  # a clause of its own starts: "who", "while", "because" ...
                 return
             k += 1
 
@@ -175,7 +182,7 @@ class Scrubber(PredicateRules):
         if self.proper(i) or nxt in MODIFIED or (word in ("cowboy", "cowgirl") and nxt in
                                                   lx.COWBOY_MODIFIED):  # fmt: skip
             return
-        if word in _RANKS and nxt in data.person_nouns():
+        if word in _RANKS and nxt in _RANKED_NOUNS:
             return  # "a senior manager"
         if self.lw(i - 1) == "its" or nxt == "'" and self.lw(i + 2) in MODIFIED:
             return  # an animal's kin ("its mother"), a room ("the boys' restroom")
@@ -255,11 +262,11 @@ class Scrubber(PredicateRules):
                 s -= 1
             while s < i and self.low[s] in g.SEPARATORS:
                 s += 1
-            rank = self.lw(j) in data.person_nouns()  # "a senior manager": a rank, not an age
-            group = self.lw(j) in lx.GROUP_HEADS and self.lw(j) != "people"  # "a large group"
-            items = [(k, k + 1, None if rank and lows[k] in _RANKS
-                      or group and lows[k] in _SIZES else bios[k])
-                     for k in range(s, j)]  # fmt: skip
+            items = [(k, k + 1, bios[k]) for k in range(s, j)]
+            if lows[j] in _RANKED_NOUNS or lows[j] in _SIZED_GROUPS:
+                # "a senior manager": a rank, not an age; "a large group": its size, not build
+                items = [(a, b, None if lows[a] in _RANKS or lows[a] in _SIZES else attribute)
+                         for a, b, attribute in items]  # fmt: skip
             self.drop_items(items)
             if s > 0 and lows[s - 1] == "," and all(k in self.dele for k in range(s, j)):
                 self.delete(s - 1, s, self.dele[s])  # "a broad, heavy-set man": the comma too

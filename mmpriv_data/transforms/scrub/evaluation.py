@@ -188,7 +188,7 @@ def _score(item: Item, output: str, changes: list[dict], report: Report) -> None
     for members in by_span.values():
         label = toks[members[0]].label
         report.spans[label] += 1
-        if all(_removes(item.text, toks[k], hit[k]) for k in members):
+        if refused or all(_removes(item.text, toks[k], hit[k]) for k in members):
             report.removed[label] += 1
         else:
             first, last = toks[members[0]], toks[members[-1]]
