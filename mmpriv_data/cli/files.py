@@ -34,6 +34,15 @@ def embed(
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="Skip unreadable files and report counts.")
     ] = False,
+    num_proc: Annotated[
+        int | None, typer.Option(help="Threads (default: every core); same output whatever.")
+    ] = None,
+    engine: Annotated[
+        str, typer.Option(help="local (this machine) or ray (a Ray cluster; the ray extra).")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address, HEAD:6379 (default: start one here).")
+    ] = None,
 ) -> None:
     """Embed user records into a seeded fraction of SRC's images, writing DST + a manifest."""
     from rich.progress import Progress
@@ -69,6 +78,9 @@ def embed(
             quality=quality,
             max_pixels=max_pixels or None,
             progress=lambda n: progress.advance(task, n),
+            num_proc=num_proc,
+            engine=engine,
+            address=address,
         )
     out.print(f"{dst}: {report.summary()}; manifest {report.manifest}")
 

@@ -41,12 +41,21 @@ def build(
         list[str], typer.Option("--set", help="Builder parameter key=value (repeatable).")
     ] = [],  # noqa: B006 - typer reads the default, never mutates it
     config: Annotated[list[str], typer.Option(help="Build only these configs (repeatable).")] = [],  # noqa: B006
-    num_proc: Annotated[int, typer.Option(help="Processes per config.")] = 1,
+    num_proc: Annotated[
+        int | None, typer.Option(help="Processes per config (default: every core).")
+    ] = None,
+    engine: Annotated[
+        str, typer.Option(help="local (this machine) or ray (a Ray cluster; the ray extra).")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address, HEAD:6379 (default: start one here).")
+    ] = None,
     preset: Annotated[
         str, typer.Option(help="`small` (quick, the default for `all`) or `full` sizes.")
     ] = "",
 ) -> None:
     """Build a dataset (or `all`) into a Hub-layout folder: README.md card + parquet shards."""
+    from mmpriv_data.core.atomic import check_folder_target
     from mmpriv_data.definitions import registry
     from mmpriv_data.hub.build import build as run_build
     from mmpriv_data.hub.build import check_options
@@ -56,6 +65,8 @@ def build(
         raise MmprivError(f"--preset {preset}: expected small or full")
     names = list(registry.DATASETS) if name == "all" else [registry.get(name).name]
     use_small = preset == "small" or (preset == "" and name == "all")
+    if num_proc is not None and num_proc < 1:
+        raise MmprivError(f"--num-proc {num_proc}: expected at least 1")
     if name == "all" and (settings or config):
         raise MmprivError("`build all` takes no --set or --config: build one dataset for those")
     plan = {}
@@ -63,6 +74,7 @@ def build(
         spec = registry.get(dataset)
         plan[dataset] = {**(spec.small if use_small else {}), **settings}
         check_options(spec, seed=seed, settings=plan[dataset], configs=config or None)
+        check_folder_target(out_dir / dataset, f"dataset {dataset}")  # `all`: before the first
     results = []
     for dataset, dataset_settings in plan.items():
         err.print(f"[bold]building[/] {dataset} -> {out_dir / dataset}", soft_wrap=True)
@@ -74,6 +86,8 @@ def build(
                 settings=dataset_settings,
                 configs=config or None,
                 num_proc=num_proc,
+                engine=engine,
+                address=address,
             )
         )
     table = Table(title=f"mmpriv datasets in {out_dir.resolve()}")
@@ -91,6 +105,9 @@ def build(
             str(result.folder),
         )
     out.print(table)
+    for result in results:
+        for note in result.notes:
+            out.print(f"{result.name}: {note}")
     out.print(f"Built {len(results)} dataset(s) into {out_dir.resolve()}")
 
 
@@ -100,7 +117,7 @@ def list_datasets() -> None:
 
     table = Table(title="mmpriv datasets")
     for column in ("dataset", "configs", "parameters (default)", "what"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")  # a long value wraps, never cut to `…`
     for spec in registry.DATASETS.values():
         params = ", ".join(
             f"{key}={','.join(value) if isinstance(value, tuple) else value}"

@@ -19,15 +19,18 @@ and renamed into place at the end.
 from __future__ import annotations
 
 import json
-import shutil
-from collections import Counter
+import os
+from collections import Counter, deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from io import BytesIO
 from pathlib import Path
 
 from mmpriv_data.content.identities import USER_FIELDS, make_user_sets
-from mmpriv_data.core.atomic import atomic_folder
+from mmpriv_data.core.atomic import atomic_folder, check_folder_target
 from mmpriv_data.core.errors import MmprivError
 from mmpriv_data.core.seeding import stream, uniform01
 from mmpriv_data.files.sources import BadImage, load_image
@@ -96,18 +99,44 @@ def read_users(path: str | Path, fields: tuple[str, ...]) -> list[dict]:
 
 @lru_cache(maxsize=4)
 def generated_users(seed: int) -> list[dict]:
-    """The user set used without --users: U1 of `identities.make_user_sets(seed)`."""
-    return [{"user_set": GENERATED_SET, **u} for u in make_user_sets(seed)[GENERATED_SET]]
+    """The user set used without --users: U1 of `identities.make_user_sets(seed)`.
+
+    U1 is filled first, so asking for it alone gives the same users for half the work.
+    """
+    with _faker_locale_listing_cached():
+        users = make_user_sets(seed, names=(GENERATED_SET,))[GENERATED_SET]
+    return [{"user_set": GENERATED_SET, **u} for u in users]
+
+
+@contextmanager
+def _faker_locale_listing_cached():
+    """Faker lists every provider package's locale folders again for each locale it sets up
+    (most of the second that the generated users take); the listing never changes while a
+    command runs, so it is cached for the duration."""
+    import faker.factory
+
+    listing = faker.factory.list_module
+    faker.factory.list_module = lru_cache(maxsize=None)(listing)
+    try:
+        yield
+    finally:
+        faker.factory.list_module = listing
+
+
+def available_cores() -> int:
+    """Every core this process may use (its CPU affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 def _check_paths(src: Path, dst: Path) -> None:
     if not src.is_dir():
         raise MmprivError(f"SRC {src}: not a folder")
-    if dst.exists() and (not dst.is_dir() or any(dst.iterdir())):
-        raise MmprivError(f"DST {dst}: exists and is not an empty folder")
     if dst.resolve().is_relative_to(src.resolve()):
         raise MmprivError(f"DST {dst}: must not be inside SRC {src}")
-    dst.parent.mkdir(parents=True, exist_ok=True)
+    check_folder_target(dst, "embed", "DST")  # a previous embed may be replaced, nothing else
 
 
 def source_files(src: Path) -> list[Path]:
@@ -127,6 +156,90 @@ def save_like_source(image, out: Path, fmt: str | None, quality: int) -> None:
         image.save(out, format=fmt)
 
 
+@dataclass(frozen=True)
+class EmbedJob:
+    """What decides each file's output; picklable, so Ray workers get it whole."""
+
+    src: Path
+    rate: float
+    users: tuple[dict, ...]
+    seed: int
+    style: embedding.EmbedStyle
+    quality: int
+    max_pixels: int | None
+    skip_bad: bool
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise BadImage(str(path), "missing", f"cannot read ({error.strerror})") from None
+
+
+def embed_file(job: EmbedJob, relative: str) -> tuple[dict, bytes | None]:
+    """(manifest line, the bytes of DST/relative) for one file; None bytes: skipped.
+
+    The file is read once and decoded (a copy too: a bad file must stop the command before
+    anything is final). Draws are keyed by the relative path alone, so the result does not
+    depend on which thread, process or node makes it.
+    """
+    path = job.src / relative
+    try:
+        data = _read(path)
+        image = load_image(data, str(path), job.max_pixels)
+    except BadImage as error:
+        if not job.skip_bad:
+            raise MmprivError(f"{error}; nothing written (--skip-bad skips bad files)") from None
+        line = {"path": relative, "status": "skipped", "reason": str(error)}
+        return {**line, "kind": error.kind}, None  # the kind is counted, not written
+    if uniform01(job.seed, "embed", relative) >= job.rate:
+        return {"path": relative, "status": "copied"}, data
+    rng = stream(job.seed, "embed", "overlay", relative)
+    user = embedding.choose_user(rng, job.users)
+    params = embedding.get_params(rng, image.size, user, job.style)
+    encoded = BytesIO()
+    fmt = image.format
+    save_like_source(embedding.apply(image, params, inplace=True), encoded, fmt, job.quality)
+    line = {
+        "path": relative,
+        "status": "embedded",
+        "user_set": user.get("user_set", ""),
+        "user_id": str(user.get("user_id", "")),
+        "username": str(user.get("username", "")),
+        **{k: v for k, v in params.items() if k != "text"},
+        "text": params["text"],
+    }
+    return line, encoded.getvalue()
+
+
+def _write_local(job: EmbedJob, staging: Path, relative: str) -> dict:
+    line, data = embed_file(job, relative)
+    if data is not None:
+        (staging / relative).write_bytes(data)
+    return line
+
+
+def _ordered_threads(work: Callable[[str], dict], items: list[str], workers: int):
+    """work(item) for each item on `workers` threads, yielded in item order.
+
+    Threads, not processes: decoding, drawing and encoding run in Pillow's C code without the
+    GIL, and threads share the cached text blocks and start at no cost. At most a few items
+    per thread are in flight, so memory does not grow with the tree.
+    """
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mmpriv-embed")
+    pending: deque = deque()
+    try:
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) >= 4 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def embed_tree(
     src: str | Path,
     dst: str | Path,
@@ -139,14 +252,29 @@ def embed_tree(
     quality: int = 90,
     max_pixels: int | None = None,
     progress: Callable[[int], None] | None = None,
+    num_proc: int | None = None,
+    engine: str = "local",
+    address: str | None = None,
 ) -> EmbedReport:
-    """Mirror SRC into DST, embedding a user record into a seeded fraction `rate` of images."""
+    """Mirror SRC into DST, embedding a user record into a seeded fraction `rate` of images.
+
+    `num_proc` threads (None: every core), or with `engine="ray"` the Ray cluster at
+    `address` (SRC must be readable at the same path on every node; DST is written here).
+    The output is the same, byte for byte, whichever.
+    """
     src, dst = Path(src), Path(dst)
     style = style or embedding.EmbedStyle()
     if not 0 <= rate <= 1:
         raise MmprivError(f"--rate {rate}: expected a fraction within 0..1 (e.g. 0.5)")
     if not 1 <= quality <= 100:
         raise MmprivError(f"--quality {quality}: expected 1..100")
+    num_proc = available_cores() if num_proc is None else num_proc
+    if num_proc < 1:
+        raise MmprivError(f"--num-proc must be at least 1, got {num_proc}")
+    if engine not in ("local", "ray"):
+        raise MmprivError(f"--engine {engine}: expected local or ray")
+    if address and engine != "ray":
+        raise MmprivError("--address: only with --engine ray")
     _check_paths(src, dst)
     if users is None:
         unknown = [f for f in style.fields if f not in USER_FIELDS]
@@ -155,55 +283,33 @@ def embed_tree(
                 f"--fields: unknown field(s) {', '.join(unknown)}; "
                 f"choose from {', '.join(USER_FIELDS)}"
             )
-        users = generated_users(seed)
-    files = source_files(src)
-    if any(p.relative_to(src).as_posix() == MANIFEST for p in files):
+    files = [p.relative_to(src).as_posix() for p in source_files(src)]
+    if MANIFEST in files:
         raise MmprivError(f"SRC {src}: holds a file named {MANIFEST}; rename it first")
+    if users is None:
+        users = generated_users(seed) if rate > 0 else []
+    job = EmbedJob(src, rate, tuple(users), seed, style, quality, max_pixels, skip_bad)
     report = EmbedReport()
-    with atomic_folder(dst) as staging:
-        lines = []
-        made_dirs: set[Path] = set()
-        for path in files:
-            relative = path.relative_to(src).as_posix()
-            out = staging / relative
-            if out.parent not in made_dirs:
-                out.parent.mkdir(parents=True, exist_ok=True)
-                made_dirs.add(out.parent)
-            try:
-                image = load_image(path, str(path), max_pixels)
-            except BadImage as error:
-                if not skip_bad:
-                    raise MmprivError(
-                        f"{error}; nothing written (--skip-bad skips bad files)"
-                    ) from None
-                report.skipped[error.kind] += 1
-                lines.append({"path": relative, "status": "skipped", "reason": str(error)})
-                continue
-            if uniform01(seed, "embed", relative) < rate:
-                rng = stream(seed, "embed", "overlay", relative)
-                user = embedding.choose_user(rng, users)
-                params = embedding.get_params(rng, image.size, user, style)
-                fmt = image.format
-                save_like_source(embedding.apply(image, params, inplace=True), out, fmt, quality)
+    with atomic_folder(dst, "embed", option="DST") as staging:
+        for folder in sorted({(staging / relative).parent for relative in files}):
+            folder.mkdir(parents=True, exist_ok=True)
+        if engine == "ray":
+            from mmpriv_data.files.embed_ray import embed_on_ray
+
+            lines = embed_on_ray(job, files, staging, address)
+        else:
+            lines = _ordered_threads(partial(_write_local, job, staging), files, num_proc)
+        manifest = []
+        for line in lines:
+            if line["status"] == "skipped":
+                report.skipped[line.pop("kind", "missing")] += 1
+            elif line["status"] == "embedded":
                 report.embedded += 1
-                lines.append(
-                    {
-                        "path": relative,
-                        "status": "embedded",
-                        "user_set": user.get("user_set", ""),
-                        "user_id": str(user.get("user_id", "")),
-                        "username": str(user.get("username", "")),
-                        **{k: v for k, v in params.items() if k != "text"},
-                        "text": params["text"],
-                    }
-                )
             else:
-                shutil.copyfile(path, out)
                 report.copied += 1
-                lines.append({"path": relative, "status": "copied"})
+            manifest.append(json.dumps(line) + "\n")
             if progress:
                 progress(1)
-        manifest = staging / MANIFEST
-        manifest.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+        (staging / MANIFEST).write_text("".join(manifest), encoding="utf-8")
     report.manifest = dst / MANIFEST
     return report

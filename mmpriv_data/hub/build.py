@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from mmpriv_data.core.atomic import atomic_folder
+from mmpriv_data.core import ray_cluster
+from mmpriv_data.core.atomic import atomic_folder, check_folder_target
 from mmpriv_data.core.errors import MmprivError
 from mmpriv_data.definitions import registry
+from mmpriv_data.hub import ray_engine
 from mmpriv_data.hub.cards import render_card
 from mmpriv_data.hub.layout import ConfigLayout, write_split
 
@@ -83,6 +86,7 @@ class BuildResult:
     name: str
     folder: Path
     layouts: list[ConfigLayout]
+    notes: list[str] = field(default_factory=list)  # what the builder says about the build
 
     @property
     def rows(self) -> int:
@@ -91,6 +95,14 @@ class BuildResult:
     @property
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file())
+
+
+def default_num_proc() -> int:
+    """Every core this process may use (its CPU affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -109,31 +121,56 @@ def build(
     seed: int = 0,
     settings: dict[str, str] | None = None,
     configs: list[str] | None = None,
-    num_proc: int = 1,
+    num_proc: int | None = None,
+    engine: str = "local",
+    address: str | None = None,
 ) -> BuildResult:
-    """Build dataset `name` into `out_dir/name` (a Hub-layout folder) and return a summary."""
+    """Build dataset `name` into `out_dir/name` (a Hub-layout folder) and return a summary.
+
+    `num_proc` processes per config (None: every core) with the local engine; with
+    `engine="ray"`, the work units run on the Ray cluster at `address` (None: one started on
+    this machine). Same seed and parameters, same bytes, whatever the engine or the count.
+    """
     spec = registry.get(name)
     params, all_params = check_options(spec, seed=seed, settings=settings, configs=configs)
     known = spec.configs()
+    num_proc = default_num_proc() if num_proc is None else num_proc
     if num_proc < 1:
         raise MmprivError(f"--num-proc must be at least 1, got {num_proc}")
+    if engine not in ray_cluster.ENGINES:
+        raise MmprivError(f"--engine {engine}: expected one of {', '.join(ray_cluster.ENGINES)}")
+    if address and engine != "ray":
+        raise MmprivError("--address: only with --engine ray")
     out_dir = Path(out_dir)
+    # Before any work: a rebuild may replace only this dataset's own earlier build.
+    check_folder_target(out_dir / name, f"dataset {name}")
     _check_out_dir(out_dir)
     builder_class = spec.builder_class()
     # The Arrow cache lives beside the output (same disk) and goes away with the build.
     with (
         tempfile.TemporaryDirectory(prefix=f".{name}.cache-", dir=out_dir) as cache,
-        atomic_folder(out_dir / name) as target,
+        atomic_folder(out_dir / name, f"dataset {name}", marker=False) as target,
+        ray_cluster.connected(address) if engine == "ray" else nullcontext() as cluster,
     ):
         layouts = []
-        for config in configs or known:
-            builder = builder_class(config_name=config, cache_dir=cache, seed=seed, **params)
-            builder.download_and_prepare(num_proc=num_proc if num_proc > 1 else None)
+        builders = {
+            config: builder_class(config_name=config, cache_dir=cache, seed=seed, **params)
+            for config in configs or known
+        }
+        if engine == "ray":
+            generated = ray_engine.generate_splits(list(builders.values()), Path(cache), cluster)
+        for config, builder in builders.items():
+            if engine == "ray":
+                splits = generated.pop(config)
+            else:
+                builder.download_and_prepare(num_proc=num_proc if num_proc > 1 else None)
+                splits = builder.as_dataset()
             layout = ConfigLayout(config, builder.info.features)
-            for split, dataset in builder.as_dataset().items():
+            for split, dataset in splits.items():
                 write_split(dataset, target, config, split, layout)
             layouts.append(layout)
-            del builder, dataset
+            del dataset, splits
+        extra = getattr(builder_class, "card_context", lambda **_: {})(**all_params)
         card = render_card(
             name,
             pretty_name=spec.pretty_name or name,
@@ -141,7 +178,7 @@ def build(
             seed=seed,
             parameters=all_params,
             layouts=layouts,
-            extra=getattr(builder_class, "card_context", lambda **_: {})(**all_params),
+            extra=extra,
         )
         (target / "README.md").write_text(card, encoding="utf-8")
-    return BuildResult(name, out_dir / name, layouts)
+    return BuildResult(name, out_dir / name, layouts, list(extra.get("summary", [])))
