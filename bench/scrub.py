@@ -1,7 +1,8 @@
 """Scrubbing speed: captions (turns) per second on generated corpora, extrapolated to LLaVA's
 665K instruction set (about 1.5M turns), in one process and in two.
 
-    python bench/scrub.py [--samples 20000] [--baseline c03bf36] [--out bench/results/scrub.md]
+    python bench/scrub.py [--samples 20000] [--baseline c03bf36] [--instructions 300]
+                          [--out bench/results/scrub.md]
 
 Three corpora, all generated: `person` (the procedural caption corpus: every description
 names people with biometric words), `long` (five person descriptions joined into one
@@ -87,6 +88,32 @@ def run_worker(root: Path, corpus_file: Path, processes: list[int]) -> dict:
     return json.loads(done.stdout.splitlines()[-1])
 
 
+def instructions(root: Path, corpus_file: Path, name: str, count: int) -> int:
+    """CPU instructions per turn to scrub `count` turns of a corpus, counted by valgrind's
+    callgrind (deterministic, unlike time on a shared machine): a run that scrubs minus one
+    that only loads, so imports and the corpus file are not counted."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    totals = []
+    for scrub_them in (False, True):
+        command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                   os.path.realpath(sys.executable), __file__, "--count-worker", str(corpus_file),
+                   "--corpus", name, "--count", str(count if scrub_them else 0)]  # fmt: skip
+        done = subprocess.run(command, env=env, cwd=root, capture_output=True, text=True)
+        collected = [line for line in done.stderr.splitlines() if "Collected" in line]
+        if done.returncode or not collected:
+            raise SystemExit(f"valgrind failed: {done.stderr[-500:]}")
+        totals.append(int(collected[-1].split()[-1]))
+    return round((totals[1] - totals[0]) / count)
+
+
+def count_worker(corpus_file: Path, name: str, count: int) -> None:
+    from mmpriv_data.transforms.scrub import scrub
+
+    texts = json.loads(corpus_file.read_text())[name][:count]
+    for text in texts:
+        scrub(text)
+
+
 def minutes(turns_per_s: float) -> float:
     return round(LLAVA_TURNS / turns_per_s / 60, 1)
 
@@ -97,9 +124,18 @@ def main() -> None:
     parser.add_argument("--baseline", help="git revision whose scrubber to compare with")
     parser.add_argument("--rounds", type=int, default=2, help="alternating runs; best counts")
     parser.add_argument("--out", type=Path, default=Path("bench/results/scrub.md"))
+    parser.add_argument("--instructions", type=int, default=0, metavar="N",
+                        help="also count CPU instructions per turn over N turns of each corpus "
+                        "(valgrind; deterministic where timings are not)")  # fmt: skip
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--count-worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--processes", default="1,2", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.count_worker:
+        count_worker(args.count_worker, args.corpus, args.count)
+        return
     if args.worker:
         print(json.dumps(worker(args.worker, [int(p) for p in args.processes.split(",")])))
         return
@@ -125,6 +161,10 @@ def main() -> None:
                     for p, speed in speeds.items():
                         key = (name, p)
                         best[label][key] = max(best[label].get(key, 0.0), speed)
+        counted = {
+            (label, name): instructions(root, corpus_file, name, args.instructions)
+            for label, root in roots.items() for name in texts
+        } if args.instructions else {}  # fmt: skip
     rows = []
     for name, corpus in texts.items():
         after, two = best["after"][(name, "1")], best["after"][(name, "2")]
@@ -138,6 +178,10 @@ def main() -> None:
             row |= {"before_turns_per_s_1proc": round(before),
                     "before_llava_minutes_1proc": minutes(before),
                     "speedup_1proc": round(after / before, 2)}  # fmt: skip
+        if counted:
+            row["instructions_per_turn"] = counted[("after", name)]
+            if "before" in best:
+                row["before_instructions_per_turn"] = counted[("before", name)]
         rows.append(row)
         print(json.dumps(row))
     same = len(set(digests.values())) == 1
@@ -184,6 +228,20 @@ def main() -> None:
                 for r in rows
             ),  # fmt: skip
         ]
+    if counted:
+        lines += [
+            "",
+            f"CPU instructions per turn (valgrind callgrind, {args.instructions} turns "
+            "of each corpus; unaffected by other work on the machine):",
+            "",
+            "| corpus | before | after | after / before |",
+            "|---|---|---|---|",
+        ]
+        for r in rows:
+            before = r.get("before_instructions_per_turn")
+            ratio = f"{r['instructions_per_turn'] / before:.3f}" if before else "n/a"
+            lines.append(f"| {r['corpus']} | {before or 'n/a'} | {r['instructions_per_turn']} | "
+                         f"{ratio} |")  # fmt: skip
     lines += [
         "",
         "`person`: every description names people with biometric words; `long`: five of them "
