@@ -115,10 +115,14 @@ def plain_help() -> None:
             return None if self.is_flag else typed(self, ctx)
 
         TyperOption.display_type_rich = display_type_rich
+    if isinstance(getattr(TyperArgument, "display_name_raw", None), property):
+        named = TyperArgument.display_name_raw.fget
+        # Upper case in the usage line, the arguments panel and "Missing argument" alike.
+        TyperArgument.display_name_raw = property(lambda self: named(self).upper())
     if hasattr(TyperArgument, "_usage_display_name"):
 
         def usage_name(self) -> str:
-            name = self.display_name_raw.upper()
+            name = self.display_name_raw
             name = name if self.required else f"[{name}]"
             return name + ("..." if self.nargs != 1 else "")
 

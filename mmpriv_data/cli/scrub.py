@@ -9,7 +9,10 @@ import typer
 
 
 def scrub(
-    source: Annotated[Path, typer.Argument(help="LLaVA conversations: .json array or .jsonl.")],
+    source: Annotated[
+        Path,
+        typer.Argument(metavar="INPUT", help="LLaVA conversations: .json array or .jsonl."),
+    ],
     output: Annotated[Path, typer.Argument(help="Scrubbed copy, same format as its suffix.")],
     attributes: Annotated[
         str,
