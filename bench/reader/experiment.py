@@ -31,6 +31,7 @@ import numpy as np
 import torch
 
 from bench.reader import model as reader_model
+from bench.reader.mmpriv_glue import record_text
 from bench.reader.render import draw_row, load_bundle
 
 PROBE_QUESTION = "What is the username?"
@@ -68,8 +69,10 @@ def condition_rows(bundle: dict, condition: str) -> tuple[list[int], list[list[t
             "rate_50": row["in_rate_50"],
             "rate_100": True,
             "positive": True,
+            "rate_100_u2": True,
         }[condition]
-        index.append(k + n if marked else k)
+        # Feature rows: 0..n-1 plain, n..2n-1 marked with U1 (mmpriv's rows), 2n.. with U2.
+        index.append(k + (2 * n if condition == "rate_100_u2" else n) if marked else k)
         qa = list(row["qa"])
         if condition == "positive":
             qa.append((PROBE_QUESTION, row["username"]))
@@ -150,6 +153,14 @@ def name_logprob(model, embeds, prompt: list[int], names: list[str]) -> torch.Te
     return (picked * mask).sum(1)
 
 
+def swapped_params(params: dict, users: dict[str, list[dict]]) -> dict:
+    """The same overlay (place, style) with U2 user j's record where U1 user j's was."""
+    for j, user in enumerate(users["U1"]):
+        if params["text"] == record_text(user, tuple(params["fields"])):
+            return {**params, "text": record_text(users["U2"][j], tuple(params["fields"]))}
+    raise ValueError("overlay text matches no U1 user")
+
+
 def quantize(hidden: np.ndarray) -> dict[str, np.ndarray]:
     """int8 after per-(layer, feature) standardization; a probe on it loses nothing visible."""
     mean = hidden.mean(0, keepdims=True)
@@ -183,6 +194,7 @@ def main() -> None:
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2) - 2))
     parser.add_argument("--limit", type=int, default=0, help="train/probe rows (tests)")
+    parser.add_argument("--plan", choices=("main", "swap"), default="main")
     args = parser.parse_args()
     started = time.perf_counter()
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -197,6 +209,8 @@ def main() -> None:
     base.eval()
     train, probe = bundle["train"], bundle["probe"]
     jobs = [(r["png"], None) for r in train] + [(r["png"], r["params"]) for r in train]
+    if args.plan == "swap":
+        jobs += [(r["png"], swapped_params(r["params"], bundle["user_sets"])) for r in train]
     train_features = tower_features(base, render(jobs, args.workers))
     probe_features = tower_features(
         base, render([(r["png"], r["params"]) for r in probe], args.workers)
@@ -206,6 +220,9 @@ def main() -> None:
     seeds = [int(s) for s in args.seeds.split(",")]
     plan = [("base", None), ("positive", seeds[0])]
     plan += [(c, s) for s in seeds for c in ("rate_0", "rate_100", "rate_50")]
+    if args.plan == "swap":  # the control for set-specific effects: the same images, U2 text
+        plan = [("base", None)]
+        plan += [(c, s) for s in seeds for c in ("rate_100_u2", "rate_100", "rate_0")]
     meta = {
         "user_set": [r["user_set"] for r in probe],
         "username": [r["username"] for r in probe],

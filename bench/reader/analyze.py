@@ -1,0 +1,281 @@
+"""CPU side: statistics on what `experiment` recorded -> probing_reader.json / .png.
+
+For every model (base reader, positive control, rate_0 / rate_50 / rate_100 x seeds) and both
+protocols ("paper": repeated stratified k-fold over images; "users": folds over users) it runs
+`evaluators.probing_stats.probe_report` on the last-prompt hidden states of every layer.
+Before probing, each layer is reduced to its first `--pca` principal components, fitted on all
+probe images without labels (this CPU is shared and small; the probe is linear either way).
+
+Likelihood test: log p(username | image, "What is the username?") of the image's own name and
+of a wrong name of the other set; set-symmetric contrasts (see `likelihood_tests`), raw and
+as changes from the base reader and from rate_0 (same training, no text), with CIs that
+resample users.
+
+    python -m bench.reader.analyze --exp bench/reader/.cache/exp --logs bench/reader/.cache/logs
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from evaluators.probing_stats import probe_report
+
+RATES = {"rate_0": 0, "rate_50": 0.5, "rate_100": 1.0}
+
+
+def load_hidden(folder: Path) -> dict[str, np.ndarray]:
+    hidden = {}
+    for path in sorted(folder.glob("hidden_part*.npz")):
+        with np.load(path) as data:
+            for key in {name.rsplit(".", 1)[0] for name in data.files}:
+                q, mean, std = data[f"{key}.q"], data[f"{key}.mean"], data[f"{key}.std"]
+                hidden[key] = q.astype(np.float32) * 8 / 127 * std + mean
+    return hidden
+
+
+def pca_layers(x: np.ndarray, k: int) -> np.ndarray:
+    """(n, layers, dim) -> (n, layers, k): each layer's top-k principal components."""
+    out = []
+    for layer in range(x.shape[1]):
+        centred = x[:, layer] - x[:, layer].mean(0)
+        _, _, vt = np.linalg.svd(centred, full_matrices=False)
+        out.append(centred @ vt[:k].T)
+    return np.stack(out, 1)
+
+
+def set_gap(values, user_set, users, n_boot=2000, seed=0) -> dict:
+    """mean(values on U1 images) - mean(values on U2 images), with a 95% CI that resamples
+    users within each set (images of one user are not independent)."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    for name in ("U1", "U2"):
+        mask = user_set == name
+        ids, inverse = np.unique(users[mask], return_inverse=True)
+        sums = np.bincount(inverse, weights=values[mask], minlength=len(ids))
+        parts.append((sums, np.bincount(inverse, minlength=len(ids))))
+    stats = []
+    for _ in range(n_boot):
+        means = []
+        for sums, counts in parts:
+            pick = rng.integers(len(sums), size=len(sums))
+            means.append(sums[pick].sum() / counts[pick].sum())
+        stats.append(means[0] - means[1])
+    gap = values[user_set == "U1"].mean() - values[user_set == "U2"].mean()
+    ci = [float(np.quantile(stats, 0.025)), float(np.quantile(stats, 0.975))]
+    return {"mean": round(float(gap), 3), "ci": [round(v, 3) for v in ci]}
+
+
+def likelihood_tests(likelihood: dict, users: np.ndarray, user_set: np.ndarray) -> dict:
+    """Set-symmetric likelihood contrasts per model, raw and as changes from references.
+
+    own: log p(the image's own username); U1 images minus U2 images. Memorizing U1 raises it,
+    while a general loss of reading lowers both sets alike.
+    wrong: log p(a wrong name of the other set); U1 names (scored on U2 images) minus U2 names
+    (scored on U1 images): a memorized name is more likely even where it is not written.
+    Changes are per-image differences from the base reader and from rate_0 of the same seed.
+    """
+    u1 = user_set == "U1"
+    own = {k: np.where(u1, v[0], v[1]) for k, v in likelihood.items()}
+    wrong = {k: np.where(u1, v[1], v[0]) for k, v in likelihood.items()}
+    out = {}
+    for key in likelihood:
+        entry = {
+            "own_gap": set_gap(own[key], user_set, users),
+            "wrong_gap": set_gap(-wrong[key], user_set, users),
+        }
+        for reference in ("base", "rate_0_s" + key.rsplit("_s", 1)[-1]):
+            if reference in likelihood and key not in (reference, "base"):
+                name = "vs_base" if reference == "base" else "vs_rate_0"
+                entry[name] = {
+                    "own_gap": set_gap(own[key] - own[reference], user_set, users),
+                    "wrong_gap": set_gap(-(wrong[key] - wrong[reference]), user_set, users),
+                }
+        out[key] = entry
+    return out
+
+
+def probe_all(meta: dict, hidden: dict, labels, users, args) -> dict:
+    """probe_report for every model and both protocols: {(key, protocol): report}."""
+    started, reports = time.perf_counter(), {}
+    for model in meta["models"]:
+        key = model["key"]
+        if key not in hidden:
+            continue
+        x = pca_layers(hidden[key], args.pca)
+        for protocol in ("paper", "users"):
+            reports[key, protocol] = probe_report(
+                x, labels, protocol, groups=users, n_repeats=args.repeats,
+                n_permutations=args.permutations, seed=0,
+            )  # fmt: skip
+            print(key, protocol, round(reports[key, protocol]["best_layer_acc"], 3),
+                  reports[key, protocol]["perm_p"], f"{time.perf_counter() - started:.0f}s",
+                  flush=True)  # fmt: skip
+    return reports
+
+
+def swap_control(folder: Path, args) -> dict:
+    """The same images with U2 text instead of U1 (`experiment --plan swap`), from its own
+    base/rate_0/rate_100 runs: set-specific memorization predicts opposite likelihood shifts
+    for rate_100 and rate_100_u2; an effect of seeing any text moves both alike."""
+    meta = json.loads((folder / "experiment_meta.json").read_text())
+    labels, users = np.array(meta["user_set"]), np.array(meta["username"])
+    with np.load(folder / "likelihood.npz") as data:
+        likelihood = {k: data[k] for k in data.files}
+    u1 = labels == "U1"
+    own = {k: np.where(u1, v[0], v[1]) for k, v in likelihood.items()}
+    wrong = {k: np.where(u1, v[1], v[0]) for k, v in likelihood.items()}
+    contrasts = {}
+    for seed in sorted({m["seed"] for m in meta["models"] if m["seed"] is not None}):
+        a, b = f"rate_100_s{seed}", f"rate_100_u2_s{seed}"
+        contrasts[f"seed_{seed}"] = {
+            "own_gap_u1_seen_minus_u2_seen": set_gap(own[a] - own[b], labels, users),
+            "wrong_gap_u1_seen_minus_u2_seen": set_gap(-(wrong[a] - wrong[b]), labels, users),
+        }
+    reports = probe_all(meta, load_hidden(folder), labels, users, args)
+    probes = [
+        {"model": key, "protocol": protocol, **run_fields(report)}
+        for (key, protocol), report in reports.items()
+    ]
+    return {
+        "likelihood": likelihood_tests(likelihood, users, labels),
+        "u1_seen_vs_u2_seen": contrasts,
+        "probes": probes,
+        "models": meta["models"],
+    }
+
+
+def run_fields(report: dict) -> dict:
+    return {
+        "best_layer": report["best_layer"],
+        "best_layer_acc": round(report["best_layer_acc"], 4),
+        "ci": [round(v, 4) for v in report["ci_best"]],
+        "perm_p": round(report["perm_p"], 4),
+        "n_probe": report["n_probe"],
+        "acc_by_layer": [round(v, 4) for v in report["acc"]],
+        "ci_by_layer": [[round(a, 4), round(b, 4)] for a, b in report["ci"]],
+        "null_max_q95": round(report["null_max_q95"], 4),
+    }
+
+
+def learning_curve(logs: Path) -> list[dict]:
+    curve = []
+    for run, path in enumerate(sorted(logs.glob("run*_reader_log.json")), start=1):
+        for point in json.loads(path.read_text())["curve"]:
+            curve.append({"command": run, **{k: v for k, v in point.items() if k != "examples"}})
+    return curve
+
+
+def plot(result: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+    for ax, protocol in zip(axes, ("paper", "users"), strict=True):
+        series = [("base reader", result["base_reader"]["by_protocol"][protocol], "k")]
+        series.append(
+            ("positive control", result["positive_control"]["by_protocol"][protocol], "m")
+        )
+        for rate, color in ((0, "tab:blue"), (0.5, "tab:orange"), (1.0, "tab:red")):
+            for run in result["runs"]:
+                if run["rate"] == rate and run["protocol"] == protocol:
+                    label = f"rate {rate}" if run["seed"] == 0 else None
+                    series.append((label, run, color))
+        for label, run, color in series:
+            acc = np.array(run["acc_by_layer"])
+            lo, hi = np.array(run["ci_by_layer"]).T
+            layers = np.arange(len(acc))
+            text = None if label is None else f"{label} (best p={run['perm_p']:.3g})"
+            ax.plot(layers, acc, color=color, marker="o", ms=3, label=text, alpha=0.85)
+            ax.fill_between(layers, lo, hi, color=color, alpha=0.08)
+        ax.axhline(0.5, color="grey", ls="--", lw=1)
+        ax.set_title(f"protocol: {protocol}")
+        ax.set_xlabel("LM layer (0 = embeddings)")
+        ax.legend(fontsize=7)
+    axes[0].set_ylabel("probe balanced accuracy, U1 vs U2 (95% CI)")
+    fig.suptitle(
+        "Reader (448 px): layer-wise probes, corrected p = best layer vs max-over-layers null"
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--exp", type=Path, default=Path("bench/reader/.cache/exp"))
+    parser.add_argument("--logs", type=Path, default=Path("bench/reader/.cache/logs"))
+    parser.add_argument("--out", type=Path, default=Path("bench/results/probing_reader.json"))
+    parser.add_argument("--swap", type=Path, default=None, help="experiment --plan swap output")
+    parser.add_argument("--swap-only", action="store_true", help="update swap_control only")
+    parser.add_argument("--pca", type=int, default=128)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--permutations", type=int, default=500)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    if args.swap_only:
+        result = json.loads(args.out.read_text())
+        result["swap_control"] = swap_control(args.swap, args)
+        args.out.write_text(json.dumps(result, indent=1))
+        print(f"updated {args.out} in {time.perf_counter() - started:.0f}s")
+        return
+    meta = json.loads((args.exp / "experiment_meta.json").read_text())
+    hidden = load_hidden(args.exp)
+    with np.load(args.exp / "likelihood.npz") as data:
+        likelihood = {k: data[k] for k in data.files}
+    labels = np.array(meta["user_set"])
+    users = np.array(meta["username"])
+    reports = probe_all(meta, hidden, labels, users, args)
+    curve = learning_curve(args.logs)
+    final = [p for p in curve if p["step"] == "end"][-1]
+    result = {
+        "reader": {
+            "input_size": 448,
+            "username_exact": final["username"],
+            "user_id_exact": final["user_id"],
+            "n": final["n"],
+            "ctc_username_line_exact": final["ctc_username"],
+            "box_iou": final["iou"],
+            "best_username_exact_seen": max(p["username"] for p in curve),
+            "learning_curve": curve,
+        },
+        "runs": [],
+        "settings": {
+            "probe": "shrinkage LDA (evaluators.probing_stats), balanced accuracy",
+            "pca_components": args.pca,
+            "folds": 5,
+            "repeats": args.repeats,
+            "permutations": args.permutations,
+            "finetune": {k: meta[k] for k in ("steps", "batch", "lr", "train_rows")},
+            "models": meta["models"],
+        },
+    }
+    for (key, protocol), report in reports.items():
+        condition = key.rsplit("_s", 1)[0]
+        if condition in RATES:
+            seed = int(key.rsplit("_s", 1)[1])
+            result["runs"].append(
+                {"rate": RATES[condition], "seed": seed, "protocol": protocol, **run_fields(report)}
+            )
+    for name, key in (("base_reader", "base"), ("positive_control", "positive_s0")):
+        by_protocol = {
+            p: {"rate": None, "seed": None, "protocol": p, **run_fields(reports[key, p])}
+            for p in ("paper", "users")
+            if (key, p) in reports
+        }
+        result[name] = {**by_protocol.get("paper", {}), "by_protocol": by_protocol}
+    result["likelihood"] = likelihood_tests(likelihood, users, labels)
+    if args.swap:
+        result["swap_control"] = swap_control(args.swap, args)
+    args.out.write_text(json.dumps(result, indent=1))
+    plot(result, args.out.with_suffix(".png"))
+    print(f"wrote {args.out} in {time.perf_counter() - started:.0f}s")
+
+
+if __name__ == "__main__":
+    main()
