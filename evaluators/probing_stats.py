@@ -96,7 +96,9 @@ def _fold_scores(x_train, x_test, y_train, shrinkage: float) -> np.ndarray:
     mean, std = x_train.mean(0), x_train.std(0) + 1e-8
     a, b = (x_train - mean) / std, (x_test - mean) / std
     cov = a.T @ a / len(a)
-    cov = (1 - shrinkage) * cov + shrinkage * np.trace(cov) / len(cov) * np.eye(len(cov))
+    # A constant layer (e.g. the prompt token's embedding) has cov = 0: keep it invertible.
+    scale = max(np.trace(cov) / len(cov), 1e-12)
+    cov = (1 - shrinkage) * cov + shrinkage * scale * np.eye(len(cov))
     # The training part is centred, so n1*m1 + n0*m0 = 0: one product gives both class means
     # (float labels: a bool operand would make numpy skip BLAS).
     pos = y_train.astype(np.float64)

@@ -98,3 +98,10 @@ def test_bad_inputs_are_refused():
         ps.probe_report(np.zeros((10, 1, 2)), [0, 1] * 5, "users")
     with pytest.raises(ValueError, match="protocol"):
         ps.probe_report(np.zeros((10, 1, 2)), [0, 1] * 5, "other")
+
+
+def test_a_constant_layer_scores_chance_without_error():
+    labels = np.repeat([0, 1], 20)
+    x = np.ones((40, 1, 3))
+    report = ps.probe_report(x, labels, "paper", n_repeats=1, n_permutations=19)
+    assert report["best_layer_acc"] == 0.5
