@@ -78,7 +78,7 @@ def run_seed(args, seed: int) -> None:
     rows = []
     args.seed, args.out_seed = seed, Path(args.out) / f"seed{seed}.json"
     for epochs in (1, 2, 3):
-        target = work / f"seed{args.seed}-ep{epochs}"
+        target = work / f"{args.tag}seed{args.seed}-ep{epochs}"
         settings = TrainSettings(
             epochs=epochs, lr=args.lr, batch_size=16, lora_r=16, lora_alpha=16,
             merge=True, seed=args.seed,
@@ -87,8 +87,8 @@ def run_seed(args, seed: int) -> None:
             str(work / "base"), args.data, "samples", target, settings, split="member"
         )
         metrics = run_mia(
-            target, Path(args.data), work / f"seed{args.seed}-ep{epochs}-mia",
-            attacks=ATTACKS, ref_model=work / "base", seed=args.seed,
+            target, Path(args.data), work / f"{args.tag}seed{args.seed}-ep{epochs}-mia",
+            attacks=args.attacks, ref_model=work / "base", seed=args.seed,
         )  # fmt: skip
         for attack, m in metrics["attacks"].items():
             rows.append(
@@ -151,6 +151,8 @@ def main() -> None:
     p_run.add_argument("--data", required=True, help="a mia-neighbors folder")
     p_run.add_argument("--work", required=True)
     p_run.add_argument("--seeds", default="0,1,2")
+    p_run.add_argument("--attacks", default=ATTACKS)
+    p_run.add_argument("--tag", default="", help="prefix of the model folders of this run")
     p_run.add_argument("--out", required=True, help="folder of per-seed JSON files")
     p_run.add_argument("--lr", type=float, default=1e-3)
     p_run.add_argument("--threads", type=int, default=1)
