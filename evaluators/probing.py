@@ -102,10 +102,147 @@ def probe_by_layer(
     }
 
 
+PROTOCOLS = ("paper", "users")
+
+
+def user_groups(samples: Sequence[Mapping]) -> np.ndarray:
+    """One user id per probe row (the `user_id` column, else `username`), for `--protocol users`.
+
+    >>> user_groups([{"user_id": "7"}, {"username": "jo"}]).tolist()
+    ['7', 'jo']
+    """
+    groups = []
+    for index, sample in enumerate(samples):
+        user = sample.get("user_id") or sample.get("username")
+        if user in (None, ""):
+            raise MmprivError(
+                f"row {index} ({sample.get('id')}) has no user_id or username: "
+                "--protocol users needs the user drawn into each probe image"
+            )
+        groups.append(str(user))
+    return np.array(groups)
+
+
+def statistics_folds(
+    labels: np.ndarray, groups, protocol: str, folds: int, repeats: int, seed: int = 0
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (train, test) splits `probe_statistics` uses; a bad setting is one clear error.
+
+    `paper`: repeated stratified k-fold over images. `users`: repeated k-fold over users, so
+    no user is in both parts (`evaluators.probing_stats.user_folds`).
+    """
+    from evaluators.probing_stats import paper_folds, user_folds
+
+    if protocol not in PROTOCOLS:
+        raise MmprivError(f"--protocol {protocol!r}: one of {', '.join(PROTOCOLS)}")
+    if folds < 2 or repeats < 1:
+        raise MmprivError(f"--folds {folds} --repeats {repeats}: need folds >= 2, repeats >= 1")
+    try:
+        if protocol == "paper":
+            return paper_folds(labels, folds, repeats, seed)
+        return user_folds(labels, groups, folds, repeats, seed)
+    except ValueError as error:  # probing_stats and scikit-learn speak ValueError
+        raise MmprivError(f"--protocol {protocol} --folds {folds}: {error}") from None
+
+
+def probe_statistics(
+    states: np.ndarray,
+    labels: np.ndarray,
+    protocol: str = "paper",
+    groups=None,
+    folds: int = 5,
+    repeats: int = 10,
+    permutations: int = 1000,
+    seed: int = 0,
+) -> dict:
+    """Cross-validated accuracy per layer with CIs and the best layer's corrected p-value.
+
+    A thin adapter over `evaluators.probing_stats.probe_report` (a shrinkage linear probe
+    scored by balanced accuracy; permutation null of the max over layers; bootstrap CIs,
+    over users with `--protocol users`): settings are checked first with errors that name
+    the option, numbers are rounded for the JSON report, and layers whose hidden state is the
+    same for every image are set aside (see `_merge_constant_layers`).
+    """
+    from evaluators.probing_stats import probe_report
+
+    if permutations < 1:
+        raise MmprivError(f"--permutations {permutations}: need at least 1 (1000 is usual)")
+    statistics_folds(labels, groups, protocol, folds, repeats, seed)  # errors before the work
+    states = np.asarray(states, dtype=np.float64)
+    # Layer 0 at the last prompt token is a token embedding: identical for every image. Its
+    # covariance is zero, which probe_report's shrinkage cannot invert (singular matrix).
+    varying = [layer for layer in range(states.shape[1]) if np.ptp(states[:, layer]) > 0]
+    report = None
+    if varying:
+        report = probe_report(
+            states[:, varying],
+            labels,
+            protocol=protocol,
+            groups=groups if protocol == "users" else None,
+            n_splits=folds,
+            n_repeats=repeats,
+            n_permutations=permutations,
+            seed=seed,
+        )
+    report = _merge_constant_layers(report, varying, states.shape[1], len(labels), permutations)
+    report |= {"protocol": protocol, "n_folds": folds * repeats}
+    rounded = {key: _rounded(value) for key, value in report.items()}
+    n_users = len(set(groups.tolist())) if groups is not None else None
+    return {**rounded, "folds": folds, "repeats": repeats, "n_users": n_users, "seed": seed}
+
+
+def _merge_constant_layers(
+    report: dict | None, varying: list[int], n_layers: int, n_probe: int, permutations: int
+) -> dict:
+    """probe_report over the varying layers -> every layer, constant ones at exactly chance.
+
+    A constant layer scores 0.5 under every labelling (its probe has nothing to go on), so in
+    the max-over-layers null it only lifts a permutation's max to 0.5: the corrected p-value
+    of a best layer above 0.5 is unchanged. When no varying layer beats 0.5, the best layer
+    is a constant one and p is 1.
+    """
+    chance = {"acc": CHANCE, "ci": [CHANCE, CHANCE], "per_layer_p": 1.0}
+    merged = {key: [value] * n_layers for key, value in chance.items()}
+    if report is not None:
+        for position, layer in enumerate(varying):
+            for key in chance:
+                merged[key][layer] = report[key][position]
+    constant = [layer for layer in range(n_layers) if layer not in varying]
+    if report is not None and (report["best_layer_acc"] > CHANCE or not constant):
+        best, perm_p = varying[report["best_layer"]], report["perm_p"]
+        null_q95 = max(report["null_max_q95"], CHANCE) if constant else report["null_max_q95"]
+    else:
+        best, perm_p, null_q95 = constant[0], 1.0, CHANCE
+    return {
+        **merged,
+        "best_layer": best,
+        "best_layer_acc": merged["acc"][best],
+        "ci_best": merged["ci"][best],
+        "perm_p": perm_p,
+        "null_max_q95": null_q95,
+        "n_probe": n_probe,
+        "n_permutations": permutations,
+        "constant_layers": constant,
+    }
+
+
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
+
+
 def plot_probing(
-    curves: Mapping[str, Sequence[float]], path: Path | str, title: str = "Probing U1 vs U2"
+    curves: Mapping[str, Sequence[float]],
+    path: Path | str,
+    title: str = "Probing U1 vs U2",
+    intervals: Mapping[str, Sequence[Sequence[float]]] | None = None,
 ) -> Path:
     """ProbingPrivacy's figure: accuracy by layer, one line per model, chance at 0.5 (PNG).
+
+    `intervals` (label -> [[lo, hi] per layer]) draws each model's confidence band.
 
     >>> plot_probing({"base": [0.5, 0.52], "rate 1.0": [0.6, 0.9]}, "/tmp/probing.png")
     PosixPath('/tmp/probing.png')
@@ -118,7 +255,10 @@ def plot_probing(
     path = Path(path)
     figure, axes = plt.subplots(figsize=(6.4, 4.0), dpi=120)
     for label, accuracies in curves.items():
-        axes.plot(range(len(accuracies)), accuracies, marker="o", markersize=3, label=label)
+        line = axes.plot(range(len(accuracies)), accuracies, marker="o", markersize=3, label=label)
+        if intervals and label in intervals:  # the per-layer confidence interval, as a band
+            low, high = zip(*intervals[label], strict=True)
+            axes.fill_between(range(len(low)), low, high, color=line[0].get_color(), alpha=0.2)
     axes.axhline(CHANCE, color="gray", linestyle="--", linewidth=1, label="chance (0.5)")
     axes.set_xlabel("layer (0 = embeddings)")
     axes.set_ylabel("probe test accuracy")

@@ -104,14 +104,33 @@ def probing(
     ] = None,
     batch_size: Annotated[int, typer.Option(help="Images per forward pass.")] = 16,
     limit: Annotated[int, typer.Option(help="Use only the first N rows (0: all).")] = 0,
+    protocol: Annotated[
+        str,
+        typer.Option(help="paper: folds over images; users: no user in both train and test."),
+    ] = "paper",
+    folds: Annotated[
+        int, typer.Option(help="k of the repeated k-fold statistics (0: paper's split only).")
+    ] = 5,
+    repeats: Annotated[int, typer.Option(help="Repeats of the k-fold split.")] = 10,
+    permutations: Annotated[
+        int, typer.Option(help="Label permutations of the null (max over layers).")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the folds, permutations, bootstrap.")] = 0,
 ) -> None:
-    """Probe every layer's last-prompt hidden state for U1 vs U2; JSON + the accuracy plot."""
+    """Probe every layer's last-prompt hidden state for U1 vs U2; JSON + the accuracy plot.
+
+    Besides the paper's one 80/20 split, repeated k-fold accuracy per layer with 95%
+    confidence intervals and the best layer's p-value, corrected for picking the best layer.
+    """
     from evaluators.hidden_states import last_prompt_hidden_states, load_model
     from evaluators.probing import (
         check_outputs,
         label_array,
         plot_probing,
         probe_by_layer,
+        probe_statistics,
+        statistics_folds,
+        user_groups,
         write_json,
     )
     from mmpriv_data.cli.app import out as console
@@ -129,6 +148,11 @@ def probing(
             f"--config {config}: probing needs at least 2 samples of each user set embedded, "
             f"found U1={counts[0]}, U2={counts[1]}"
         )
+    groups = user_groups(samples) if folds and protocol == "users" else None
+    if folds:  # a protocol the rows cannot support stops here, before any model loads
+        statistics_folds(labels, groups, protocol, folds, repeats, seed)
+        if permutations < 1:
+            raise MmprivError(f"--permutations {permutations}: need at least 1 (1000 is usual)")
     results = []
     for index, (path, adapter_path) in enumerate(zip(model, adapters, strict=True)):
         name = (
@@ -143,13 +167,31 @@ def probing(
                 loaded, processor, [s["image"] for s in samples], query, batch_size, advance
             )
         result = probe_by_layer(states, labels)
+        if folds:
+            result["statistics"] = probe_statistics(
+                states, labels, protocol, groups, folds, repeats, permutations, seed
+            )
         results.append({"label": name, "model": path, "adapter": adapter_path, **result})
         console.print(
             f"{name}: best layer {result['best_layer']} accuracy {result['best_accuracy']:.3f}, "
             f"mean over layers {result['mean_accuracy']:.3f} ({states.shape[1]} layers incl. "
             f"embeddings, {result['n_test']} test rows)"
         )
-    plot = plot_probing({r["label"]: r["accuracy_by_layer"] for r in results}, out / "probing.png")
+        if folds:
+            console.print(f"{name}: {_statistics_line(result['statistics'])}")
+    if folds:  # the cross-validated curves, each with its band and best-layer p in the legend
+        curves, bands = {}, {}
+        for r in results:
+            legend = f"{r['label']}: {_statistics_line(r['statistics'], short=True)}"
+            curves[legend], bands[legend] = r["statistics"]["acc"], r["statistics"]["ci"]
+        title = f"Probing U1 vs U2: {protocol} protocol, {folds}-fold x {repeats}, 95% CI"
+        plot = plot_probing(curves, out / "probing.png", title=title, intervals=bands)
+    else:
+        plot = plot_probing(
+            {r["label"]: r["accuracy_by_layer"] for r in results}, out / "probing.png"
+        )
+    settings = {"protocol": protocol, "folds": folds, "repeats": repeats}
+    settings |= {"permutations": permutations, "seed": seed}
     report = {
         "data": data,
         "config": config,
@@ -157,11 +199,28 @@ def probing(
         "n_samples": len(samples),
         "n_per_set": {s: int((labels == i).sum()) for i, s in enumerate(("U1", "U2"))},
         "chance": 0.5,
+        "statistics": settings if folds else None,
         "models": results,
         "plot": plot.name,
     }
     write_json(out / "probing.json", report)
     console.print(f"wrote {out / 'probing.json'} and {plot}")
+
+
+def _statistics_line(stats: dict, short: bool = False) -> str:
+    """'best layer 3: 0.62 [0.55, 0.69], p = 0.004 (corrected, 1000 permutations)'."""
+    low, high = stats["ci_best"]
+    if short:
+        return (
+            f"L{stats['best_layer']} {stats['best_layer_acc']:.2f} "
+            f"[{low:.2f}, {high:.2f}], p={stats['perm_p']:.3g}"
+        )
+    return (
+        f"{stats['protocol']} protocol, {stats['n_folds']} folds: best layer "
+        f"{stats['best_layer']} balanced accuracy {stats['best_layer_acc']:.3f} "
+        f"[{low:.3f}, {high:.3f}] (95% CI), p = {stats['perm_p']:.3g} corrected for the "
+        f"best-layer pick ({stats['n_permutations']} permutations)"
+    )
 
 
 def _control_samples(data: str, config: str, samples: list[dict], control: str) -> list[dict]:
