@@ -184,7 +184,7 @@ class Scrubber(PredicateRules):
             return
         if word in _RANKS and nxt in _RANKED_NOUNS:
             return  # "a senior manager"
-        if self.lw(i - 1) == "its" or nxt == "'" and self.lw(i + 2) in MODIFIED:
+        if i and self.low[i - 1] == "its" or nxt == "'" and self.lw(i + 2) in MODIFIED:
             return  # an animal's kin ("its mother"), a room ("the boys' restroom")
         if word in lx.ROYALS and self.game_piece(i):
             return

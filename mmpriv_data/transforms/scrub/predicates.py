@@ -48,12 +48,19 @@ class PredicateRules(TokenView):
 
     def predicate(self, c: int) -> None:
         """ "She is tall and thin", "Her eyes are blue", "He is 40 years old"."""
-        p = c - 1
-        k = c + 3 if self.lw(c + 1) == "to" and self.lw(c + 2) == "be" else c + 1
-        while self.lw(k) in g.INTENSIFIERS:
+        p, lows, n = c - 1, self.low, self.n
+        k = c + 3 if c + 2 < n and lows[c + 1] == "to" and lows[c + 2] == "be" else c + 1
+        while k < n and lows[k] in g.INTENSIFIERS:
             k += 1
-        if k >= self.n or not self.may_start_item(k) and self.lw(k + 1) not in g.SEPARATORS:
-            return  # "is wearing", "is on the left": most predicates, answered early (speed)
+        if k >= n:
+            return
+        low = lows[k]  # can an item start here? Most predicates ("is wearing") end here (speed)
+        if not (
+            self.bios[k] or low in _ITEM_STARTS or low[:1].isdigit() or "-" in low
+            or low.endswith("s") and lx.DECADE.match(low)
+            or k + 1 < n and lows[k + 1] in g.SEPARATORS
+        ):  # fmt: skip
+            return
         kind, fattr = self.subject_kind(p)
         if kind is None:
             return
@@ -83,14 +90,6 @@ class PredicateRules(TokenView):
                 self.delete_sentence(c, bio[0][2])
         else:
             self.delete_sentence(c, bio[0][2])
-
-    def may_start_item(self, k: int) -> bool:
-        """Whether a predicate item could start at k (a cheap test before the full rules)."""
-        low = self.low[k]
-        return bool(
-            self.bios[k] or low in _ITEM_STARTS or low[:1].isdigit() or "-" in low
-            or low.endswith("s") and lx.DECADE.match(low)
-        )  # fmt: skip
 
     def subject_kind(self, p: int) -> tuple[str | None, str | None]:
         """("person" | "who" | "feature" | None, feature attribute) of the subject ending at p."""
