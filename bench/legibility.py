@@ -87,7 +87,7 @@ def markdown(payload: dict) -> str:
                 cells.append("-")
                 continue
             cell = f"{slot['formatted_rate']:.2f}"
-            if slot["exact_rate"] != slot["formatted_rate"]:
+            if f"{slot['exact_rate']:.2f}" != cell:
                 cell += f" ({slot['exact_rate']:.2f})"
             cells.append(cell)
         size = f"{row['size']} px" if row["size"] else "640x480"
@@ -103,8 +103,8 @@ def markdown(payload: dict) -> str:
         )
     lines += [
         "",
-        f"OCR time: {payload['seconds_per_image']:.2f} s per image on average "
-        f"(whole run {payload['wall_minutes']:.1f} min).",
+        f"OCR wall time: {payload['seconds_per_image']:.2f} s per image on average (whole run "
+        f"{payload['wall_minutes']:.1f} min; the 2 cores were shared with other jobs).",
         "",
     ]
     return "\n".join(lines)
