@@ -117,7 +117,13 @@ def collect(args) -> None:
     t interval over seeds."""
     from bench.unlearning_metrics import seed_ci
 
-    runs = [row for path in args.files for row in json.loads(Path(path).read_text())["rows"]]
+    runs, seen = [], set()
+    for path in args.files:  # a (attack, epochs, seed) met twice is the same target: keep one
+        for row in json.loads(Path(path).read_text())["rows"]:
+            key = (row["attack"], row["epochs"], row["seed"])
+            if key not in seen:
+                seen.add(key)
+                runs.append(row)
     means = []
     for key in sorted({(r["attack"], r["epochs"]) for r in runs}):
         group = [r for r in runs if (r["attack"], r["epochs"]) == key]
