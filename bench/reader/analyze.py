@@ -84,7 +84,10 @@ def likelihood_tests(likelihood: dict, users: np.ndarray, user_set: np.ndarray) 
     wrong = {k: np.where(u1, v[1], v[0]) for k, v in likelihood.items()}
     out = {}
     for key in likelihood:
+        margin = own[key] - wrong[key]  # two-name forced choice: does it read the name?
         entry = {
+            "forced_choice_acc": round(float((margin > 0).mean()), 4),
+            "reading_margin": round(float(margin.mean()), 3),
             "own_gap": set_gap(own[key], user_set, users),
             "wrong_gap": set_gap(-wrong[key], user_set, users),
         }
@@ -218,8 +221,13 @@ def main() -> None:
     parser.add_argument("--permutations", type=int, default=500)
     args = parser.parse_args()
     started = time.perf_counter()
-    if args.swap_only:
+    if args.swap_only:  # also refreshes the (cheap) likelihood section of the main run
         result = json.loads(args.out.read_text())
+        meta = json.loads((args.exp / "experiment_meta.json").read_text())
+        with np.load(args.exp / "likelihood.npz") as data:
+            likelihood = {k: data[k] for k in data.files}
+        labels, users = np.array(meta["user_set"]), np.array(meta["username"])
+        result["likelihood"] = likelihood_tests(likelihood, users, labels)
         result["swap_control"] = swap_control(args.swap, args)
         args.out.write_text(json.dumps(result, indent=1))
         print(f"updated {args.out} in {time.perf_counter() - started:.0f}s")
