@@ -3,6 +3,7 @@ processes, and one clear line for a bad `--engine`/`--address` or a missing Ray.
 
 from __future__ import annotations
 
+import socket
 import sys
 
 import pytest
@@ -63,4 +64,15 @@ def test_ray_missing_is_one_line_naming_the_extra(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # as if not installed
     with pytest.raises(MmprivError, match=r"Ray is not installed.*mmpriv\[ray\]"):
         build("profiles", tmp_path, settings={"num_profiles": 8}, engine="ray")
+    assert not (tmp_path / "profiles").exists()
+
+
+def test_an_address_where_no_ray_head_answers_fails_at_once(tmp_path):
+    pytest.importorskip("ray")
+    with socket.socket() as probe:  # a loopback port that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        free_port = probe.getsockname()[1]
+    address = f"127.0.0.1:{free_port}"
+    with pytest.raises(MmprivError, match=f"--address {address}: no Ray head answers there"):
+        build("profiles", tmp_path, settings={"num_profiles": 8}, engine="ray", address=address)
     assert not (tmp_path / "profiles").exists()

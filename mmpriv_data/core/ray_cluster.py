@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 from collections.abc import Callable, Iterator
 
 from mmpriv_data.core.errors import MmprivError
 
 ENGINES = ("local", "ray")
+CONNECT_TIMEOUT_S = 5
 log = logging.getLogger("mmpriv")
 
 
@@ -36,6 +38,8 @@ def connected(address: str | None) -> Iterator[object]:
     if ray.is_initialized():
         yield ray
         return
+    if address not in (None, "", "local", "auto"):
+        _check_reachable(address)
     try:
         ray.init(
             address=None if address in (None, "", "local") else address,
@@ -51,6 +55,23 @@ def connected(address: str | None) -> Iterator[object]:
         yield ray
     finally:
         ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """Fail in seconds on a mistyped HEAD:PORT (`ray.init` would retry for minutes)."""
+    if address.startswith("ray://"):
+        return  # Ray Client: its own connection checks
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise MmprivError(f"--address {address}: expected HEAD:PORT, e.g. 10.0.0.5:6379")
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise MmprivError(
+            f"--address {address}: no Ray head answers there ({reason}); "
+            "start one with `ray start --head`"
+        ) from None
 
 
 def ordered_results(ray, count: int, work: Callable[[int], bytes], *, name: str) -> Iterator[bytes]:
@@ -74,6 +95,8 @@ def ordered_results(ray, count: int, work: Callable[[int], bytes], *, name: str)
 
     for logger in ("ray", "ray.data"):
         logging.getLogger(logger).setLevel(logging.WARNING)
+    # mmpriv shows its own progress; Ray Data's notice that its bars are off is noise.
+    logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
