@@ -67,6 +67,10 @@ TABLE = [
                               "--configs", "nosuch"], "--configs nosuch"),  # fmt: skip
     ("mia unknown attack", ["eval", "mia", "--model", "{model}", "--data", "{profiles}",
                             "--attacks", "nosuch", "--out", "out"], "nosuch"),  # fmt: skip
+    ("mia batch tokens 0", ["eval", "mia", "--model", "{model}", "--data", "{profiles}",
+                            "--batch-tokens", "0", "--out", "out"], "--batch-tokens 0"),
+    ("qa batch size 0", [*QA, "--data", "{profiles}", "--config", "full", "--batch-size", "0"],
+     "--batch-size 0"),
     ("scrub into its own input", [*SCRUB, "in.json/o.json"], "in.json/o.json"),
     ("scrub to an unwritable place", [*SCRUB, "/proc/nope/o.json"], "/proc/nope/o.json"),
     ("scrub report unwritable", [*SCRUB, "o.json", "--report", "/proc/nope/r.json"],
@@ -202,3 +206,37 @@ def test_hf_hub_offline_makes_no_request_and_reads_the_cache_only(tmp_path, monk
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["train", "lora", "--model", "models/nosuch", "--data", "data", "--out", "out"],
+        ["train", "lora", "--model", "models", "--data", "mmpriv-hub/profile", "--out", "out"],
+        ["eval", "qa", "--model", "models", "--data", "mmpriv-hub/profile", "--config", "full"],
+    ],
+)
+def test_a_mistyped_path_fails_before_torch_or_datasets_load(argv, tmp_path):
+    """Fail fast, without timing it: the error comes before any heavy import (a fresh
+    process, so nothing is imported already)."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "models").mkdir()
+    (tmp_path / "mmpriv-hub").mkdir()
+    script = (
+        "import sys\n"
+        "from mmpriv_data.cli.app import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit as exit_:\n"
+        "    print('exit', exit_.code, sorted({'torch', 'datasets'} & set(sys.modules)))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(root)}, timeout=120,
+    )  # fmt: skip
+    assert result.stdout.strip() == "exit 2 []", result.stdout + result.stderr
+    assert "no such" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -74,6 +74,9 @@ def test_train_lora_runs_on_text_only_rows_and_on_a_named_split(
     tiny_llava,  # noqa: F811
     tmp_path,
 ):
+    from accelerate.state import AcceleratorState
+
+    AcceleratorState._reset_state(True)  # an earlier test in this process may have set bf16
     data = str(built[name]) if split_options else f"{built[name]}:train"
     argv = ["train", "lora", "--model", tiny_llava, "--data", data, *split_options,
             "--out", tmp_path / "run", "--full-finetune", "--lr", "1e-3", "--epochs", "1",

@@ -73,6 +73,19 @@ def _read_parquet_folder(folder: Path, config: str | None, split: str | None) ->
     return rows
 
 
+def check_data(spec: str, config: str | None = None, split: str | None = None,
+               option: str = "--data") -> str:  # fmt: skip
+    """Fail fast on a dataset argument: a mistyped folder at once, a Hub id after one request
+    (`core.models.check_source`). Returns "local", "offline" or "hub"."""
+    from mmpriv_data.core.models import check_source
+
+    path, _, _ = parse_spec(spec, config, split, option)
+    mode = check_source(path, option, "dataset")
+    if mode == "local" and not Path(path).is_dir():
+        raise MmprivError(f"{option} {path}: not a dataset folder")
+    return mode
+
+
 def load_rows(spec: str, config: str | None = None, split: str | None = None,
               option: str = "--data"):  # fmt: skip
     """Rows of one config and split: a `datasets.Dataset` (or a list of dicts where `datasets`
@@ -81,14 +94,10 @@ def load_rows(spec: str, config: str | None = None, split: str | None = None,
     >>> rows = load_rows("mmpriv-hub/profiles", "forget_10")  # doctest: +SKIP
     >>> members = load_rows("mmpriv-hub/mia-neighbors:samples:member")  # doctest: +SKIP
     """
-    from mmpriv_data.core.models import check_source
-
     path, config, split = parse_spec(spec, config, split, option)
     folder = Path(path)
     where = f"{option} {spec}" + (f" (config {config})" if config else "")
-    mode = check_source(path, option, "dataset")  # a mistyped folder fails here, at once
-    if mode == "local" and not folder.is_dir():
-        raise MmprivError(f"{option} {path}: not a dataset folder")
+    mode = check_data(spec, config, split, option)
     if importlib.util.find_spec("datasets") is None:
         if mode != "local":
             raise MmprivError(f"{option} {path}: reading a Hub id needs `datasets`")

@@ -248,15 +248,18 @@ def train_lora(
 
     >>> train_lora("tiny", "hub/profiles", "full", Path("ft"), TrainSettings())  # doctest: +SKIP
     """
+    from trainers.data import check_data, load_rows, training_examples
+
+    # --- checks: every option and path, before torch is even imported ----------------------
+    check_settings(settings)
+    check_folder_target(out, "train lora")
+    check_source(model_path, "--model")
+    check_data(data, config, split)
+
+    # --- setup ----------------------------------------------------------------------------
     import torch
     from accelerate import Accelerator
 
-    from trainers.data import load_rows, training_examples
-
-    # --- setup ----------------------------------------------------------------------------
-    check_settings(settings)
-    check_folder_target(out, "train lora")
-    check_source(model_path, "--model")  # a mistyped model fails before the data loads
     accelerator = Accelerator(
         mixed_precision="bf16" if settings.bf16 else "no",
         gradient_accumulation_steps=settings.grad_accum,

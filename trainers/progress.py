@@ -1,7 +1,7 @@
 """A progress bar for training loops: step of total, last loss, examples per second, ETA.
 
-Drawn on stderr by rich (transient, so the final summary line stays the only output), and
-off with `--quiet` or on every process but the main one.
+Drawn on stderr by rich (transient, so the final summary line stays the only output); off
+with `--quiet`, on every process but the main one, and when stderr is not a terminal.
 
 >>> with TrainProgress(total=3, quiet=True) as progress:
 ...     progress.advance(examples=4, loss=0.5)
@@ -19,9 +19,11 @@ class TrainProgress:
         self._bar = None
 
     def __enter__(self) -> TrainProgress:
-        if self.quiet:
-            return self
         from rich.console import Console
+
+        console = Console(stderr=True)
+        if self.quiet or not console.is_terminal:  # a log file gets the summary line only
+            return self
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -37,7 +39,7 @@ class TrainProgress:
             TextColumn("loss {task.fields[loss]}"),
             TextColumn("{task.fields[rate]} ex/s"),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=console,
             transient=True,
         )
         self._bar.__enter__()

@@ -80,10 +80,7 @@ def unlearn(
     >>> settings = TrainSettings(lr=1e-5)
     >>> unlearn("npo", "ft", "hub/profiles:forget_10", None, Path("u"), settings)  # doctest: +SKIP
     """
-    import torch
-    from accelerate import Accelerator
-
-    from trainers.data import load_rows, training_examples
+    from trainers.data import check_data, load_rows, training_examples
 
     if method not in METHODS:
         raise MmprivError(f"--method {method}: expected one of {', '.join(METHODS)}")
@@ -94,6 +91,12 @@ def unlearn(
         raise MmprivError(f"--beta {beta:g}: expected a number above 0")
     check_folder_target(out, "train unlearn")
     check_source(model_path, "--model")
+    check_data(forget, option="--forget")
+    if method in ("graddiff", "kl"):
+        check_data(retain, option="--retain")
+
+    import torch  # after the checks: a mistake is reported before torch loads
+    from accelerate import Accelerator
 
     # --- setup ----------------------------------------------------------------------------
     accelerator = Accelerator(mixed_precision="bf16" if settings.bf16 else "no")

@@ -86,6 +86,10 @@ def run_mia(
     from evaluators.scoring import LossScorer
 
     names = _parse_attacks(attacks, ref_model)
+    for option, value, low in (("--batch-tokens", batch_tokens, 1),
+                               ("--max-samples", max_samples, 0)):  # fmt: skip
+        if value < low:
+            raise MmprivError(f"{option} {value}: expected at least {low}")
     check_folder_target(out, "eval mia")
     need_neighbors = any("neighbors" in ATTACKS[n].needs for n in names)
     # Only the target/base samples' min-k%++ is ever read: neighbours and the reference model

@@ -7,6 +7,7 @@ it; this module imports them only when `main` registers the table.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import warnings
 from typing import Annotated
@@ -72,7 +73,7 @@ def progress_bar(what: str, total: int | None = None, quiet: bool = False):
         TimeRemainingColumn,
     )
 
-    if quiet:
+    if quiet or not err.is_terminal:  # piped to a log: no bar, no blank line left behind
         return nullcontext(), lambda n=1, total=None: None
     columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
     bar = Progress(*columns, TaskProgressColumn(), TimeRemainingColumn(), console=err,
@@ -129,9 +130,29 @@ def plain_help() -> None:
         TyperArgument._usage_display_name = usage_name
 
 
-def register_commands() -> None:
+def named_command(argv: list[str]) -> tuple[str, str] | None:
+    """The (group, name) that `argv` runs, if it names one command of the table."""
+    words = [w for w in argv if not w.startswith("-")][:2]
+    for group, name, _ in COMMANDS:
+        if words[: 2 if group else 1] == ([group, name] if group else [name]):
+            return group, name
+    return None
+
+
+def register_commands(argv: list[str] | None = None) -> None:
+    """Register the command `argv` names, or all of them (help, or no command named).
+
+    Importing one command module, not all, keeps start-up light: the evaluators' modules
+    pull in `datasets` and friends, seconds before a mistyped path could even be reported."""
     plain_help()
+    for typer_app in GROUPS.values():
+        typer_app.registered_commands.clear()
+    wanted = named_command(argv or [])
+    if wanted is None and (argv or [""])[0] == "--version":
+        return  # nothing to import for the version
     for group, name, target in COMMANDS:
+        if wanted is not None and wanted != (group, name):
+            continue
         module, _, function = target.partition(":")
         command = getattr(importlib.import_module(f"mmpriv_data.cli.{module}"), function)
         GROUPS[group].command(name)(command)
@@ -150,16 +171,16 @@ def click_module():
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: an MmprivError or a usage mistake becomes one red line and exit code 2."""
-    import datasets
-
     click = click_module()
-
-    datasets.logging.set_verbosity_error()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # datasets' info logs are noise here; set without importing it (seconds of start-up).
+    os.environ.setdefault("DATASETS_VERBOSITY", "error")
+    if "datasets" in sys.modules:
+        sys.modules["datasets"].logging.set_verbosity_error()
     # peft reads transformers' deprecated `is_gradient_checkpointing` whenever it wraps or
     # loads an adapter: a warning about peft's code, printed on every training run.
     warnings.filterwarnings("ignore", "`is_gradient_checkpointing`", FutureWarning)
-    if not app.registered_commands:
-        register_commands()
+    register_commands(argv)
     command = typer.main.get_command(app)
     try:
         # Without standalone mode click returns a command's `typer.Exit(code)` as a value.
@@ -176,9 +197,9 @@ def main(argv: list[str] | None = None) -> None:
         message = error.format_message().replace("\n", " ")
         err.print(f"[red]error:[/] {message}{where}", highlight=False, soft_wrap=True)
         sys.exit(2)
-    except click.exceptions.Exit as done:
+    except typer.Exit as done:
         sys.exit(done.exit_code)
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (KeyboardInterrupt, typer.Abort):
         err.print("[red]interrupted[/]: nothing partial was left behind")
         sys.exit(130)
     sys.exit(result if isinstance(result, int) else 0)
