@@ -44,14 +44,18 @@ def _plain_texts(folder: Path, member: bool) -> list[str]:
 
 @pytest.fixture(scope="session")
 def tiny_text_models(mia_data, tmp_path_factory) -> dict[str, Path]:
-    """{"trained": finetuned on the members, "untrained": same init, never trained}."""
+    """{"trained": finetuned on the members, "untrained": same init, never trained,
+    "nonmembers": the same finetuning on the non-members instead (a base model as good at the
+    data's distribution as the target, which has not seen the members)}."""
     root = tmp_path_factory.mktemp("mia-models")
     members = _plain_texts(mia_data, True)
+    nonmembers = _plain_texts(mia_data, False)
     # The tokenizer sees members and non-members alike, so it leaks nothing about membership.
-    every = members + _plain_texts(mia_data, False)
+    every = members + nonmembers
     return {
         "trained": save_text_model(root / "trained", every, members, steps=30),
         "untrained": save_text_model(root / "untrained", every, [], steps=0),
+        "nonmembers": save_text_model(root / "nonmembers", every, nonmembers, steps=30),
     }
 
 
