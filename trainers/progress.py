@@ -13,15 +13,15 @@ import time
 
 
 class TrainProgress:
-    def __init__(self, total: int, what: str = "training", quiet: bool = False):
-        self.total, self.what, self.quiet = total, what, quiet
+    def __init__(self, total: int, what: str = "training", quiet: bool = False, console=None):
+        self.total, self.what, self.quiet, self.console = total, what, quiet, console
         self.examples, self.started = 0, time.perf_counter()
         self._bar = None
 
     def __enter__(self) -> TrainProgress:
         from rich.console import Console
 
-        console = Console(stderr=True)
+        console = self.console or Console(stderr=True)
         if self.quiet or not console.is_terminal:  # a log file gets the summary line only
             return self
         from rich.progress import (
