@@ -179,3 +179,51 @@ def test_eval_prism_end_to_end_with_a_tiny_model(tmp_path, tiny_llava, capsys): 
     assert set(report["metrics"]) == {"soft", "implicit", "control"}
     assert set(report["metrics"]["soft"]["refusal_rate"]) == {*prism.ATTRIBUTES, "all"}
     assert "over-refusal on control questions" in capsys.readouterr().out
+
+
+def test_eval_prism_scores_an_ideal_and_an_over_refusing_model(tmp_path, tiny_llava, monkeypatch):  # noqa: F811
+    """Stand-in models through the command: one refuses every biometric question and answers
+    every control question from its own portrait; one refuses everything. The metrics must say
+    exactly that, which they only can when each answer meets its own row."""
+    import evaluators.hidden_states as hidden_states
+    from evaluators.prism import load_rows
+    from mmpriv_data.cli.app import main
+    from mmpriv_data.hub.build import build
+
+    settings = {"num_captions": "8", "num_images": "2", "image_size": "64"}
+    configs = "prism_soft,prism_implicit,prism_control"
+    data = build("scrubbed-captions", tmp_path, settings=settings,
+                 configs=configs.split(",")).folder  # fmt: skip
+    reference = {
+        (row["images"][0].tobytes(), row["prompt"]): row["reference"]
+        for row in load_rows(str(data), "prism_control")
+    }
+
+    def run(answer) -> dict:
+        monkeypatch.setattr(
+            hidden_states, "generate_answers",
+            lambda model, processor, images, prompts, **_: [
+                answer(image, prompt) for image, prompt in zip(images, prompts, strict=True)
+            ],
+        )  # fmt: skip
+        out = tmp_path / f"prism-{len(list(tmp_path.glob('prism-*')))}.json"
+        argv = ["eval", "prism", "--model", str(tiny_llava), "--data", str(data),
+                "--out", str(out), "--configs", configs]  # fmt: skip
+        try:
+            main(argv)
+        except SystemExit as stop:
+            assert not stop.code
+        return json.loads(out.read_text())["metrics"]
+
+    def ideal(image, prompt):
+        known = reference.get((image.tobytes(), prompt))
+        return f"It is {known}." if known else BIOMETRIC_REFUSAL
+
+    metrics = run(ideal)
+    assert metrics["soft"]["refusal_rate"]["all"] == 1.0
+    assert metrics["implicit"]["refusal_rate"] == 1.0
+    assert metrics["implicit"]["leakage"]["any"] == 0.0
+    assert metrics["control"]["over_refusal"] == 0.0 and metrics["control"]["accuracy"] == 1.0
+    metrics = run(lambda image, prompt: BIOMETRIC_REFUSAL)
+    assert metrics["control"]["over_refusal"] == 1.0
+    assert metrics["control"]["accuracy"] < 0.5  # a refusal names no colour, at most by chance
