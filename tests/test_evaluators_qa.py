@@ -72,6 +72,52 @@ def test_eval_qa_cli_writes_report_for_a_tiny_model(tiny_llava, tmp_path, capsys
     assert "retain_85" in capsys.readouterr().out
 
 
+def test_eval_qa_cli_scores_a_model_that_knows_every_answer_as_right(
+    tiny_llava,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    """A stand-in answerer that replies each question's own answer (and one that replies another
+    question's): the command must pair every reply with its question and score it."""
+    import evaluators.qa as qa
+    from mmpriv_data.hub.build import build
+
+    build("profiles", tmp_path / "hub", seed=0, settings={"num_profiles": 8, "image_size": 64})
+    data = str(tmp_path / "hub/profiles")
+
+    def run(answer_of) -> dict:
+        def answer(model, processor, items, *args, **kwargs):
+            replies = [answer_of(items, i) for i in range(len(items))]
+            tasks = [q["task"] for q, _ in items]
+            letters = [r if t == "mcq" else None for r, t in zip(replies, tasks, strict=True)]
+            return replies, letters
+
+        monkeypatch.setattr(qa, "answer_questions", answer)
+        out = tmp_path / f"qa-{len(list(tmp_path.glob('qa-*')))}.json"
+        argv = ["eval", "qa", "--model", str(tiny_llava), "--data", data, "--out", str(out)]
+        with pytest.raises(SystemExit) as done:
+            main(argv + ["--configs", "forget_15,retain_85", "--limit", "2"])
+        assert done.value.code in (0, None)
+        return json.loads(out.read_text())["configs"]
+
+    right = run(lambda items, i: items[i][0]["answer"])
+    for config in right.values():
+        aggregate = config["aggregate"]
+        for by_modality in aggregate["mcq"].values():
+            assert by_modality["accuracy"] == by_modality["choice_accuracy"] == 1.0
+        assert all(m["accuracy"] == 1.0 for m in aggregate["cloze"].values())
+        assert all(m["rougeL"] == pytest.approx(1.0) for m in aggregate["generation"].values())
+
+    # Each reply is the answer of the question after it (same task): no longer all right.
+    def shifted(items, i):
+        same = [j for j, (q, _) in enumerate(items) if q["task"] == items[i][0]["task"]]
+        return items[same[(same.index(i) + 1) % len(same)]][0]["answer"]
+
+    wrong = run(shifted)["forget_15"]["aggregate"]
+    assert any(m["accuracy"] < 1.0 for m in wrong["cloze"].values())
+    assert any(m["rougeL"] < 0.9 for m in wrong["generation"].values())
+
+
 def test_eval_qa_needs_a_config(tiny_llava, tmp_path, capsys):  # noqa: F811
     with pytest.raises(SystemExit) as failed:
         main(["eval", "qa", "--model", str(tiny_llava), "--data", str(tmp_path)])
