@@ -67,13 +67,9 @@ def load_samples(data: str, config: str, split: str | None = None, limit: int = 
 
 
 def _progress(total: int, what: str):
-    from rich.progress import Progress
+    from mmpriv_data.cli.app import progress_bar
 
-    from mmpriv_data.cli.app import err
-
-    progress = Progress(console=err, transient=True)
-    task = progress.add_task(what, total=total)
-    return progress, lambda n: progress.advance(task, n)
+    return progress_bar(what, total)  # count and ETA; none in a log
 
 
 def _pair_adapters(models: list[str], adapters: list[str]) -> list[str | None]:
