@@ -10,7 +10,7 @@ member is seen; it is also the reference model of the `ref` attack, having seen 
 `run`: LoRA on the `samples` config's `member` split for each epoch count, then every attack
 (`evaluators.mia.run.run_mia`, FiMMIA out of fold) in the sample-level setting: members vs
 non-members under the same target. Metrics: AUC with a stratified bootstrap interval, TPR at
-1% and 0.1% FPR (`evaluators.metrics.roc_summary`).
+1% and 0.1% FPR (`mmpriv_data.core.metrics.roc_summary`).
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from evaluators.metrics import bootstrap_auc, rank_auc, roc_summary, tpr_at_fpr
 from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.core.metrics import bootstrap_auc, rank_auc, roc_summary, tpr_at_fpr
 
 LABELS = np.array([1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1])
 SCORES = np.array([0.9, 0.1, 0.8, 0.4, 0.4, 0.3, 0.7, 0.65, 0.2, 0.05, 0.5, 0.4])  # with ties

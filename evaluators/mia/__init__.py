@@ -3,7 +3,7 @@
 Every attack maps `MiaInputs` to one score per entry, higher meaning "member", and declares
 what it needs beyond the target model's token log-probs (neighbours, a reference model, the
 scorer's vocabulary statistics, the text embedder). `mmpriv_data.cli.eval_mia` runs them;
-`evaluators.metrics` turns scores into AUC / TPR.
+`mmpriv_data.core.metrics` turns scores into AUC / TPR.
 
 >>> from evaluators.mia import ATTACKS
 >>> sorted(ATTACKS)

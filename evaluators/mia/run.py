@@ -81,9 +81,9 @@ def run_mia(
     """Score every sample with every attack; write scores.parquet, metrics.json, roc.png."""
     import numpy as np
 
-    from evaluators.metrics import roc_summary
     from evaluators.mia import ATTACKS, MiaInputs, needs_vocab_stats
     from evaluators.scoring import LossScorer
+    from mmpriv_data.core.metrics import roc_summary
 
     names = _parse_attacks(attacks, ref_model)
     for option, value, low in (("--batch-tokens", batch_tokens, 1),

@@ -134,7 +134,7 @@ def audit_arrays(
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    from evaluators.metrics import bootstrap_auc, tpr_at_fpr
+    from mmpriv_data.core.metrics import bootstrap_auc, tpr_at_fpr
 
     y = np.asarray(labels, dtype=int)
     n_member, n_nonmember = int(y.sum()), int(len(y) - y.sum())

@@ -4,7 +4,7 @@ Scores are "higher means member". Point values come from scikit-learn (`roc_auc_
 `roc_curve`); the bootstrap uses a rank-based AUC (Mann-Whitney U, equal to scikit-learn's with
 ties counted half) because it runs a thousand times. numpy and scikit-learn only: no torch.
 
->>> from evaluators.metrics import roc_summary
+>>> from mmpriv_data.core.metrics import roc_summary
 >>> s = roc_summary([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], n_bootstrap=200)
 >>> s["auc"], s["tpr_at_fpr"]["0.01"]
 (0.75, 0.5)
