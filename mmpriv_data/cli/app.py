@@ -34,6 +34,14 @@ app.add_typer(train_app, name="train")
 app.add_typer(eval_app, name="eval")
 GROUPS = {"": app, "train": train_app, "eval": eval_app}
 
+# Options that several command groups take, declared once.
+EngineOption = Annotated[
+    str, typer.Option(help="local (this machine) or ray (a Ray cluster; the ray extra).")
+]
+AddressOption = Annotated[
+    str | None, typer.Option(help="Ray cluster address, HEAD:6379 (default: start one here).")
+]
+
 # Every command, in `mmpriv --help` order: (group, command name, module:function), the module
 # being one command group under mmpriv_data/cli/.
 COMMANDS: list[tuple[str, str, str]] = [

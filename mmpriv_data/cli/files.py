@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from mmpriv_data.cli.app import AddressOption, EngineOption
+
 
 def embed(
     src: Annotated[Path, typer.Argument(help="Folder of images (any tree).")],
@@ -37,12 +39,8 @@ def embed(
     num_proc: Annotated[
         int | None, typer.Option(help="Threads (default: every core); same output whatever.")
     ] = None,
-    engine: Annotated[
-        str, typer.Option(help="local (this machine) or ray (a Ray cluster; the ray extra).")
-    ] = "local",
-    address: Annotated[
-        str | None, typer.Option(help="Ray cluster address, HEAD:6379 (default: start one here).")
-    ] = None,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
 ) -> None:
     """Embed user records into a seeded fraction of SRC's images, writing DST + a manifest."""
     from rich.progress import Progress

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from mmpriv_data.cli.app import err, out
+from mmpriv_data.cli.app import AddressOption, EngineOption, err, out
 from mmpriv_data.core.errors import MmprivError
 
 
@@ -44,12 +44,8 @@ def build(
     num_proc: Annotated[
         int | None, typer.Option(help="Processes per config (default: every core).")
     ] = None,
-    engine: Annotated[
-        str, typer.Option(help="local (this machine) or ray (a Ray cluster; the ray extra).")
-    ] = "local",
-    address: Annotated[
-        str | None, typer.Option(help="Ray cluster address, HEAD:6379 (default: start one here).")
-    ] = None,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
     preset: Annotated[
         str, typer.Option(help="`small` (quick, the default for `all`) or `full` sizes.")
     ] = "",
