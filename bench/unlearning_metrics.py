@@ -31,9 +31,8 @@ def choice_correct(model, processor, items, batch_size: int = 32) -> np.ndarray:
     """1/0 per item: is the right letter the model's most likely next token among A-D?"""
     import torch
 
-    from evaluators.qa import letter_token_ids, prompt_messages
+    from evaluators.qa import letter_token_ids, prompt_batch
     from mmpriv_data.content.questions import LETTERS
-    from trainers.data import to_pil
 
     processor.tokenizer.padding_side = "left"  # the next token follows the right edge
     letter_ids = letter_token_ids(processor)
@@ -44,14 +43,7 @@ def choice_correct(model, processor, items, batch_size: int = 32) -> np.ndarray:
         index = [i for i, (q, _, _) in enumerate(items) if q["with_image"] == with_image]
         for start in range(0, len(index), batch_size):
             chunk = index[start : start + batch_size]
-            texts = [
-                processor.apply_chat_template(
-                    prompt_messages(items[i][0]), tokenize=False, add_generation_prompt=True
-                )
-                for i in chunk
-            ]
-            images = [to_pil(items[i][1]) for i in chunk] if with_image else None
-            batch = processor(text=texts, images=images, padding=True, return_tensors="pt")
+            batch = prompt_batch(processor, [items[i][:2] for i in chunk], with_image)
             with torch.no_grad():
                 best = model(**batch).logits[:, -1, letter_ids].argmax(-1).tolist()
             for i, b in zip(chunk, best, strict=True):

@@ -168,6 +168,21 @@ def letter_token_ids(processor) -> list[int]:
     return ids
 
 
+def prompt_batch(processor, items: Sequence[tuple[dict, object]], with_image: bool) -> dict:
+    """The chat prompts of (question, portrait) pairs as one padded batch, with the portraits
+    when `with_image` (the caller sets the padding side)."""
+    from trainers.data import to_pil
+
+    texts = [
+        processor.apply_chat_template(
+            prompt_messages(question), tokenize=False, add_generation_prompt=True
+        )
+        for question, _ in items
+    ]
+    images = [to_pil(image) for _, image in items] if with_image else None
+    return processor(text=texts, images=images, padding=True, return_tensors="pt")
+
+
 def answer_questions(
     model, processor, items: Sequence[tuple[dict, object]], batch_size: int = 16, progress=None
 ) -> tuple[list[str], list[str | None]]:
@@ -176,7 +191,6 @@ def answer_questions(
     import torch
 
     from mmpriv_data.content.questions import LETTERS
-    from trainers.data import to_pil
 
     tokenizer = processor.tokenizer
     tokenizer.padding_side = "left"  # generation continues from the right edge
@@ -191,14 +205,7 @@ def answer_questions(
     for (task, with_image), indices in groups.items():
         for start in range(0, len(indices), batch_size):
             chunk = indices[start : start + batch_size]
-            texts = [
-                processor.apply_chat_template(
-                    prompt_messages(items[i][0]), tokenize=False, add_generation_prompt=True
-                )
-                for i in chunk
-            ]
-            images = [to_pil(items[i][1]) for i in chunk] if with_image else None
-            batch = processor(text=texts, images=images, padding=True, return_tensors="pt")
+            batch = prompt_batch(processor, [items[i] for i in chunk], with_image)
             batch = {k: v.to(device) if hasattr(v, "to") else v for k, v in batch.items()}
             with torch.no_grad():
                 if task == "mcq":
