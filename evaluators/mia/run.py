@@ -54,10 +54,12 @@ def load_rows(data: Path, need_neighbors: bool, max_samples: int) -> list[dict]:
     return rows
 
 
-def _score_all(scorer, samples: list[tuple], label: str, console, vocab_stats: bool = False):
+def _score_all(
+    scorer, samples: list[tuple], label: str, console, vocab_stats: bool = False, quiet=False
+):
     from rich.progress import Progress
 
-    with Progress(console=console, transient=True) as progress:
+    with Progress(console=console, transient=True, disable=quiet) as progress:
         task = progress.add_task(f"scoring {label}", total=len(samples))
         return scorer.score(
             samples, progress=lambda n: progress.advance(task, n), vocab_stats=vocab_stats
@@ -77,6 +79,7 @@ def run_mia(
     max_samples: int = 0,
     seed: int = 0,
     console=None,
+    quiet: bool = False,
 ) -> dict:
     """Score every sample with every attack; write scores.parquet, metrics.json, roc.png."""
     import numpy as np
@@ -113,14 +116,18 @@ def run_mia(
         raise MmprivError(f"{data}: samples have different numbers of neighbours")
     entries = []  # (model key, label) blocks in order
     for key, scorer in scorers.items():
-        scores = _score_all(scorer, samples, f"{key} samples", console, vocab_stats)
-        nb = _score_all(scorer, neighbor_samples, f"{key} neighbours", console) if k else []
+        scores = _score_all(scorer, samples, f"{key} samples", console, vocab_stats, quiet)
+        nb = (
+            _score_all(scorer, neighbor_samples, f"{key} neighbours", console, quiet=quiet)
+            if k
+            else []
+        )
         label = (key == "target") if base_model is not None else None
         entries.append((key, label, scores, [nb[i * k : (i + 1) * k] for i in range(len(rows))]))
     reference = None
     if ref_model is not None:
         ref = LossScorer(ref_model, batch_tokens=batch_tokens, what="--ref-model")
-        reference = _score_all(ref, samples, "reference", console)
+        reference = _score_all(ref, samples, "reference", console, quiet=quiet)
     labels = np.array(
         [int(r["member"]) if lab is None else int(lab) for _, lab, _, _ in entries for r in rows]
     )

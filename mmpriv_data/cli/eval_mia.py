@@ -32,6 +32,7 @@ def eval_mia(
     batch_tokens: Annotated[int, typer.Option(help="Token budget of one batch.")] = 16384,
     max_samples: Annotated[int, typer.Option(help="Use the first N members/non-members.")] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap and the learned attack.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Run membership-inference attacks; write per-sample scores, metrics and a ROC plot."""
     from rich.table import Table
@@ -39,7 +40,7 @@ def eval_mia(
     metrics = run_mia(
         model, data, out_dir, attacks=attacks, ref_model=ref_model, base_model=base_model,
         embedder=embedder, batch_tokens=batch_tokens, max_samples=max_samples, seed=seed,
-        console=err,
+        console=err, quiet=quiet,
     )  # fmt: skip
     table = Table(title=f"MIA ({metrics['setting']}, {metrics['entries']} entries)")
     for column in ("attack", "AUC", "95% CI", "TPR@0.1%", "TPR@1%", "TPR@5%"):

@@ -66,10 +66,13 @@ def load_samples(data: str, config: str, split: str | None = None, limit: int = 
     return samples
 
 
-def _progress(total: int, what: str):
+def _progress(total: int, what: str, quiet: bool = False):
     from mmpriv_data.cli.app import progress_bar
 
-    return progress_bar(what, total)  # count and ETA; none in a log
+    return progress_bar(what, total, quiet)  # count and ETA; none in a log or with --quiet
+
+
+Quiet = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
 
 
 def _pair_adapters(models: list[str], adapters: list[str]) -> list[str | None]:
@@ -112,6 +115,7 @@ def probing(
         int, typer.Option(help="Label permutations of the null (max over layers).")
     ] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the folds, permutations, bootstrap.")] = 0,
+    quiet: Quiet = False,
 ) -> None:
     """Probe every layer's last-prompt hidden state for U1 vs U2; JSON + the accuracy plot.
 
@@ -157,7 +161,7 @@ def probing(
             else Path(path).name + (f"+{Path(adapter_path).name}" if adapter_path else "")
         )
         loaded, processor = load_model(path, adapter_path)
-        progress, advance = _progress(len(samples), f"hidden states: {name}")
+        progress, advance = _progress(len(samples), f"hidden states: {name}", quiet)
         with progress:
             states = last_prompt_hidden_states(
                 loaded, processor, [s["image"] for s in samples], query, batch_size, advance
@@ -253,6 +257,7 @@ def leakage(
     batch_size: Annotated[int, typer.Option(help="Prompts per generate call.")] = 16,
     max_new_tokens: Annotated[int, typer.Option(help="Longest answer, in tokens.")] = 32,
     limit: Annotated[int, typer.Option(help="Use only the first N rows (0: all).")] = 0,
+    quiet: Quiet = False,
 ) -> None:
     """Ask for every embedded field (greedy); count exact extractions, embedded vs clean."""
     from rich.table import Table
@@ -269,7 +274,7 @@ def leakage(
     wanted = [f.strip() for f in fields.split(",") if f.strip()] or None
     questions = len(leakage_items(samples, wanted))  # an unknown field fails before the model
     loaded, processor = load_model(model, adapter)
-    progress, advance = _progress(questions, "leakage questions")
+    progress, advance = _progress(questions, "leakage questions", quiet)
     with progress:
         report = evaluate_leakage(
             loaded, processor, samples, wanted, batch_size, max_new_tokens, advance
