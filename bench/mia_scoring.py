@@ -20,12 +20,17 @@ scorer computes but does not use, and attention's T^2 term (~3% here) are not co
 picks what the headline scorers compute: the vocabulary statistics only when min_k_pp is among
 them. The batched scorer is also timed in the other mode, so one run reports the cost of the
 statistics (and checks that loss and log-probs are bit-identical either way).
+
+`--recount NAME.json` re-derives the TFLOP/s of a stored run with this count, without a GPU: the
+samples are regenerated from the seed and the model's shapes built on the meta device, both
+checked against the stored parameters and mean tokens; the stored timings are kept as measured.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -135,6 +140,94 @@ def identical(a: list, b: list) -> bool:
     )
 
 
+def recount(stored: dict) -> dict:
+    """`stored` (a run recorded with the old count, 2 x all parameters x every token) with its
+    TFLOP/s re-derived from its own timings and this count; nothing re-measured."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    hidden, layers, vocab = map(int, re.findall(r"hidden (\d+), (\d+) layers, vocab (\d+)",
+                                               stored["model"])[0])  # fmt: skip
+    heads = max(1, hidden // 64)
+    config = LlamaConfig(vocab_size=vocab, hidden_size=hidden, intermediate_size=4 * hidden,
+                         num_hidden_layers=layers, num_attention_heads=heads,
+                         num_key_value_heads=heads, tie_word_embeddings=False)  # fmt: skip
+    with torch.device("meta"):  # shapes only
+        model = LlamaForCausalLM(config)
+    samples = make_samples(stored["samples"], vocab=vocab)
+    loop_part = samples[: stored["loop_samples"]]
+    tokens = sum(len(s.input_ids) for s in samples)
+    total = sum(p.numel() for p in model.parameters())
+    if total != stored["parameters"] or tokens / len(samples) != stored["mean_tokens_per_sample"]:
+        raise SystemExit("--recount: the regenerated model or samples differ from the stored run")
+    non_embedding, head = parameter_split(model)
+    flops = forward_flops(non_embedding, head, tokens, logit_positions(samples))
+    loop_tokens = sum(len(s.input_ids) for s in loop_part)
+    loop_flops = forward_flops(non_embedding, head, loop_tokens, logit_positions(loop_part))
+    loop_seconds = stored["loop_samples"] / stored["loop_samples_per_s"]
+    peak = stored["peak_bf16_tflops"]
+    result = dict(stored)
+    result.update(
+        non_embedding_parameters=non_embedding,
+        lm_head_parameters=head,
+        forward_flops=flops,
+        flops_counted="2*non_embedding*tokens + 2*lm_head*logit positions used",
+        flops_recounted=(
+            "TFLOP/s re-derived from the stored seconds with this count (bench/mia_scoring.py"
+            " --recount); the run itself counted 2*all parameters*tokens"
+        ),
+        old_count_over_new=2 * total * tokens / flops,
+        batched_tflops=flops / stored["batched_seconds"] / 1e12,
+        loop_tflops=loop_flops / loop_seconds / 1e12,
+        forward_only_tflops=flops / stored["forward_only_seconds"] / 1e12,
+    )
+    for key in ("batched", "loop", "forward_only"):
+        result[f"{key}_utilisation"] = result[f"{key}_tflops"] / peak
+    return result
+
+
+def recount_markdown(result: dict) -> str:
+    share = result["forward_share_of_batched"]
+    return "\n".join(
+        [
+            "# MIA loss scoring: batched vs one at a time",
+            "",
+            f"{result['device']}, {result['model']}, {result['parameters'] / 1e6:.0f}M parameters,"
+            f" {result['dtype']};",
+            f"{result['samples']} random-token chat samples (mean"
+            f" {result['mean_tokens_per_sample']:.0f} tokens, target 32-480 tokens), loop timed on"
+            f" the first {result['loop_samples']}. Every attack served (min-k%++ vocabulary"
+            " statistics included: the scorer of that run always computed them).",
+            "",
+            "| scorer | samples/s | TFLOP/s (2·N_non-emb·tokens + head at used logits) |"
+            " utilisation of bf16 peak |",
+            "|---|---|---|---|",
+            f"| batched (length buckets, {result['batch_tokens']} tokens/batch) |"
+            f" {result['batched_samples_per_s']:.1f} | {result['batched_tflops']:.1f} |"
+            f" {result['batched_utilisation']:.1%} |",
+            f"| one at a time | {result['loop_samples_per_s']:.1f} | {result['loop_tflops']:.2f} |"
+            f" {result['loop_utilisation']:.2%} |",
+            "",
+            f"Speed-up: **{result['speedup']:.1f}x**; padding efficiency"
+            f" {result['padding_efficiency']:.1%}; largest |loss difference| batched vs loop:"
+            f" {result['max_abs_loss_diff_batched_vs_loop']:.2e}.",
+            f"Forward passes alone (same batches, logits at target positions only) take {share:.0%}"
+            f" of the batched scorer's time and reach {result['forward_only_tflops']:.1f} TFLOP/s"
+            f" ({result['forward_only_utilisation']:.1%} of peak); the rest is the per-token"
+            " vocabulary statistics (log-softmax, min-k%++ mean/std) and host work.",
+            "",
+            "FLOPs recounted"
+            " (`python bench/mia_scoring.py --recount bench/results/mia_scoring.json`): the run"
+            " counted 2 x all parameters x every token, which charged the embedding tables"
+            f" as compute and the LM head at every position: {result['old_count_over_new']:.3f}x"
+            " the work done. The TFLOP/s above divide the corrected count (2 x non-embedding"
+            " parameters per token + 2 x head weights per logit position used) by the seconds the"
+            " run measured; the samples (regenerated from the seed) and parameter count match the"
+            " run's. Timings and samples/s are as measured.",
+            "",
+        ]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=1024)
@@ -154,7 +247,16 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
     parser.add_argument("--name", default="mia_scoring", help="stem of the result files")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    parser.add_argument(
+        "--recount", type=Path, help="re-derive a stored NAME.json's TFLOP/s; no GPU, no timing"
+    )
     args = parser.parse_args()
+    if args.recount:
+        result = recount(json.loads(args.recount.read_text()))
+        args.recount.write_text(json.dumps(result, indent=2) + "\n")
+        args.recount.with_suffix(".md").write_text(recount_markdown(result))
+        print(recount_markdown(result))
+        return
 
     if args.threads:
         torch.set_num_threads(args.threads)
