@@ -114,6 +114,8 @@ OTHER_TOOLS_OPTIONS = {
     "--num_processes": "accelerate launch",
     "--nproc_per_node": "torchrun",
     "--check": "ruff format --check",
+    "--recount": "python bench/mia_scoring.py --recount FILE",
+    "--seeds": "python bench/audit_power.py --seeds 5",
 }
 
 
