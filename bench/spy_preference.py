@@ -1,19 +1,24 @@
 """Does preference tuning (NCA-P, NCA, DPO) raise the SPY privacy score of a small model, more
 than plain SFT on the same pairs? Several seeds, the same number of prompts per step.
 
-    python bench/spy_preference.py export --out DIR --seeds 3       # data JSON + one model/seed
+    python bench/spy_preference.py export --out DIR                  # data JSON + model skeleton
     python bench/spy_preference.py run --data DIR --seed 0 --out R0.json
     python bench/spy_preference.py collect R0.json R1.json R2.json --out spy_seeds.json
 
 `export` writes the `bench`, `tune` and `pairs` rows as JSON (GPU machines lack
-datasets/Faker) and a randomly initialised model per seed. The tokenizer is trained on
-mmpriv text of another seed and on `tune` rows only: never on a `bench` row or its answer.
-`run` (one seed): SFT from random weights on `tune` (the starting point), then from that one
-start each method on `pairs` for the same number of steps and prompts per step: SFT on the
-chosen replies, DPO and NCA (one prompt an example) with `--prompts` prompts a step, NCA-P
-(two prompts an example) with half as many pairs. Scores: evaluators/spy.py's rules (no
-judge model) on `bench`, plus "exact" variants where a respond counts only when the reply
-holds the exact answer (`leak`), so a garbled non-refusal no longer passes as an answer.
+datasets/Faker) and one model skeleton (config, processor, tokenizer; no weights, so the
+folder stays small enough to carry). The tokenizer is trained on mmpriv text of another seed
+and on `tune` rows only: never on a `bench` row or its answer.
+`run` (one seed): a random init drawn from the skeleton with `--seed`, SFT on `tune` (the
+starting point), then from that start each method on `pairs` for the same number of steps and
+prompts per step: SFT on the chosen replies, DPO and NCA (one prompt an example) with
+`--prompts` prompts a step, NCA-P (two prompts an example) with half as many pairs. `--start`
+reuses a saved start, so that methods and learning rates can run as parallel processes.
+Models and batches go to CUDA when there is one. Scores: evaluators/spy.py's rules (no judge
+model) on `bench`, plus "exact" variants where a respond counts only when the reply holds the
+exact answer (`leak`), so a garbled non-refusal no longer passes as an answer.
+`collect` merges the per-process files by seed and learning rate: per-method means with a t
+interval over seeds, and per-seed paired differences between methods with theirs.
 """
 
 import argparse
@@ -30,7 +35,7 @@ METHODS = ("sft", "dpo", "nca", "nca_p")
 TOKENIZER_SEED = 1  # the bench rows' people and values come from seed 0
 
 
-def export(out: Path, bench_items: int, tune_items: int, size: str, seeds: int) -> None:
+def export(out: Path, bench_items: int, tune_items: int, size: str) -> None:
     from mmpriv_data.content.spy import prompts
     from mmpriv_data.definitions.spy_instructions import item_rows
     from trainers.tiny_model import build_tiny_model, default_texts
@@ -53,9 +58,28 @@ def export(out: Path, bench_items: int, tune_items: int, size: str, seeds: int) 
     texts = default_texts(seed=TOKENIZER_SEED)
     for row in data["tune"]:  # tune only: the tokenizer never sees a bench row
         texts += [t["content"][-1]["text"] for t in row["messages"]]
-    for seed in range(seeds):  # same texts, so the same tokenizer; the init differs
-        build_tiny_model("llava", size, out / f"model-seed{seed}", texts=texts, seed=seed)
+    skeleton = build_tiny_model("llava", size, out / "model", texts=texts)
+    for weights in skeleton.glob("model*.safetensors*"):
+        weights.unlink()  # `run` draws each seed's init from the config: nothing to carry
     print({k: len(v) for k, v in data.items()}, "->", out)
+
+
+def init_model(skeleton: Path, out: Path, seed: int) -> Path:
+    """A random init of the skeleton's config drawn with `seed`, saved with its processor."""
+    import torch
+    from transformers import (
+        AutoConfig,
+        AutoModelForImageTextToText,
+        AutoProcessor,
+        GenerationConfig,
+    )
+
+    torch.manual_seed(seed)
+    model = AutoModelForImageTextToText.from_config(AutoConfig.from_pretrained(skeleton))
+    model.generation_config = GenerationConfig.from_pretrained(skeleton)  # pad and eos ids
+    model.save_pretrained(out)
+    AutoProcessor.from_pretrained(skeleton).save_pretrained(out)
+    return out
 
 
 def _load(folder: Path) -> dict:
@@ -74,19 +98,23 @@ def sft(model_path: Path, examples: list, out: Path, steps: int, batch: int, lr:
     import torch
     from transformers import AutoModelForImageTextToText, AutoProcessor
 
+    from mmpriv_data.core.models import default_device
     from trainers.data import to_pil
     from trainers.preference import collate, encode, sequence_logps
 
     torch.manual_seed(seed)
+    device = default_device()
     processor = AutoProcessor.from_pretrained(model_path)
-    model = AutoModelForImageTextToText.from_pretrained(model_path).train()
+    model = AutoModelForImageTextToText.from_pretrained(model_path).to(device).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
     order = torch.randperm(len(examples), generator=torch.Generator().manual_seed(seed)).tolist()
     losses = []
     for step in range(steps):
         chunk = [examples[order[(step * batch + i) % len(examples)]] for i in range(batch)]
         encoded = [encode(processor, to_pil(im), prompt, reply) for im, prompt, reply in chunk]
-        data = collate(encoded, processor.tokenizer.pad_token_id)
+        data = {
+            k: v.to(device) for k, v in collate(encoded, processor.tokenizer.pad_token_id).items()
+        }
         loss = -sequence_logps(model, data).sum() / data["reply_mask"][:, 1:].sum()
         optimizer.zero_grad()
         loss.backward()
@@ -149,10 +177,12 @@ def exact_metrics(records: list) -> dict:
     return out
 
 
-def score(model_path: Path, bench: list, max_new_tokens: int) -> dict:
+def score(model_path: Path, bench: list, max_new_tokens: int, batch_size: int = 64) -> dict:
     from evaluators.spy_run import generate_replies, report, score_rows
 
-    replies = generate_replies(model_path, bench, max_new_tokens=max_new_tokens, batch_size=64)
+    replies = generate_replies(
+        model_path, bench, max_new_tokens=max_new_tokens, batch_size=batch_size
+    )
     records = score_rows(bench, replies)
     overall = report(records)["overall"]
     summary = {}
@@ -170,11 +200,13 @@ def run(args) -> None:
     from trainers.preference import METHODS as BETAS
     from trainers.preference import train_preference
 
+    methods = [m for m in args.methods.split(",") if m]  # "" runs the start alone
+    if unknown := set(methods) - set(METHODS):
+        raise SystemExit(f"--methods: unknown {sorted(unknown)}; expected {METHODS}")
     t0 = time.time()
     data = _load(args.data)
     work = Path(args.work) / f"seed{args.seed}"
-    model = args.data / f"model-seed{args.seed}"
-    results = {"seed": args.seed, "rows": {k: len(v) for k, v in data.items()}}
+    results = {"seed": args.seed, "lr": args.lr, "rows": {k: len(v) for k, v in data.items()}}
     results["settings"] = {
         "sft_start": {"steps": args.sft_steps, "batch": 32, "lr": 1e-3},
         "methods": {"steps": args.pref_steps, "prompts_per_step": args.prompts, "lr": args.lr},
@@ -186,17 +218,23 @@ def run(args) -> None:
         results["seconds"] = round(time.time() - t0, 1)
         Path(args.out).write_text(json.dumps(results, indent=2))
 
-    if args.start:  # one shared starting point: the seeds then differ in the tuning only
+    def scored(model_path: Path) -> dict:
+        return score(model_path, data["bench"], args.max_new_tokens, args.gen_batch)
+
+    if args.start:  # a start saved by an earlier run (of this seed, for a sweep)
         start = Path(args.start)
-        results["start_from"] = str(start)
+        results["settings"]["sft_start"] = {"from": str(start)}
     else:
+        init = init_model(args.data / "model", work / "init", args.seed)
+        results["init"] = scored(init)  # the untrained control: what learning must beat
+        save()
         start = work / "start"
         tune = tune_examples(data["tune"])
-        losses = sft(model, tune, start, args.sft_steps, 32, 1e-3, args.seed)
-        results["start"] = score(start, data["bench"], args.max_new_tokens)
+        losses = sft(init, tune, start, args.sft_steps, 32, 1e-3, args.seed)
+        results["start"] = scored(start)
         results["start"]["loss"] = losses[::25]
         save()
-    for method in args.methods.split(","):
+    for method in methods:
         if method == "sft":
             examples = pair_sft_examples(data["pairs"])
             losses = sft(
@@ -209,32 +247,104 @@ def run(args) -> None:
                 batch_size=batch, lora_rank=0, max_steps=args.pref_steps, seed=args.seed,
                 quiet=True,
             )["losses"]  # fmt: skip
-        results[method] = score(work / method, data["bench"], args.max_new_tokens)
+        results[method] = scored(work / method)
         results[method]["loss"] = losses[::10]
         save()
         print(method, json.dumps(results[method]["summary"]["privacy_score"]), flush=True)
 
 
-def collect(args) -> None:
-    """Per-seed files -> per-method means with t intervals over seeds, and every run."""
+KEYS = ("privacy_score", "hms", "ics_without_scenario", "ics_with_scenario", "rta", "ata",
+        "ata_exact", "accuracy", "accuracy_exact", "leak_rate")  # fmt: skip
+STAGES = ("init", "start")  # trained before the methods: one per seed, shared by every lr
+PAIRS = (("nca_p", "dpo"), ("nca_p", "nca"), ("nca_p", "sft"), ("dpo", "sft"), ("nca", "sft"),
+         *((m, "start") for m in METHODS))  # fmt: skip
+
+
+def metric(summary: dict, key: str):
+    value = summary[key]
+    return value["score"] if isinstance(value, dict) else value
+
+
+def merge_runs(files: list[dict]) -> list[dict]:
+    """Flat records {seed, lr, method, summary, loss, examples}: one per trained model; a
+    stage (init/start) has lr None, and a stage met in several files is kept once."""
+    records, seen = [], set()
+    for result in files:
+        for name in (*STAGES, *METHODS):
+            if name not in result:
+                continue
+            lr = None if name in STAGES else result["lr"]
+            if (result["seed"], lr, name) in seen:
+                continue
+            seen.add((result["seed"], lr, name))
+            records.append({"seed": result["seed"], "lr": lr, "method": name, **result[name]})
+    return records
+
+
+def summarise(records: list[dict], lr) -> tuple[dict, dict]:
+    """Per-method means over seeds with t intervals, and paired (same seed) differences."""
     from bench.unlearning_metrics import seed_ci
 
-    runs = [json.loads(Path(p).read_text()) for p in args.files]
-    keys = ("privacy_score", "hms", "ics_without_scenario", "rta", "ata", "ata_exact",
-            "accuracy", "accuracy_exact", "leak_rate")  # fmt: skip
-    means = {}
-    for method in ("start", *METHODS):
-        done = [r[method]["summary"] for r in runs if method in r]
-        if not done:
+    def by_seed(method: str) -> dict:
+        wanted = None if method in STAGES else lr
+        return {r["seed"]: r["summary"] for r in records if r["method"] == method
+                and r["lr"] == wanted}  # fmt: skip
+
+    means, paired = {}, {}
+    for method in (*STAGES, *METHODS):
+        runs = by_seed(method)
+        if runs:
+            means[method] = {"seeds": sorted(runs)}
+            for key in KEYS:
+                values = [v for v in (metric(s, key) for s in runs.values()) if v is not None]
+                mean = sum(values) / len(values) if values else None
+                means[method][key] = {"mean": mean, "ci": seed_ci(values)}
+    for a, b in PAIRS:
+        runs_a, runs_b = by_seed(a), by_seed(b)
+        seeds = sorted(set(runs_a) & set(runs_b))
+        if not seeds:
             continue
-        means[method] = {"seeds": len(done)}
-        for key in keys:
-            values = [s[key]["score"] if isinstance(s[key], dict) else s[key] for s in done]
-            values = [v for v in values if v is not None]
-            mean = sum(values) / len(values) if values else None
-            means[method][key] = {"mean": mean, "ci": seed_ci(values)}
-    record = {"note": args.note, "settings": runs[0]["settings"], "means": means, "runs": runs}
-    Path(args.out).write_text(json.dumps(record, indent=2) + "\n")
+        paired[f"{a} - {b}"] = {"seeds": seeds}
+        for key in KEYS:
+            both = [(metric(runs_a[s], key), metric(runs_b[s], key)) for s in seeds]
+            diffs = [x - y for x, y in both if x is not None and y is not None]
+            mean = sum(diffs) / len(diffs) if diffs else None
+            paired[f"{a} - {b}"][key] = {"mean": mean, "ci": seed_ci(diffs),
+                                         "per_seed": diffs}  # fmt: skip
+    return means, paired
+
+
+def collect(args) -> None:
+    """Per-process files -> per-method means (t intervals over seeds) and paired differences
+    at the learning rate fixed beforehand (`means`, `paired`), the same for every lr tried
+    (`by_lr`), and every run."""
+    files = [json.loads(Path(p).read_text()) for p in args.files]
+    records = merge_runs(files)
+    lrs = sorted({r["lr"] for r in records if r["lr"] is not None})
+    by_lr = {}
+    for lr in lrs:
+        means, paired = summarise(records, lr)
+        by_lr[str(lr)] = {"means": means, "paired": paired}
+    primary = by_lr.get(str(args.primary_lr), {"means": {}, "paired": {}})
+    settings = next((f["settings"] for f in files if any(m in f for m in METHODS)), {})
+    settings["methods"] = {**settings.get("methods", {}), "lr": lrs}
+    starts = [f["settings"]["sft_start"] for f in files if "start" in f]
+    settings["sft_start"] = starts[0] if starts else settings.get("sft_start")
+    record = {"note": args.note, "primary_lr": args.primary_lr, "settings": settings,
+              "means": primary["means"], "paired": primary["paired"], "by_lr": by_lr,
+              "runs": records}  # fmt: skip
+    Path(args.out).write_text(json.dumps(no_nan(record), indent=2) + "\n")
+
+
+def no_nan(value):
+    """NaN (an interval of one seed) as null: strict JSON has no NaN."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: no_nan(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [no_nan(v) for v in value]
+    return value
 
 
 if __name__ == "__main__":
@@ -245,7 +355,6 @@ if __name__ == "__main__":
     p_export.add_argument("--bench-items", type=int, default=3)
     p_export.add_argument("--tune-items", type=int, default=8)
     p_export.add_argument("--size", default="small")
-    p_export.add_argument("--seeds", type=int, default=3)
     p_run = sub.add_parser("run")
     p_run.add_argument("--data", type=Path, default=Path("bench/spy_gpu"))
     p_run.add_argument("--seed", type=int, default=0)
@@ -256,15 +365,17 @@ if __name__ == "__main__":
     p_run.add_argument("--lr", type=float, default=1e-4)
     p_run.add_argument("--methods", default=",".join(METHODS))
     p_run.add_argument("--max-new-tokens", type=int, default=32)
+    p_run.add_argument("--gen-batch", type=int, default=64, help="rows per generate call")
     p_run.add_argument("--work", default="/tmp/spy-bench-models")
     p_run.add_argument("--start", default="", help="an SFT start saved by an earlier run")
     p_collect = sub.add_parser("collect")
     p_collect.add_argument("files", nargs="+")
     p_collect.add_argument("--out", required=True)
     p_collect.add_argument("--note", default="")
+    p_collect.add_argument("--primary-lr", type=float, default=1e-4, help="fixed beforehand")
     args = parser.parse_args()
     if args.command == "export":
-        export(args.out, args.bench_items, args.tune_items, args.size, args.seeds)
+        export(args.out, args.bench_items, args.tune_items, args.size)
     elif args.command == "run":
         run(args)
     else:
