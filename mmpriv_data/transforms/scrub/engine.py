@@ -51,6 +51,8 @@ _PERSON_ONLY = frozenset(
 )
 # Adjectives after an age noun that make it the subject, not a modifier ("the infant asleep").
 _PREDICATIVE = frozenset("asleep awake alone alive afraid aware alert ready ill".split())
+_GUIDE_MEMBERS = frozenset({"girl", "boy"})
+_GUIDES = frozenset({"guide", "guides", "scout", "scouts"})
 _SIZES = frozenset({"large", "big", "small", "huge", "tiny", "sizable", "massive"})
 _AGENT_SUFFIXES = ("er", "or", "ist", "ian", "eur", "ant", "ent")
 _PARTICIPLE = ("ed", "ing")
@@ -63,7 +65,7 @@ _NOT_AGENTS = frozenset(
     "cooker heater sweater sweaters jumper liner burger burgers cider lager pepper peppers "
     "cracker crackers dinner supper tractor motor mirror door floor color colour harbor "
     "harbour interior exterior weather summer winter letter letters number numbers "
-    "shepherd chocolate lantern lanterns character restaurant cucumber tiger tigers soccer "
+    "chocolate lantern lanterns character restaurant cucumber tiger tigers soccer "
     "rubber silver copper hamster lobster panther otter oyster spider beaver rooster heifer "
     "elephant elephants restaurants plant plants pheasant tent tents event events cement "
     "moment garment garments instrument instruments ornament ornaments apartment department "
@@ -178,10 +180,19 @@ class Scrubber(FeatureRules):
             return
         if word in _RANKS and nxt in _RANKED_NOUNS:
             return  # "a senior manager"
-        if i and self.low[i - 1] == "its" or nxt == "'" and self.lw(i + 2) in MODIFIED:
-            return  # an animal's kin ("its mother"), a room ("the boys' restroom")
+        if i and self.low[i - 1] == "its" and not self.person_before(i - 1):
+            return  # an animal's kin ("a foal beside its mother")
+        if nxt == "'" and self.lw(i + 2) in MODIFIED:
+            return  # a room ("the boys' restroom")
         if word in lx.ROYALS and self.game_piece(i):
-            return
+            return  # a chess piece or a playing card
+        if word in _GUIDE_MEMBERS and nxt in _GUIDES:  # "a girl guide sells": a guide
+            after = self.lw(i + 2)
+            if "gender" in self.on and (
+                not self.word(i + 2) or after in g.FUNCTION_WORDS or g.is_coordinated_verb(after)
+            ):
+                self.delete(i, i + 1, "gender")
+            return  # "Girl Scout cookies", "the Boy Scout troop": a name
         gender, age, new, attribute = "gender" in self.on, "age" in self.on, None, "gender"
         if word in lx.GENDER_AGE_NOUNS and (gender or age):
             both, gender_only, age_only = lx.GENDER_AGE_NOUNS[word]
@@ -192,7 +203,16 @@ class Scrubber(FeatureRules):
         elif word in lx.AGE_NOUNS and age:
             kinship = self.lw(i - 1) in g.POSSESSIVES or self.lw(i - 1).endswith("'s")
             if word in lx.KINSHIP_AGE_NOUNS and kinship:
+                if word in lx.KINSHIP_YOUNG:  # "her baby" -> "their child"
+                    self.replace(i, g.match_case(self.tok[i], lx.KINSHIP_YOUNG[word]), "age")
                 return
+            if (
+                nxt in g.COMMON_VERBS
+                and self.word(i + 2)
+                and not word.endswith("s")
+                and (self.lw(i + 2) not in g.FUNCTION_WORDS)
+            ):
+                return  # a singular noun before a bare verb form modifies: "adult swim sign"
             verb_after = nxt.endswith("s") and (
                 not self.word(i + 2) or self.lw(i + 2) in g.FUNCTION_WORDS
             )  # "a teenager skateboards."
@@ -219,6 +239,7 @@ class Scrubber(FeatureRules):
             k < n
             and not heads[k]
             and not bios[k]
+            and lows[k] not in lx.NOUN_USE  # "a willowy redhead"
             and (lows[i] not in lx.NOUN_USE or not self.noun_use(i))
         ):
             nxt = lows[k]
@@ -244,10 +265,12 @@ class Scrubber(FeatureRules):
             if lows[j].endswith(_AGENT_SUFFIXES) and self.guessed_head(i, j):
                 head = True
             elif lows[j] not in g.FUNCTION_WORDS and self.is_word[j + 1] and (
-                heads[j + 1] and self.person_head(j + 1)
+                heads[j + 1] and self.person_head(j + 1) and not self.verb_not_noun(j + 1)
                 or lows[j + 1].endswith(_AGENT_SUFFIXES) and self.guessed_head(i, j + 1)
             ) and not any(lows[k] in _COLOURS for k in range(i, j)):  # fmt: skip
                 j, head = j + 1, True  # a noun before the person noun: "a Samoan rugby player"
+        if head and self.lw(j + 1) in MODIFIED:
+            return j + 1, True  # "an old man cactus"
         if head and self.low[j - 1] not in g.SEPARATORS:
             s = i
             while s > 0 and (self.low[s - 1] in (",", "and", "or")
@@ -287,6 +310,8 @@ class Scrubber(FeatureRules):
         if low in lx.DEMONYM_NOUNS and not self.tok[i][:1].isupper():
             return  # "a pole", not "a Pole"
         attribute = lx.NOUN_USE_ATTRIBUTE.get(low) or self.bio(i)
+        if attribute == "gender" and self.animal_sex(i):
+            return  # "a male duck swims with the female"
         if attribute in self.on:
             # "Asian" is capitalised as a proper adjective; "person" only at a sentence start
             case = self.tok[i] if self.sent_start(i) or self.tok[i].isupper() else low

@@ -36,7 +36,7 @@ _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 # -> "is sitting", "a man [with] blue eyes"): glue of the removed phrase, not unrelated words.
 _GLUE = frozenset(
     "and or with of is are was were be been being looks look appears appear seems seem to has "
-    "have had who the very quite slightly fairly rather somewhat extremely in their his her "
+    "have had who a an the very quite slightly fairly rather somewhat extremely in their his her "
     "about around".split()
 )
 

@@ -51,6 +51,8 @@ class FeatureRules(PredicateRules):
                  for k in range(a, h)]  # fmt: skip
         if not any(it[2] for it in items):
             return
+        if self.lw(a - 1) in ("a", "an") and self.low[h] == "eye":
+            return  # "a black eye": a bruise, not a colour
         p = a - 1
         word, suffix = self.base(p)
         if self.lw(p) in g.POSSESSIVES or (suffix and word in lx.PERSON_HEADS):
@@ -68,7 +70,13 @@ class FeatureRules(PredicateRules):
         nxt = self.lw(h + 2)
         verb = g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS
         k, stop = h + 2, min(self.n, h + 7)  # "with blue eyes and an Asian woman": the "and"
-        while k < stop and self.is_word[k] and not self.person_head(k):  # joins people
+        while (
+            k < stop
+            and self.is_word[k]
+            and not (  # joins people ("a full figure": no)
+                self.person_head(k) and self.low[k] not in lx.FEATURE_HEADS
+            )
+        ):
             k += 1
         verb = verb or self.person_head(k)
         if self.lw(h + 1) == "and" and nxt not in g.PERSON_PRONOUNS and not verb:

@@ -67,7 +67,7 @@ AGE_NOUNS: dict[str, str] = _with_plurals(
         "grown-up": "person", "senior": "person", "elder": "person", "retiree": "person",
         "pensioner": "person", "octogenarian": "person", "nonagenarian": "person",
         "old-timer": "person", "oldster": "person", "preteen": "person", "tween": "person",
-        "senior citizen": "person",
+        "senior citizen": "person", "little ones": "people", "young ones": "people",
     },
     {"children": "people", "babies": "people", "youths": "people"},
 )  # fmt: skip
@@ -83,7 +83,12 @@ GENDER_AGE_NOUNS: dict[str, tuple[str, str, str]] = {
     "grandmothers": ("grandparents", "grandparents", "grandmothers"),
 }  # fmt: skip
 # Kinship nouns keep their age sense after a possessive ("her children" are offspring).
-KINSHIP_AGE_NOUNS = frozenset({"child", "children", "kid", "kids", "baby", "babies"})
+KINSHIP_AGE_NOUNS = frozenset(
+    {"child", "children", "kid", "kids", "baby", "babies", "little ones", "young ones"}
+)
+# ... except those that also say the offspring is small: "her baby" -> "their child".
+KINSHIP_YOUNG = {"baby": "child", "babies": "children", "little ones": "children",
+                 "young ones": "children"}  # fmt: skip
 # "baby" is a modifier, not a person, before these ("baby elephant", "baby stroller").
 BABY_MODIFIED = frozenset(
     "elephant elephants giraffe giraffes zebra zebras bear bears animal animals bird birds cow "
@@ -95,6 +100,7 @@ COWBOY_MODIFIED = frozenset({"hat", "hats", "boots", "boot"})
 
 GENERIC_PERSON_NOUNS = frozenset(
     "person people persons individual individuals someone somebody human humans figure "
+    "shepherd shepherds "
     "player players skier skiers surfer surfers skateboarder skateboarders snowboarder rider "
     "riders biker bikers cyclist cyclists worker workers chef chefs cook cooks doctor doctors "
     "nurse nurses teacher teachers student students tourist tourists officer officers soldier "
@@ -139,7 +145,7 @@ _ADJ = {
     "potbellied pudgy beefy hefty portly rotund brawny buff wiry svelte gaunt frail "
     "full-figured plus-size bulky chunky rounded taller shorter thinner fatter heavier "
     "slimmer skinnier chubbier plumper bigger willowy statuesque thickset spindly ripped "
-    "husky gangly broad",
+    "husky gangly broad sturdy trim tiny small slight",
 }
 PERSON_ADJECTIVES: dict[str, str] = {
     word: attribute for attribute, words in _ADJ.items() for word in words.split()
@@ -153,8 +159,11 @@ PERSON_ADJECTIVES.update(
 )  # fmt: skip
 # Race words from the reference lists, used only when capitalised ("a Polish baker", not
 # "polish"): demonyms and names of peoples are proper adjectives in English.
+_NATIVE_NAMES = {t.split(" ", 1)[1] for t in data.race_terms() if t.startswith("Native ")}
 CASED_RACE = frozenset(
-    t.lower() for t in data.race_terms() if t.count(" ") < 2 and t.lower() not in PERSON_ADJECTIVES
+    t.lower()
+    for t in data.race_terms() | _NATIVE_NAMES
+    if t.count(" ") < 2 and t.lower() not in PERSON_ADJECTIVES
 )
 PERSON_ADJECTIVES.update(dict.fromkeys(CASED_RACE, "race"))
 PERSON_ADJECTIVES.update(dict.fromkeys(data.skin_words_alone(), "race"))
@@ -162,6 +171,7 @@ RACE_WORDS = frozenset(w for w, a in PERSON_ADJECTIVES.items() if a == "race")
 # Multi-word expressions merged into one token before matching.
 MULTIWORD = {tuple(w.split()) for w in PERSON_ADJECTIVES if " " in w} | {
     ("senior", "citizen"), ("senior", "citizens"), ("skin", "tone"), ("salt", "and", "pepper"),
+    ("little", "ones"), ("young", "ones"),
     ("jet", "black"), ("eye", "color"), ("eye", "colour"), ("hair", "color"),
     ("hair", "colour"), ("he", "or", "she"), ("she", "or", "he"), ("his", "or", "her"),
     ("him", "or", "her"), ("himself", "or", "herself"), ("he", "/", "she"),
@@ -207,7 +217,7 @@ FEATURE_HEADS: dict[str, str] = {
     **dict.fromkeys(["skin", "complexion", "skin tone"], "race"),
     **dict.fromkeys(
         "build physique frame figure body belly stomach waist arms legs "
-        "shoulders chest height stature".split(),
+        "shoulders chest height stature face cheeks".split(),
         "build",
     ),  # fmt: skip
 }
@@ -231,7 +241,7 @@ FEATURE_ADJECTIVES: dict[str, frozenset[str]] = {
     | data.colours("skin_tones.tsv"),
     "build": frozenset(
         {w for w, a in PERSON_ADJECTIVES.items() if a == "build"}
-        | set("average medium small slight sturdy strong broad wide thick round".split())
+        | set("average medium small slight sturdy strong broad wide thick round full".split())
     ),
 }
 # Compound adjectives: "blue-eyed", "red-haired", "dark-skinned", "well-built".
@@ -239,6 +249,13 @@ COMPOUND_SUFFIXES = {
     "eyed": "eye_color", "haired": "hair_color", "skinned": "race", "bearded": "hair_color",
 }  # fmt: skip
 BUILD_COMPOUNDS = frozenset({"well-built", "heavy-set", "broad-shouldered", "big-boned"})
+# Body parts in compounds whose first word is a size ("broad-chested", "chubby-cheeked"):
+# the compound describes build.
+BODY_PART_SUFFIXES = frozenset(
+    "chested shouldered bellied boned framed hipped waisted limbed legged cheeked faced "
+    "necked bodied".split()
+)
+BODY_SIZE_PREFIXES = frozenset("barrel pot big thick narrow round full".split())
 _NUMBER = (
     r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -306,7 +323,7 @@ MODIFIED = BABY_MODIFIED | frozenset(
     "supervision content discount menu safety proof book books room bedroom magazine "
     "playground pool section ticket tickets restroom restrooms bathroom bathrooms toilet "
     "toilets locker lockers changing bee bees ant ants termite termites wasp wasps hornet "
-    "hornets gloves glove".split()
+    "hornets gloves glove cactus".split()
 )
 # King and queen are chess pieces or playing cards when the text speaks of a game.
 ROYALS = frozenset(
@@ -315,8 +332,10 @@ ROYALS = frozenset(
 GAME_WORDS = frozenset(
     "chess chessboard pawn pawns rook rooks checkmate castles castled castling kingside "
     "queenside card cards deck poker clubs hearts spades diamonds dealer solitaire hive hives "
-    "check checkmated stalemate bishop bishops bishop's knight knights "
-    "colony beekeeper honeycomb apiary anthill".split()
+    "check checkmated stalemate bishop bishops bishop's knight knights board boards piece "
+    "pieces ace aces jack jacks flush "
+    "colony beekeeper honeycomb apiary anthill hive's colony's bee bees ant ants wasp wasps "
+    "drone drones swarm larvae".split()
 )  # (and insects: "the hive's queen")
 
 FEATURE_COMPOUND = frozenset(
@@ -342,7 +361,7 @@ ORIGIN = frozenset({"descent", "origin", "heritage", "ethnicity", "background", 
 # Heads that say nothing once their colour or size is gone ("with blue eyes" goes whole).
 BARE_HEADS = frozenset(
     "eyes eye irises iris hair skin complexion build physique frame figure height stature "
-    "body shoulders arms legs chest belly stomach waist".split()
+    "body shoulders arms legs chest belly stomach waist face cheeks".split()
 ) | {"skin tone"}
 
 NOT_PEOPLE = frozenset(
@@ -351,3 +370,10 @@ NOT_PEOPLE = frozenset(
     "animals giraffe giraffes zebra zebras elephant elephants monkey monkeys lion lions "
     "painting poster picture photo figurine robot".split()
 )
+
+# Titles that, capitalised before a capitalised name, are part of the name ("Queen Victoria").
+NOBLE_TITLES = frozenset(
+    "king queen prince princess duke duchess lord lady sir dame emperor empress".split()
+)
+# Dog breeds named "<origin> shepherd": the shepherd is then a dog, not a herder.
+SHEPHERD_BREEDS = frozenset("german australian anatolian belgian caucasian dutch".split())

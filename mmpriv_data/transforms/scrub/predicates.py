@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
-from mmpriv_data.transforms.scrub.tokens import TokenView
+from mmpriv_data.transforms.scrub.senses import PHRASE_STARTS, SenseRules
 
 _NUMBERS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -37,13 +37,13 @@ _CLAUSE_STARTS = g.PERSON_PRONOUNS | {"the", "a", "an", "this", "that", "it", "t
 # Words that can start a predicate item besides prenominal adjectives: numbers, "in her 30s",
 # "of Asian descent", colours of eyes or hair ("Her eyes are blue").
 _ITEM_STARTS = (
-    _NUMBERS | _APPROXIMATELY | {"in", "of"}
+    _NUMBERS | _APPROXIMATELY | PHRASE_STARTS | {"in", "of"}
     | lx.FEATURE_ADJECTIVES["eye_color"] | lx.FEATURE_ADJECTIVES["hair_color"]
     | lx.FEATURE_ADJECTIVES["race"] | lx.FEATURE_ADJECTIVES["build"]
 )  # fmt: skip
 
 
-class PredicateRules(TokenView):
+class PredicateRules(SenseRules):
     """Rules for predicates; marks tokens of the view replaced or deleted."""
 
     def predicate(self, c: int) -> None:
@@ -148,6 +148,8 @@ class PredicateRules(TokenView):
         if low == "in" and self.lw(k + 1) in g.POSSESSIVES:
             j = k + 3 if self.lw(k + 2) in ("early", "mid", "late") else k + 2
             return (k, j + 1, "age") if lx.DECADE.match(self.lw(j)) else None
+        if low in PHRASE_STARTS and (phrase := self.person_phrase(k)) is not None:
+            return phrase  # "a tall redhead", "maybe a teenager"
         if low == "of" and self.bio(k + 1) == "race":  # "of Korean descent"
             m = k + 2
             while m < min(self.n, k + 4) and self.lw(m) not in lx.ORIGIN:

@@ -29,7 +29,8 @@ _SPLIT = re.compile(f"({g.TOKEN.pattern})")
 # Word-level lookups precomputed once, since the rules ask them for most tokens (speed):
 # prenominal adjectives with their attribute, and every form whose base is a person noun.
 _BIO_WORDS = {**dict.fromkeys(lx.BUILD_COMPOUNDS, "build"), **lx.PERSON_ADJECTIVES}
-_RARE_WORDS = lx.CASED_RACE | lx.ROYALS
+_SHEPHERDS = frozenset({"shepherd", "shepherds"})
+_RARE_WORDS = lx.CASED_RACE | lx.ROYALS | _SHEPHERDS
 _PERSON_HEAD_FORMS = lx.PERSON_HEADS | {
     head + "'s" for head in lx.PERSON_HEADS if head + "'s" not in lx.PRONOUNS
 }
@@ -96,6 +97,10 @@ def _compound_bio(low: str) -> str | None:
     attribute = lx.COMPOUND_SUFFIXES.get(suffix)
     if attribute and _colour(prefix, attribute):
         return attribute
+    if suffix in lx.BODY_PART_SUFFIXES and (
+        prefix in lx.BODY_SIZE_PREFIXES or prefix in lx.FEATURE_ADJECTIVES["build"]
+    ):
+        return "build"  # "broad-chested", "chubby-cheeked", "pot-bellied"
     return None
 
 
@@ -154,6 +159,9 @@ class TokenView:
         if rare and not lx.ROYALS.isdisjoint(lows) and not lx.GAME_WORDS.isdisjoint(lows):
             for k in compress(range(self.n), map(lx.ROYALS.__contains__, lows)):
                 self.heads[k] = False  # chess pieces or playing cards, see game_piece()
+        if rare and not _SHEPHERDS.isdisjoint(lows):  # "a German shepherd" is a dog
+            for k in compress(range(1, self.n), map(_SHEPHERDS.__contains__, lows[1:])):
+                self.heads[k] = lows[k - 1] not in lx.SHEPHERD_BREEDS
         self.repl: dict[int, tuple[str, str]] = {}
         self.dele: dict[int, str] = {}
 
@@ -212,8 +220,11 @@ class TokenView:
 
     def proper(self, i: int) -> bool:
         """A capitalised word inside a name ("Iron Man", "Burger King") is not a person noun."""
-        if not self.tok[i][:1].isupper() or self.sent_start(i) and self.lw(i + 1) != "of":
+        if not self.tok[i][:1].isupper():
             return False
+        if self.sent_start(i) and self.lw(i + 1) != "of":  # "Queen Victoria's statue"
+            nxt = self.tok[i + 1] if i + 1 < self.n else ""
+            return self.low[i] in lx.NOBLE_TITLES and nxt[:1].isupper() and nxt != "I"
         before = i - 1 >= 0 and self.word(i - 1) and self.tok[i - 1][:1].isupper()
         before = before and not self.sent_start(i - 1) and self.low[i - 1] != "i"
         after = self.word(i + 1) and self.tok[i + 1][:1].isupper() and self.low[i + 1] != "i"

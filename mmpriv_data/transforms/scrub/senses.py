@@ -1,0 +1,93 @@
+"""Word senses the scrubber tells apart by their context: a person word that names no person
+present ("Queen Victoria", "its mother" of an animal, "the female" of a pair of ducks), and a
+plural person noun that is a verb ("the lighthouse guards the harbor").
+`predicates.PredicateRules` builds on this class.
+
+>>> from mmpriv_data.transforms.scrub import scrub
+>>> scrub("A foal stands beside its mother.").text
+'A foal stands beside its mother.'
+>>> scrub("A male duck swims with the female.").text
+'A male duck swims with the female.'
+"""
+
+from __future__ import annotations
+
+from mmpriv_data.transforms.scrub import grammar as g
+from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.tokens import TokenView
+
+_SEXES = frozenset({"male", "female", "males", "females"})
+_HEDGES = frozenset({"maybe", "perhaps", "probably", "possibly", "likely"})
+PHRASE_STARTS = _HEDGES | {"a", "an"}
+
+
+class SenseRules(TokenView):
+    """Context tests the rules ask before removing a person word."""
+
+    def sentence_start(self, i: int) -> int:
+        while i > 0 and not self.sent_start(i):
+            i -= 1
+        return i
+
+    def person_before(self, i: int) -> bool:
+        """A person noun or pronoun earlier in the sentence than i (whom "its" may refer to:
+        "a newborn sleeps on its mother's chest")."""
+        return any(
+            self.person_head(k)
+            and self.lw(k + 1) not in lx.MODIFIED  # not "a baby elephant"
+            or self.low[k] in g.PERSON_PRONOUNS
+            for k in range(self.sentence_start(i), i)
+        )
+
+    def noble_name(self, i: int) -> bool:
+        """ "Queen Victoria", "Prince Albert": a title before a capitalised name."""
+        nxt = i + 1
+        return (
+            self.low[i] in lx.NOBLE_TITLES and self.word(nxt) and self.tok[nxt][:1].isupper()
+            and self.low[nxt] != "i"
+        )  # fmt: skip
+
+    def person_phrase(self, k: int) -> tuple[int, int, str | None] | None:
+        """ "a tall redhead", "maybe a teenager" from k after a copula: (start, end, attribute
+        of its first biometric word) when its head is a person noun, else None."""
+        m = k + (self.low[k] in _HEDGES)
+        if self.lw(m) not in ("a", "an"):
+            return None
+        m, lows, attribute = m + 1, self.low, None
+        while m < self.n and (
+            self.bios[m] or lows[m] in g.SEPARATORS or lows[m] in g.GENERAL_ADJECTIVES
+            or lows[m] in g.INTENSIFIERS
+        ):  # fmt: skip
+            attribute = attribute or self.bios[m]
+            m += 1
+        if self.person_head(m):
+            word = self.base(m)[0]
+            own = "gender" if word in lx.GENDER_NOUNS or word in lx.GENDER_AGE_NOUNS else None
+            own = own or ("age" if word in lx.AGE_NOUNS else None)
+        elif self.lw(m) in lx.NOUN_USE:  # "a tall redhead"
+            own = lx.NOUN_USE_ATTRIBUTE.get(lows[m]) or self.bios[m]
+        elif lows[m - 1] in lx.NOUN_USE and self.bios[m - 1]:  # "a tall blonde"
+            return (k, m, attribute)
+        else:
+            return None
+        attribute = attribute or own
+        return (k, m + 1, attribute) if attribute else None
+
+    def verb_not_noun(self, j: int) -> bool:
+        """A plural-looking person noun followed by a determiner is a verb: "the lighthouse
+        guards the harbor", "the coach trains a team"."""
+        return self.low[j].endswith("s") and (
+            self.lw(j + 1) in g.DETERMINERS or self.lw(j + 1) in g.POSSESSIVES
+        )
+
+    def animal_sex(self, i: int) -> bool:
+        """ "A male duck swims with the female": the sex of an animal named in the same
+        sentence by "male"/"female" before a noun that is not a person."""
+        a, n = self.sentence_start(i), self.n
+        for k in range(a, n):
+            low = self.low[k]
+            if low in g.SENTENCE_END and k > i:
+                return False
+            if k != i and low in _SEXES and self.word(k + 1) and not self.heads[k + 1]:
+                return self.low[k + 1] not in g.FUNCTION_WORDS
+        return False

@@ -1,0 +1,101 @@
+"""Regression cases of issue 18: the issue's own examples and the misses and wrong changes
+read on the tuned corpus parts (tuning, heldout, heldout2, heldout3). Each expected output is
+exact, so a rule that stops firing, or fires on a hard negative, fails here."""
+
+from __future__ import annotations
+
+import pytest
+
+from mmpriv_data.transforms.scrub import BIOMETRIC_REFUSAL, scrub
+from mmpriv_data.transforms.scrub.evaluation import grammar_problems
+
+ISSUE_EXAMPLES = [
+    ("A Thai grandfather smiles.", "A grandparent smiles."),
+    ("An Ethiopian runner stretches.", "A runner stretches."),
+    ("A Korean-born chef cooks.", "A chef cooks."),
+    ("An elderly Irish couple walks.", "A couple walks."),
+    ("A tall blonde in a red hat waves.", "A person in a red hat waves."),
+    ("A freckled, smiling redhead laughs.", "A freckled, smiling person laughs."),
+    ("A man with deep brown eyes waves.", "A person waves."),
+    ("A lanky, tanned student reads.", "A student reads."),
+    ("Are the two women overweight?", "Are the two people?"),
+    ("She seems to be about 50.", BIOMETRIC_REFUSAL),
+    ("A girl guide sells cookies.", "A guide sells cookies."),
+    ("An adult female stands.", "A person stands."),
+    ("The black queen takes a pawn.", "The black queen takes a pawn."),
+    ("The king of clubs is on the table.", "The king of clubs is on the table."),
+    ("The queen ant lays eggs.", "The queen ant lays eggs."),
+    ("She hands sweets to her family.", "They hand sweets to their family."),
+]
+
+FIXES = [
+    # chess, cards and insects: "board", "pieces", "hive's" mark a game or a colony
+    ("The white queen and the black king face each other across the board.",
+     "The white queen and the black king face each other across the board."),
+    ("The white pieces are set up, with the queen on d1.",
+     "The white pieces are set up, with the queen on d1."),
+    ("The hive's queen is marked with a yellow dot.",
+     "The hive's queen is marked with a yellow dot."),
+    # a title before a name, at the start of a sentence too
+    ("Queen Victoria's statue stands in front of the palace.",
+     "Queen Victoria's statue stands in front of the palace."),
+    # "its" refers to the baby, so the mother is a person; an animal's mother stays
+    ("A tiny newborn is sleeping on its mother's chest.",
+     "A person is sleeping on its parent's chest."),
+    ("A baby elephant is walking beside its mother.",
+     "A baby elephant is walking beside its mother."),
+    ("A foal is standing next to its mother.", "A foal is standing next to its mother."),
+    # the offspring sense of "baby" after a possessive still says young: child
+    ("She feeds her baby and sings to him.", "They feed their child and sing to them."),
+    ("The little ones are napping on mats.", "The people are napping on mats."),
+    # demonyms of peoples named "Native X"; size adjectives; body-part compounds
+    ("A broad-chested Hawaiian man paddles a canoe.", "A person paddles a canoe."),
+    ("A man in a Hawaiian shirt waves.", "A person in a Hawaiian shirt waves."),
+    ("A sturdy Mongolian herder milks a yak.", "A herder milks a yak."),
+    ("A trim Thai boxer kicks a bag.", "A boxer kicks a bag."),
+    ("A tiny elderly Korean woman sweeps the steps.", "A person sweeps the steps."),
+    ("A chubby-cheeked infant reaches for a duck.", "A person reaches for a duck."),
+    ("A willowy redhead in a green dress is posing.", "A person in a green dress is posing."),
+    ("A full-bodied red wine is in the glass.", "A full-bodied red wine is in the glass."),
+    ("A tiny kitten sleeps in a small box.", "A tiny kitten sleeps in a small box."),
+    ("A small group of tourists waits.", "A small group of tourists waits."),
+    # predicates whose item is a noun phrase
+    ("The person is a tall redhead.", BIOMETRIC_REFUSAL),
+    ("She appears young, maybe a teenager.", BIOMETRIC_REFUSAL),
+    ("The man is a tall man.", BIOMETRIC_REFUSAL),
+    ("She is a nurse.", "They are a nurse."),
+    ("She has a round face and a full figure.", BIOMETRIC_REFUSAL),
+    # non-person senses
+    ("The Slovak shepherd is playing a flute.", "The shepherd is playing a flute."),
+    ("The German shepherd is guarding the gate.", "The German shepherd is guarding the gate."),
+    ("The tall lighthouse guards the harbor.", "The tall lighthouse guards the harbor."),
+    ("A male duck swims with the female.", "A male duck swims with the female."),
+    ("The female is taller than the male.", "The person is taller than the person."),
+    ("The boy has a black eye from a fall.", "The person has a black eye from a fall."),
+    ("The adult swim sign is by the pool.", "The adult swim sign is by the pool."),
+    ("Girl Scout cookies are on the table.", "Girl Scout cookies are on the table."),
+    ("The old man cactus is covered in white hairs.",
+     "The old man cactus is covered in white hairs."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), ISSUE_EXAMPLES + FIXES, ids=lambda v: v[:50])
+def test_regression(text: str, expected: str):
+    result = scrub(text)
+    assert result.text == expected
+    assert grammar_problems(result.text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("She passes him her notebook.", "They pass them their notebook."),
+        (
+            "He zips his coat and then helps her with hers.",
+            "They zip their coat and then help them with theirs.",
+        ),
+        ("She hangs her scarf on her chair.", "They hang their scarf on their chair."),
+    ],  # fmt: skip
+)
+def test_possessive_her_and_his_become_their(text: str, expected: str):
+    assert scrub(text).text == expected
