@@ -116,6 +116,9 @@ OTHER_TOOLS_OPTIONS = {
     "--check": "ruff format --check",
     "--recount": "python bench/mia_scoring.py --recount FILE",
     "--seeds": "python bench/audit_power.py --seeds 5",
+    "--images": "python bench/ray_build.py --images 240",
+    "--head": "ray start --head",
+    "--port": "ray start --head --port 6379",
 }
 
 
