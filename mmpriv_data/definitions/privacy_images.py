@@ -122,7 +122,7 @@ def _split_source(seed: int, probe_fraction: float, source: sources.Source, good
     ids = [source.ids[i] for i in good]
     # Text-only items (no image to embed) always stay in the rate_R configs, as they are.
     held = [
-        _has_image(source, i) and uniform01(seed, DATASET, "holdout", item_id) < probe_fraction
+        source.has_image(i) and uniform01(seed, DATASET, "holdout", item_id) < probe_fraction
         for i, item_id in zip(good, ids, strict=True)
     ]
     return (
@@ -149,20 +149,9 @@ def _probe_sets(seed: int, probe: tuple[str, ...]) -> dict[str, str]:
     return {probe[j]: TRAIN_SET if rank < half else UNSEEN_SET for rank, j in enumerate(order)}
 
 
-def _has_image(source: sources.Source, index: int) -> bool:
-    if source.entries is not None:
-        return bool(source.has_images[index])
-    return bool(source.item(index)["images"])
-
-
 def text_only_count(plan: Params) -> int:
     """Source items with no image: kept unembedded in every rate_R config (0 for scenes)."""
     return plan.open_source().text_only if plan.source else 0
-
-
-@lru_cache(maxsize=2)
-def _source_index(source: sources.Source) -> dict[str, int]:
-    return {item_id: i for i, item_id in enumerate(source.ids)}
 
 
 def base_item(plan: Params, item_id: str) -> dict:
@@ -182,7 +171,7 @@ def base_item(plan: Params, item_id: str) -> dict:
             "questions": questions,
         }
     source = plan.open_source()
-    item = source.item(_source_index(source)[item_id])
+    item = source.item(source.index_of(item_id))
     if not item["images"]:  # a text-only conversation: nothing to embed into
         return {**item, "image": None, "scene": {"background": "", "objects": []}, "questions": []}
     image = sources.load_image(item["images"][0], f"source {plan.source} item {item_id}")

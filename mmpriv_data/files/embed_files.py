@@ -33,7 +33,7 @@ from mmpriv_data.content.identities import USER_FIELDS, make_user_sets
 from mmpriv_data.core.atomic import atomic_folder, check_folder_target
 from mmpriv_data.core.errors import MmprivError
 from mmpriv_data.core.seeding import stream, uniform01
-from mmpriv_data.files.sources import BadImage, load_image
+from mmpriv_data.files.images import BadImage, load_image
 from mmpriv_data.transforms import embedding
 
 MANIFEST = "embed-manifest.jsonl"

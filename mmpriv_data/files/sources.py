@@ -21,21 +21,13 @@ not grow with the number of entries.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
 import re
-import tempfile
-import warnings
-from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
-
-from PIL import Image, UnidentifiedImageError
 
 from mmpriv_data.core.errors import MmprivError
 from mmpriv_data.files.conversations import (  # noqa: F401 - the readers' formats, re-exported
@@ -47,108 +39,55 @@ from mmpriv_data.files.conversations import (  # noqa: F401 - the readers' forma
     messages_to_qwen,
     qwen_to_messages,
 )
+from mmpriv_data.files.entries import EntryStore, iter_json
+from mmpriv_data.files.images import (  # noqa: F401 - re-exported: builders catch BadImage
+    IMAGE_SUFFIXES,
+    BadImage,
+    load_image,
+)
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 DEFAULT_PROMPT = "Describe this image."
 log = logging.getLogger("mmpriv")
-
-
-class BadImage(MmprivError):
-    """An unusable image; `kind` is one of missing, not-an-image, corrupt, too-large."""
-
-    def __init__(self, origin: str, kind: str, detail: str):
-        super().__init__(f"{origin}: {detail}")
-        self.kind = kind
-
-
-def load_image(data: bytes | Path, origin: str, max_pixels: int | None = None) -> Image.Image:
-    """Open and fully decode an image, or raise BadImage naming `origin` and what is wrong.
-
-    The pixel count is checked from the header before decoding, so a decompression bomb
-    costs nothing. `max_pixels` defaults to Pillow's Image.MAX_IMAGE_PIXELS.
-
-    >>> load_image(b"not an image", "x.jpg")
-    Traceback (most recent call last):
-    ...
-    mmpriv_data.files.sources.BadImage: x.jpg: not an image file
-    """
-    limit = max_pixels or Image.MAX_IMAGE_PIXELS
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(BytesIO(data) if isinstance(data, bytes) else data)
-        if limit and image.width * image.height > limit:
-            raise BadImage(
-                origin,
-                "too-large",
-                f"{image.width}x{image.height} pixels exceeds the limit of {limit} "
-                "(possible decompression bomb)",
-            )
-        image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise BadImage(origin, "too-large", f"possible decompression bomb ({error})") from None
-    except FileNotFoundError:
-        raise BadImage(origin, "missing", "image file not found") from None
-    except UnidentifiedImageError:
-        raise BadImage(origin, "not-an-image", "not an image file") from None
-    except (OSError, SyntaxError, ValueError) as error:
-        raise BadImage(origin, "corrupt", f"corrupt or truncated image ({error})") from None
-    return image
-
-
-class EntryStore:
-    """A source's entries, spilled to an anonymous temporary file as they stream in.
-
-    Only each entry's offset stays in memory (8 bytes), so a 665K-entry mix costs what a
-    10K one does; entries are read back with `os.pread`, safe in threads and forked workers.
-    """
-
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="mmpriv-source-")
-        self._offsets = array("Q", [0])
-
-    def append(self, entry: dict) -> None:
-        line = json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n"
-        self._file.write(line)
-        self._offsets.append(self._offsets[-1] + len(line))
-
-    def finish(self) -> None:
-        self._file.flush()
-
-    def __len__(self) -> int:
-        return len(self._offsets) - 1
-
-    def __getitem__(self, index: int) -> dict:
-        start, end = self._offsets[index], self._offsets[index + 1]
-        return json.loads(os.pread(self._file.fileno(), end - start, start))
-
-    def __getstate__(self):  # a Ray worker or spawned process reopens the source instead
-        raise TypeError("EntryStore is local to a process; reopen the source")
 
 
 @dataclass(eq=False)  # hashed by identity: the caches below key on it
 class Source:
     """Items of a source; images are read lazily (file paths or a memory-mapped dataset).
 
-    File sources keep their entries on disk (`EntryStore`: messages and image paths), the
-    ids and one flag per item (has images) in memory.
+    File sources keep their entries and ids on disk (`EntryStore`: messages, image paths),
+    and a few bytes per item in memory; `ids` reads them back on demand.
     """
 
     path: str
-    ids: list[str]
+    ids: Sequence[str]
     entries: EntryStore | None = None  # {"messages", "images": [paths]} per item
-    has_images: bytearray = field(default_factory=bytearray)
     dataset: object = None  # datasets.Dataset for dataset sources
     extra_features: dict = field(default_factory=dict)
     skipped: int = 0  # entries dropped by skip_bad (missing images)
+
+    @classmethod
+    def of_files(cls, path: str) -> Source:
+        entries = EntryStore()
+        return cls(path, entries.ids, entries=entries)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def add(self, item_id: str, messages: list[dict], image_paths: list[Path]) -> None:
-        self.ids.append(item_id)
-        self.entries.append({"messages": messages, "images": [str(p) for p in image_paths]})
-        self.has_images.append(1 if image_paths else 0)
+        self.entries.append(
+            item_id, {"messages": messages, "images": [str(p) for p in image_paths]}
+        )
+
+    def has_image(self, index: int) -> bool:
+        if self.entries is not None:
+            return bool(self.entries.has_images[index])
+        return bool(self.item(index)["images"])
+
+    def index_of(self, item_id: str) -> int:
+        """The index of the item with `item_id`; KeyError if there is none."""
+        if self.entries is not None:
+            return self.entries.index_of(item_id)
+        return _dataset_index(self)[item_id]
 
     @property
     def text_only(self) -> int:
@@ -158,7 +97,7 @@ class Source:
 
             lengths = pc.list_value_length(self.dataset.data.column("images"))
             return int(pc.sum(pc.equal(lengths, 0)).as_py() or 0)
-        return len(self.has_images) - sum(self.has_images)
+        return len(self.entries.has_images) - sum(self.entries.has_images)
 
     def image_paths(self, index: int) -> list[Path]:
         return [Path(p) for p in self.entries[index]["images"]] if self.entries else []
@@ -183,56 +122,11 @@ class Source:
         return {"id": self.ids[index], "images": images, "messages": entry["messages"]}
 
 
-def _json_error(path: Path, error: Exception) -> MmprivError:
-    detail = getattr(error, "msg", None) or str(error).splitlines()[0]
-    where = f" at line {error.lineno}" if getattr(error, "lineno", None) else ""
-    return MmprivError(f"{path}: not JSON ({detail}{where})")
-
-
-def _iter_json(path: Path) -> Iterator[dict]:
-    """The entries of a JSON list or a JSONL file, one at a time (a 665K-entry LLaVA mix
-    never sits in memory whole)."""
-    try:
-        with open(path, "rb") as handle:
-            if path.suffix == ".jsonl":
-                for number, line in enumerate(handle, 1):
-                    if line.strip():
-                        try:
-                            yield json.loads(line)
-                        except json.JSONDecodeError as error:
-                            raise MmprivError(f"{path}:{number}: not JSON ({error.msg})") from None
-                return
-            first = handle.read(64).lstrip()[:1]
-            handle.seek(0)
-            if first != b"[":
-                if first in (b"{", b'"') or first.isalnum():
-                    raise MmprivError(f"{path}: expected a JSON list of entries")
-                raise MmprivError(f"{path}: not JSON (expected a list)")
-            yield from _stream_list(handle, path)
-    except OSError as error:
-        raise MmprivError(f"{path}: cannot read ({error.strerror})") from None
-
-
-def _stream_list(handle, path: Path) -> Iterator[object]:
-    try:
-        import ijson
-    except ImportError:  # without ijson the list is read whole: same entries, more memory
-        try:
-            yield from json.load(handle)
-        except json.JSONDecodeError as error:
-            raise _json_error(path, error) from None
-        return
-    try:
-        yield from ijson.items(handle, "item", use_float=True)
-    except ijson.JSONError as error:
-        raise _json_error(path, error) from None
-
-
 def _conversation_source(path: Path, image_folder: Path, skip_bad: bool) -> Source:
     """LLaVA, Qwen-VL or mmpriv JSONL entries. A LLaVA entry without `image` (the text-only
     conversations of LLaVA-665K) is an item with no image; its turns are kept as they are."""
-    source = Source(str(path), [], entries=EntryStore())
-    for number, entry in enumerate(_iter_json(path)):
+    source = Source.of_files(str(path))
+    for number, entry in enumerate(iter_json(path)):
         origin = f"{path} entry {number}"
         if not isinstance(entry, dict):
             raise MmprivError(f"{origin}: expected an object, got {type(entry).__name__}")
@@ -254,7 +148,6 @@ def _conversation_source(path: Path, image_folder: Path, skip_bad: bool) -> Sour
                 f"{origin} (id {entry.get('id')})", "missing", f"names missing image {missing[0]}"
             )
         source.add(str(entry.get("id", number)), messages, paths)
-    source.entries.finish()
     return source
 
 
@@ -268,7 +161,7 @@ def _has_qwen_pictures(entry: dict) -> bool:
 def _image_folder_source(folder: Path) -> Source:
     metadata = {}
     if (folder / "metadata.jsonl").is_file():
-        for number, entry in enumerate(_iter_json(folder / "metadata.jsonl")):
+        for number, entry in enumerate(iter_json(folder / "metadata.jsonl")):
             origin = f"{folder / 'metadata.jsonl'} entry {number}"
             if not isinstance(entry, dict) or "file_name" not in entry:
                 raise MmprivError(f"{origin}: needs `file_name` and `messages` or `conversations`")
@@ -281,13 +174,12 @@ def _image_folder_source(folder: Path) -> Source:
     )
     from mmpriv_data.core.schema import user_turn  # imports datasets: only where needed
 
-    source = Source(str(folder), [], entries=EntryStore())
+    source = Source.of_files(str(folder))
     for path in files:
         relative = path.relative_to(folder).as_posix()
         default = [user_turn(DEFAULT_PROMPT, with_image=True)]
         source.add(relative, metadata.get(relative, default), [path])
-    source.entries.finish()
-    if not source.ids:
+    if not len(source):
         raise MmprivError(
             f"{folder}: no images found (looked for {', '.join(sorted(IMAGE_SUFFIXES))})"
         )
@@ -364,7 +256,7 @@ def _image_files_state(source: Source) -> str:
 def _checked_indices(source: Source, skip_bad: bool, _state: str) -> tuple[int, ...]:
     good = []
     for index, item_id in enumerate(source.ids):
-        if source.entries is not None and not source.has_images[index]:
+        if source.entries is not None and not source.entries.has_images[index]:
             good.append(index)  # text-only: kept as it is
             continue
         origin = f"source {source.path} item {item_id}"
@@ -410,8 +302,17 @@ def _open_source(
             raise MmprivError(f"source {path}: expected a .json/.jsonl file, a folder or a Hub id")
         folder = Path(image_folder).expanduser() if image_folder else local.parent
         source = _conversation_source(local, folder, skip_bad)
-    repeated = [i for i, n in Counter(source.ids).items() if n > 1]
-    if repeated:
-        duplicate = repeated[0]
+    if source.entries is not None:
+        source.entries.finish()  # indexes the ids: 16 bytes per entry, not a dict of strings
+        duplicate = source.entries.first_repeated_id()
+    else:
+        duplicate = next((i for i, n in Counter(source.ids).items() if n > 1), None)
+    if duplicate is not None:
         raise MmprivError(f"source {path}: id {duplicate!r} appears more than once")
     return source
+
+
+@lru_cache(maxsize=2)
+def _dataset_index(source: Source) -> dict[str, int]:
+    """id -> index of a dataset source (memory-mapped; its ids are a list already)."""
+    return {item_id: i for i, item_id in enumerate(source.ids)}
