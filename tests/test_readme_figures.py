@@ -105,38 +105,33 @@ class Key:
     scale: float = 1.0
 
 
+# fmt: off
 KEY_FIGURES = [
     Key(r"batched \*\*(\d+) samples/s", "mia_scoring.json", ("batched_samples_per_s",)),
     Key(r"samples/s vs [\d.]+ one at a time \(([\d.]+)x\)", "mia_scoring.json", ("speedup",)),
-    Key(
-        r"forward passes alone reach ([\d.]+) TFLOP/s", "mia_scoring.json", ("forward_only_tflops",)
-    ),  # fmt: skip
+    Key(r"forward passes alone reach ([\d.]+) TFLOP/s", "mia_scoring.json",
+        ("forward_only_tflops",)),
     Key(r"overall ([\d.]+) TFLOP/s", "mia_scoring.json", ("batched_tflops",)),
-    Key(
-        r"\+15 years on every member flagged (\d)/5",
-        "audit_power.json",
-        ("summary", "flag_rate", "years+15", "1", "flagged"),
-    ),  # fmt: skip
-    Key(
-        r"on half (\d)/5",
-        "audit_power.json",
-        ("summary", "flag_rate", "years+15", "0.5", "flagged"),
-    ),  # fmt: skip
-    Key(
-        r"forget 60.0% -> GA ([\d.]+)", "unlearning.json", ("means", "ga", "forget", "mean"), 100
-    ),  # fmt: skip
-    Key(
-        r"NPO ([\d.]+) \(t intervals", "unlearning.json", ("means", "npo", "forget", "mean"), 100
-    ),  # fmt: skip
-    Key(r"`ref` AUC ([\d.]+) /", "mia_attacks.md", r"\| ref \| 1 \| 3 \| ([\d.]+)"),
-    Key(
-        r"default style username read ([\d.]+)",
-        "legibility.md",
-        r"\| default \(16 px, opacity 0.5\) \| 224 px \| ([\d.]+)",
-    ),  # fmt: skip
-    Key(r"\*\*38.8% MFU\*\*|(83.7)k tokens/s", "trainers.md", r"\*\*([\d,]+)\*\* \|", 1e-3),
+    Key(r"\+15 years on every member flagged (\d)/5", "audit_power.json",
+        ("summary", "flag_rate", "years+15", "1", "flagged")),
+    Key(r"on half (\d)/5", "audit_power.json",
+        ("summary", "flag_rate", "years+15", "0.5", "flagged")),
     Key(r"`text_dates` ([\d.]+) ±", "audit_power.md", r"\| `text_dates` \| ([\d.]+) ±"),
+    Key(r"60.0% -> GA ([\d.]+)", "unlearning.json", ("means", "ga", "forget", "mean"), 100),
+    Key(r"NPO ([\d.]+) \[[-\d.]+, [\d.]+\]; retain", "unlearning.json",
+        ("means", "npo", "forget", "mean"), 100),
+    Key(r"retain 41.0% -> GA ([\d.]+)", "unlearning.json", ("means", "ga", "retain", "mean"), 100),
+    Key(r"`ref` AUC ([\d.]+) \[", "mia_attacks.md", r"\| ref \| 1 \| 3 \| ([\d.]+)"),
+    Key(r"default style username read ([\d.]+)", "legibility.md",
+        r"\| default \(16 px, opacity 0.5\) \| 224 px \| ([\d.]+)"),
+    Key(r"([\d.]+)k tokens/s \(\*\*[\d.]+% MFU", "trainers.md",
+        r"`--fused-lora` \| \*\*([\d,]+)\*\*", 1e-3),
+    Key(r"\(\*\*([\d.]+)% MFU", "trainers.md",
+        r"`--fused-lora` \| \*\*[\d,]+\*\* \| [\d.]+% \| \*\*([\d.]+)%"),
+    Key(r"90.3 rows/s on one Ray node and ([\d.]+) on two", "scale.md",
+        r"Ray, 2 nodes \(1 CPU each\) \| ([\d.]+)"),
 ]
+# fmt: on
 
 
 @dataclass
