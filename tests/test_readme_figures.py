@@ -137,6 +137,8 @@ KEY_FIGURES = [
         r"`--fused-lora` \| \*\*([\d,]+)\*\*", 1e-3),
     Key(r"\(\*\*([\d.]+)% MFU", "trainers.md",
         r"`--fused-lora` \| \*\*[\d,]+\*\* \| [\d.]+% \| \*\*([\d.]+)%"),
+    Key(r"scored once, blind\) recall ([\d.]+)%", "scrub_eval.md",
+        r"(?s)## heldout4 part.*?\| all attributes \(recall\) \| \| [^|]+\| \| ([\d.]+)%"),
     Key(r"90.3 rows/s on one Ray node and ([\d.]+) on two", "scale.md",
         r"Ray, 2 nodes \(1 CPU each\) \| ([\d.]+)"),
 ]
