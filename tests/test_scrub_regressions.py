@@ -79,7 +79,43 @@ FIXES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "expected"), ISSUE_EXAMPLES + FIXES, ids=lambda v: v[:50])
+# Third round: classes of misses read on heldout4 (after its blind score), in new wording.
+ROUND_THREE = [
+    ("The men are middle-aged and a bit overweight.", BIOMETRIC_REFUSAL),  # degree words
+    ("The runner is lean and very tall.", BIOMETRIC_REFUSAL),  # intensifier after "and"
+    ("The woman is probably Thai or Lao.", BIOMETRIC_REFUSAL),  # a hedge before the item
+    ("They look about thirty-five.", BIOMETRIC_REFUSAL),  # no gendered trigger; hyphen number
+    ("They seem somewhere around sixty.", BIOMETRIC_REFUSAL),
+    ("The girl looks no older than three.", BIOMETRIC_REFUSAL),
+    ("The puppy's owner looks about a year older.", "The puppy's owner looks about a year older."),
+    ("The kids are teenagers, probably fourteen.", BIOMETRIC_REFUSAL),  # bare plural age noun
+    ("Are the boys brothers?", "Are the people siblings?"),  # kin is not an age predicate
+    ("They are heavily built.", BIOMETRIC_REFUSAL),  # adverb + "built"
+    ("A solidly built man waves.", "A person waves."),
+    ("A girl of about nine is feeding a goat.", "A person is feeding a goat."),  # of + age
+    ("A woman of 40 smiles.", "A person smiles."),
+    ("A family of five is eating.", "A family of five is eating."),  # a group's size
+    ("Is her hair red or auburn?", "Is their hair?"),  # questions about a feature's colour
+    ("Are the boy's eyes gray?", "Are the person's eyes?"),
+    ("The man has bluish eyes.", BIOMETRIC_REFUSAL),  # "-ish" colours
+    ("A honey-blond child sits.", "A person sits."),  # all-colour compounds
+    ("A man with graying temples signs a form.", "A person signs a form."),
+    ("He has brown hair that is going gray.", BIOMETRIC_REFUSAL),
+    ("Her hair is dyed green.", BIOMETRIC_REFUSAL),
+    ("A paunchy accountant is eating lunch.", "An accountant is eating lunch."),
+    ("A burly welder is at work.", "A welder is at work."),  # build word before agent noun
+    ("A small cooler is on the sand.", "A small cooler is on the sand."),  # size of a thing
+    ("A teenage Filipino is singing.", "A person is singing."),  # demonym used as a noun
+    ("A Great Dane sleeps on the rug.", "A Great Dane sleeps on the rug."),
+    ("The ferry to the Isle of Man leaves.", "The ferry to the Isle of Man leaves."),
+    ("Two people talk; one is South Asian and the other is Korean.", "Two people talk;"),
+    ("One is red and the other is blue.", "One is red and the other is blue."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), ISSUE_EXAMPLES + FIXES + ROUND_THREE, ids=lambda v: v[:50]
+)
 def test_regression(text: str, expected: str):
     result = scrub(text)
     assert result.text == expected

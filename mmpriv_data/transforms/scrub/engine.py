@@ -27,6 +27,7 @@ _NUMBER_WORDS = frozenset(
     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
     "eighty ninety about around approximately roughly".split()
 )
+_APPROXIMATE = frozenset({"about", "around", "approximately", "roughly"})
 _DO = frozenset({"does", "do", "did", "doesn't", "don't", "didn't"})
 _QUESTION_START = _DO | {"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"}
 _CANDIDATES = (
@@ -53,6 +54,13 @@ _PERSON_ONLY = frozenset(
 _PREDICATIVE = frozenset("asleep awake alone alive afraid aware alert ready ill".split())
 _GUIDE_MEMBERS = frozenset({"girl", "boy"})
 _GUIDES = frozenset({"guide", "guides", "scout", "scouts"})
+# Build words that also size things ("a tall tower", "a heavy cooler"): no person on their own.
+_NUMBERS = frozenset(w for w in _NUMBER_WORDS if w not in _APPROXIMATE)
+_THING_SIZES = frozenset(
+    "tall short big large small tiny heavy thin slim lean fat broad round rounded slight trim "
+    "fit full-figured chunky sturdy stout toned taller shorter bigger thinner heavier "
+    "slimmer squat towering".split()
+)
 _SIZES = frozenset({"large", "big", "small", "huge", "tiny", "sizable", "massive"})
 _AGENT_SUFFIXES = ("er", "or", "ist", "ian", "eur", "ant", "ent")
 _PARTICIPLE = ("ed", "ing")
@@ -107,6 +115,8 @@ class Scrubber(FeatureRules):
                 self.title(i)
             elif (low.isdigit() or low in _NUMBER_WORDS) and i > 0 and lows[i - 1] == ",":
                 self.age_apposition(i)
+            elif (low.isdigit() or low in _NUMBER_WORDS) and i > 1 and lows[i - 1] == "of":
+                self.age_of(i)
             else:
                 consumed = False
                 if bios[i] or low in lx.NOUN_USE:
@@ -216,7 +226,8 @@ class Scrubber(FeatureRules):
             verb_after = nxt.endswith("s") and (
                 not self.word(i + 2) or self.lw(i + 2) in g.FUNCTION_WORDS
             )  # "a teenager skateboards."
-            if self.word(i + 1) and nxt not in g.FUNCTION_WORDS and nxt not in g.COPULAS and (
+            if not suffix and self.word(i + 1) and nxt not in g.FUNCTION_WORDS and (
+                nxt not in g.COPULAS and
                 not nxt.endswith(("ing", "ed")) and not g.is_coordinated_verb(nxt)
                 and nxt not in _PREDICATIVE and not self.bios[i + 1]
                 and nxt not in g.COMMON_VERBS and nxt not in lx.PERSON_HEADS and not verb_after
@@ -307,8 +318,8 @@ class Scrubber(FeatureRules):
 
     def noun_use_replace(self, i: int) -> None:
         low = self.low[i]
-        if low in lx.DEMONYM_NOUNS and not self.tok[i][:1].isupper():
-            return  # "a pole", not "a Pole"
+        if low in lx.DEMONYM_NOUNS and (not self.tok[i][:1].isupper() or self.proper(i)):
+            return  # "a pole", not "a Pole"; "a Great Dane"
         attribute = lx.NOUN_USE_ATTRIBUTE.get(low) or self.bio(i)
         if attribute == "gender" and self.animal_sex(i):
             return  # "a male duck swims with the female"
@@ -335,6 +346,8 @@ class Scrubber(FeatureRules):
             self.bios[k] == "race"
             and self.tok[k][:1].isupper()
             or self.low[k] in _PERSON_ONLY
+            or self.bios[k] == "build"
+            and self.low[k] not in _THING_SIZES
             or self.bios[k] in _FEATURE_ATTRIBUTES
             and "-" in self.low[k]  # "gray-haired"
             for k in range(i, j)
@@ -369,6 +382,14 @@ class Scrubber(FeatureRules):
             self.delete(i, k + 1, "age")
             if self.lw(i - 1) == "," and self.lw(k + 1) == ",":
                 self.delete(k + 1, k + 2, "age")
+
+    def age_of(self, i: int) -> None:
+        """ "A boy of about ten", "a woman of 40" (age)."""
+        if "age" in self.on and self.person_head(i - 2) and self.low[i - 2] not in lx.GROUP_HEADS:
+            number = self.low[i].isdigit() or self.low[i] in _NUMBERS
+            end = self.age_number(i) or (i + 1 if number else None)
+            if end:  # "a woman of 40 smiles": any number after "of" a person
+                self.delete(i - 1, end, "age")
 
     def age_apposition(self, i: int) -> None:
         """ "A man, 40 years old, smiles" (the commas go in fix_commas)."""

@@ -37,7 +37,7 @@ class FeatureRules(PredicateRules):
             prev = lows[a - 1]
             if not (
                 prev in _FEATURE_MODIFIERS or prev in colours
-                or "-" in prev and self.colour(prev, attribute)
+                or ("-" in prev or prev.endswith("ish")) and self.colour(prev, attribute)
                 or prev in g.SEPARATORS and self.word(a - 2) and self.colour(lows[a - 2], attribute)
                 or prev.endswith(_PARTICIPLE) and prev.isalpha()
                 and prev not in g.FUNCTION_WORDS  # "thinning white hair"
@@ -46,8 +46,8 @@ class FeatureRules(PredicateRules):
             a -= 1
         while a < h and lows[a] in g.SEPARATORS:
             a += 1
-        items = [(k, k + 1, attribute if lows[k] in colours or "-" in lows[k]
-                  and self.colour(lows[k], attribute) else None)
+        items = [(k, k + 1, attribute if lows[k] in colours or ("-" in lows[k] or lows[k]
+                  .endswith("ish")) and self.colour(lows[k], attribute) else None)
                  for k in range(a, h)]  # fmt: skip
         if not any(it[2] for it in items):
             return

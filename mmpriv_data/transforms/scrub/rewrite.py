@@ -75,6 +75,7 @@ _TRIGGERS = frozenset(
     | {w.rpartition(" ")[2] for w in lx.PERSON_ADJECTIVES}  # "Sri Lankan": its last word
     | lx.BUILD_COMPOUNDS | {"twenties", "thirties", "forties", "fifties", "sixties",
                             "seventies", "eighties", "nineties"}
+    | {"look", "looks", "seem", "seems", "appear", "appears"}  # "They look about 30."
 )  # fmt: skip
 
 

@@ -18,7 +18,7 @@ from mmpriv_data.transforms.scrub.tokens import TokenView
 
 _SEXES = frozenset({"male", "female", "males", "females"})
 _HEDGES = frozenset({"maybe", "perhaps", "probably", "possibly", "likely"})
-PHRASE_STARTS = _HEDGES | {"a", "an"}
+PHRASE_STARTS = _HEDGES | {"a", "an"} | lx.PLURAL_PERSON_NOUNS
 
 
 class SenseRules(TokenView):
@@ -51,15 +51,16 @@ class SenseRules(TokenView):
         """ "a tall redhead", "maybe a teenager" from k after a copula: (start, end, attribute
         of its first biometric word) when its head is a person noun, else None."""
         m = k + (self.low[k] in _HEDGES)
-        if self.lw(m) not in ("a", "an"):
-            return None
-        m, lows, attribute = m + 1, self.low, None
+        article = self.lw(m) in ("a", "an")  # none before a plural: "they are teenagers"
+        m, lows, attribute = m + article, self.low, None
         while m < self.n and (
             self.bios[m] or lows[m] in g.SEPARATORS or lows[m] in g.GENERAL_ADJECTIVES
             or lows[m] in g.INTENSIFIERS
         ):  # fmt: skip
             attribute = attribute or self.bios[m]
             m += 1
+        if not article and not (self.person_head(m) and lows[m] in lx.PLURAL_PERSON_NOUNS):
+            return None
         if self.person_head(m):
             word = self.base(m)[0]
             own = "gender" if word in lx.GENDER_NOUNS or word in lx.GENDER_AGE_NOUNS else None

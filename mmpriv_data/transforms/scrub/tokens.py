@@ -84,6 +84,9 @@ def flagged(words: list[str], test: Callable[[str], bool], cache: dict[str, bool
 
 def _colour(low: str, attribute: str) -> bool:
     words = lx.FEATURE_ADJECTIVES[attribute]
+    if low.endswith("ish") and len(low) > 5 and attribute != "build":  # "grayish", "reddish"
+        stem = low[:-3]
+        return stem in words or stem + "e" in words or stem[:-1] in words
     return low in words or ("-" in low and all(p in words for p in low.split("-")))
 
 
@@ -97,6 +100,8 @@ def _compound_bio(low: str) -> str | None:
     attribute = lx.COMPOUND_SUFFIXES.get(suffix)
     if attribute and _colour(prefix, attribute):
         return attribute
+    if lx.PERSON_ADJECTIVES.get(suffix) == "hair_color" and _colour(prefix, "hair_color"):
+        return "hair_color"  # "honey-blond", "strawberry-blonde"
     if suffix in lx.BODY_PART_SUFFIXES and (
         prefix in lx.BODY_SIZE_PREFIXES or prefix in lx.FEATURE_ADJECTIVES["build"]
     ):
@@ -227,7 +232,15 @@ class TokenView:
             return self.low[i] in lx.NOBLE_TITLES and nxt[:1].isupper() and nxt != "I"
         before = i - 1 >= 0 and self.word(i - 1) and self.tok[i - 1][:1].isupper()
         before = before and not self.sent_start(i - 1) and self.low[i - 1] != "i"
-        after = self.word(i + 1) and self.tok[i + 1][:1].isupper() and self.low[i + 1] != "i"
+        # "the Isle of Man": a capitalised word before "of"
+        before = (
+            before
+            or self.lw(i - 1) == "of"
+            and self.word(i - 2)
+            and (self.tok[i - 2][:1].isupper() and not self.sent_start(i - 2))
+        )
+        k = i + 2 if self.lw(i + 1) == "'" else i + 1  # "the Ladies' Mile"
+        after = self.word(k) and self.tok[k][:1].isupper() and self.low[k] != "i"
         k = i + 3 if self.lw(i + 1) == "of" and self.lw(i + 2) == "the" else i + 2
         named = self.lw(i + 1) == "of" and self.word(k) and self.tok[k][:1].isupper()
         return before or after or named  # "the Maid of the Mist"
