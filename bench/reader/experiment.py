@@ -31,10 +31,12 @@ import numpy as np
 import torch
 
 from bench.reader import model as reader_model
+from bench.reader.ckpt_pieces import load_pieces
 from bench.reader.mmpriv_glue import record_text
 from bench.reader.render import draw_row, load_bundle
 
 PROBE_QUESTION = "What is the username?"
+MODELS_PER_FILE = 2
 
 
 def _draw(job: tuple[bytes, dict | None]) -> np.ndarray:
@@ -50,13 +52,14 @@ def render(jobs: list, workers: int) -> torch.Tensor:
 def tower_features(model, images: torch.Tensor, batch: int = 200) -> dict[str, torch.Tensor]:
     """Frozen tower outputs (line and scene features) kept on the GPU in bf16."""
     device = next(model.parameters()).device
-    lines, scene = [], []
+    lines, scene, ctc = [], [], []
     for start in range(0, len(images), batch):
         with torch.autocast(device.type, torch.bfloat16, enabled=device.type == "cuda"):
             out = model.tower(images[start : start + batch].to(device))
         lines.append(out["lines"].to(torch.bfloat16))
         scene.append(out["scene"].to(torch.bfloat16))
-    return {"lines": torch.cat(lines), "scene": torch.cat(scene)}
+        ctc.append(out["ctc"].to(torch.bfloat16))
+    return {"lines": torch.cat(lines), "scene": torch.cat(scene), "ctc": torch.cat(ctc)}
 
 
 def condition_rows(bundle: dict, condition: str) -> tuple[list[int], list[list[tuple[str, str]]]]:
@@ -104,7 +107,9 @@ def finetune(base, features, index, turns, steps, batch, lr, seed) -> tuple[obje
         rows = torch.tensor([index[i] for i in picks], device=device)
         ids, labels = reader_model.pad_batch([reader_model.chat_tokens(turns[i]) for i in picks])
         with torch.autocast(device.type, torch.bfloat16, enabled=device.type == "cuda"):
-            embeds = model.image_embeds(features["lines"][rows], features["scene"][rows])
+            embeds = model.image_embeds(
+                features["lines"][rows], features["scene"][rows], features["ctc"][rows]
+            )
             loss = model.lm_forward(embeds, ids.to(device), labels.to(device)).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trainable, 1.0)
@@ -125,7 +130,9 @@ def probe_measures(model, features, names_u1, names_u2, batch: int = 250) -> dic
     for start in range(0, n, batch):
         rows = slice(start, min(n, start + batch))
         with torch.autocast(device.type, torch.bfloat16, enabled=device.type == "cuda"):
-            embeds = model.image_embeds(features["lines"][rows], features["scene"][rows])
+            embeds = model.image_embeds(
+                features["lines"][rows], features["scene"][rows], features["ctc"][rows]
+            )
             ids = torch.tensor([prompt], device=device).expand(embeds.shape[0], -1)
             out = model.lm_forward(embeds, ids, output_hidden_states=True)
             hidden.append(torch.stack([h[:, -1].float() for h in out.hidden_states], 1).cpu())
@@ -205,7 +212,10 @@ def main() -> None:
             bundle["probe"][: args.limit],
         )
     base = reader_model.Reader().to(device)
-    base.load_state_dict(torch.load(args.ckpt, map_location=device))
+    if args.ckpt.is_dir():  # bf16 pieces carried from the training call
+        base.load_state_dict(load_pieces(args.ckpt))
+    else:
+        base.load_state_dict(torch.load(args.ckpt, map_location=device))
     base.eval()
     train, probe = bundle["train"], bundle["probe"]
     jobs = [(r["png"], None) for r in train] + [(r["png"], r["params"]) for r in train]
@@ -257,10 +267,11 @@ def main() -> None:
 
 
 def save(out: Path, hidden: dict, likelihood: dict, meta: dict) -> None:
-    """Three int8 files (each well under 16 MiB for 11 models of 1000 x 7 x 384), the rest."""
+    """int8 hidden states, at most MODELS_PER_FILE models a file (2000 x 7 x 384 bytes each:
+    the device returns files of at most 16 MiB), then likelihoods and metadata."""
     out.mkdir(parents=True, exist_ok=True)
     keys = list(hidden)
-    size = -(-len(keys) // 3)
+    size = MODELS_PER_FILE
     for part, chunk in enumerate(keys[i : i + size] for i in range(0, len(keys), size)):
         arrays = {f"{k}.{field}": hidden[k][field] for k in chunk for field in ("q", "mean", "std")}
         np.savez(out / f"hidden_part{part}.npz", **arrays)

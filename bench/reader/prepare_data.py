@@ -4,8 +4,9 @@ The bundle holds lossless PNGs of base scenes plus the overlay params of every r
 device re-draws each image exactly as mmpriv's `privacy-images` builder does (apply, then
 JPEG at quality 90); a SHA-256 of mmpriv's own bytes rides along to check that on the device.
 
-- `experiment`: privacy-images seed 0 at 640x480, default style: 1000 train scenes (their
-  rate_100 overlay and whether rate_50 embeds them) and 1000 probe images (U1 / U2).
+- `experiment`: privacy-images seed 0 at 640x480, default style: `--num-train` train scenes
+  (their rate_100 overlay and whether rate_50 embeds them) and `--num-probe` probe images
+  (U1 / U2, `--users-per-set` users each: more users give the user-disjoint probe power).
 - `pretrain_scenes`: other scenes (a different seed) with their VQA questions.
 - `pretrain_users`: mmpriv user records from other seeds and set names, none sharing a
   username or user_id with the probe users (never evaluate reading on users seen in training).
@@ -60,9 +61,11 @@ def overlay_params(row: dict) -> dict | None:
     }
 
 
-def experiment_rows(num_train: int, num_probe: int) -> dict:
+def experiment_rows(num_train: int, num_probe: int, users_per_set: int) -> dict:
     privacy_images, _ = dataset_api()
-    plan = privacy_images.Params(seed=EXPERIMENT_SEED, num_images=num_train, num_probe=num_probe)
+    plan = privacy_images.Params(
+        seed=EXPERIMENT_SEED, num_images=num_train, num_probe=num_probe, users_per_set=users_per_set
+    )
     train = []
     for item_id in privacy_images.config_ids(plan, "rate_100"):
         row = privacy_images.make_row(plan, "rate_100", item_id)
@@ -129,9 +132,12 @@ def main() -> None:
     parser.add_argument("--num-probe", type=int, default=1000)
     parser.add_argument("--num-scenes", type=int, default=3000)
     parser.add_argument("--num-users", type=int, default=2000)
+    parser.add_argument(
+        "--users-per-set", type=int, default=20, help="privacy-images' U1 / U2 set size"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    bundle = experiment_rows(args.num_train, args.num_probe)
+    bundle = experiment_rows(args.num_train, args.num_probe, args.users_per_set)
     print(f"experiment rows: {time.perf_counter() - started:.0f}s", flush=True)
     bundle["pretrain_scenes"] = pretrain_scenes(args.num_scenes)
     print(f"scenes: {time.perf_counter() - started:.0f}s", flush=True)

@@ -42,9 +42,10 @@ def jpeg_roundtrip(image: Image.Image) -> tuple[Image.Image, bytes]:
 
 
 def to_input(image: Image.Image) -> np.ndarray:
-    """640x480 RGB -> uint8 (3, 448, 448): a square resize, as LLaVA-style processors do."""
-    resized = image.resize((INPUT_SIZE, INPUT_SIZE), Image.Resampling.BICUBIC)
-    return np.asarray(resized, dtype=np.uint8).transpose(2, 0, 1).copy()
+    """640x480 RGB -> uint8 (3, 480, 640). The square resize to the model's 448x448 input
+    (bicubic, antialiased, as LLaVA-style processors do) runs on the GPU in
+    `Reader.normalize`: on the CPU it was the largest single cost of drawing an image."""
+    return np.asarray(image.convert("RGB"), dtype=np.uint8).transpose(2, 0, 1).copy()
 
 
 def input_box(bbox: list[int], size: tuple[int, int] = SOURCE_SIZE) -> list[float]:
@@ -99,10 +100,21 @@ def question_for(rng: np.random.Generator, record: dict | None, scene_qa: list, 
     return scene_qa[int(rng.integers(len(scene_qa)))]
 
 
-def pretrain_sample(rng: np.random.Generator, bundle: dict, stage: dict) -> dict:
-    """One freshly drawn training image with its text lines, box and one question."""
-    scene = bundle["pretrain_scenes"][int(rng.integers(len(bundle["pretrain_scenes"])))]
-    base = decode_png(scene["png"])
+def pretrain_sample(
+    rng: np.random.Generator, bundle: dict, stage: dict, decoded: dict | None = None
+) -> dict:
+    """One freshly drawn training image with its text lines, box and one question.
+
+    `decoded` (scene index -> decoded base scene) caches PNG decoding across calls.
+    """
+    index = int(rng.integers(len(bundle["pretrain_scenes"])))
+    scene = bundle["pretrain_scenes"][index]
+    if decoded is None:
+        base = decode_png(scene["png"])
+    else:
+        if index not in decoded:
+            decoded[index] = decode_png(scene["png"])
+        base = decoded[index].copy()
     record = None
     if rng.random() < stage["text_prob"]:
         pool = bundle["pretrain_users"]
