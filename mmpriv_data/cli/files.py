@@ -43,11 +43,8 @@ def embed(
     address: AddressOption = None,
 ) -> None:
     """Embed user records into a seeded fraction of SRC's images, writing DST + a manifest."""
-    from rich.progress import Progress
-
-    from mmpriv_data.cli.app import err, out
-    from mmpriv_data.core.errors import MmprivError
-    from mmpriv_data.files.embed_files import embed_tree, read_users, source_files
+    from mmpriv_data.cli.app import out, progress_bar
+    from mmpriv_data.files.embed_files import embed_tree, read_users
     from mmpriv_data.transforms.embedding import EmbedStyle
 
     field_names = tuple(f.strip() for f in fields.split(",") if f.strip())
@@ -61,10 +58,8 @@ def embed(
         rotation=rotation,
     )
     records = read_users(users, field_names) if users else None
-    if not src.is_dir():
-        raise MmprivError(f"SRC {src}: not a folder")
-    with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("embedding", total=len(source_files(src)))
+    bar, advance = progress_bar("embedding")  # the total comes once the tree is listed
+    with bar:
         report = embed_tree(
             src,
             dst,
@@ -75,7 +70,7 @@ def embed(
             skip_bad=skip_bad,
             quality=quality,
             max_pixels=max_pixels or None,
-            progress=lambda n: progress.advance(task, n),
+            progress=advance,
             num_proc=num_proc,
             engine=engine,
             address=address,

@@ -251,14 +251,15 @@ def embed_tree(
     skip_bad: bool = False,
     quality: int = 90,
     max_pixels: int | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[..., None] | None = None,
     num_proc: int | None = None,
     engine: str = "local",
     address: str | None = None,
 ) -> EmbedReport:
     """Mirror SRC into DST, embedding a user record into a seeded fraction `rate` of images.
 
-    `num_proc` threads (None: every core), or with `engine="ray"` the Ray cluster at
+    `progress(n, total=None)` is told the number of files once they are listed, then each
+    file done. `num_proc` threads (None: every core), or with `engine="ray"` the Ray cluster at
     `address` (SRC must be readable at the same path on every node; DST is written here).
     The output is the same, byte for byte, whichever.
     """
@@ -286,6 +287,8 @@ def embed_tree(
     files = [p.relative_to(src).as_posix() for p in source_files(src)]
     if MANIFEST in files:
         raise MmprivError(f"SRC {src}: holds a file named {MANIFEST}; rename it first")
+    if progress:
+        progress(0, total=len(files))
     if users is None:
         users = generated_users(seed) if rate > 0 else []
     job = EmbedJob(src, rate, tuple(users), seed, style, quality, max_pixels, skip_bad)
