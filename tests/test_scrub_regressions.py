@@ -113,8 +113,23 @@ ROUND_THREE = [
 ]  # fmt: skip
 
 
+# Fourth round: classes of misses read on heldout5 (after its blind score), in new wording.
+ROUND_FOUR = [
+    ("A wiry nine-year-old is kicking a ball.", "A person is kicking a ball."),
+    ("The six-year-olds are singing.", "The people are singing."),
+    ("A 200-year-old barn stands in the field.", "A 200-year-old barn stands in the field."),
+    ("A man about 45 is rowing.", "A person is rowing."),
+    ("A woman about to sit down smiles.", "A person about to sit down smiles."),
+    ("The swimmer is powerfully muscled.", BIOMETRIC_REFUSAL),
+    ("Is the woman in her twenties or thirties?", "Is the person?"),
+    ("The woman reads a map and is petite.", "The person reads a map."),
+    ("The Man in the Iron Mask is on the shelf.", "The Man in the Iron Mask is on the shelf."),
+    ("A mother hen guards the chicks.", "A mother hen guards the chicks."),
+]
+
+
 @pytest.mark.parametrize(
-    ("text", "expected"), ISSUE_EXAMPLES + FIXES + ROUND_THREE, ids=lambda v: v[:50]
+    ("text", "expected"), ISSUE_EXAMPLES + FIXES + ROUND_THREE + ROUND_FOUR, ids=lambda v: v[:50]
 )
 def test_regression(text: str, expected: str):
     result = scrub(text)

@@ -116,7 +116,9 @@ class Scrubber(FeatureRules):
             elif (low.isdigit() or low in _NUMBER_WORDS) and i > 0 and lows[i - 1] == ",":
                 self.age_apposition(i)
             elif (low.isdigit() or low in _NUMBER_WORDS) and i > 1 and lows[i - 1] == "of":
-                self.age_of(i)
+                self.age_of(i, i - 2)
+            elif low in _APPROXIMATE and i > 0 and self.person_head(i - 1):
+                self.age_of(i, i - 1)  # "a woman about 35 is rowing"
             else:
                 consumed = False
                 if bios[i] or low in lx.NOUN_USE:
@@ -251,7 +253,7 @@ class Scrubber(FeatureRules):
             and not heads[k]
             and not bios[k]
             and lows[k] not in lx.NOUN_USE  # "a willowy redhead"
-            and (lows[i] not in lx.NOUN_USE or not self.noun_use(i))
+            and (lows[i] not in lx.NOUN_USE and not self.age_noun(i) or not self.noun_use(i))
         ):
             nxt = lows[k]
             if not (
@@ -306,27 +308,15 @@ class Scrubber(FeatureRules):
         t = j - 1  # "a tall blonde in a hat", "an adult female and ...": the last word is a noun
         while t > i and lows[t] in g.SEPARATORS:
             t -= 1
-        if t > i and lows[t] in lx.NOUN_USE and self.noun_use(t):
+        if t > i and (lows[t] in lx.NOUN_USE or self.age_noun(t)) and self.noun_use(t):
             self.drop_items([(k, k + 1, bios[k]) for k in range(i, t)])
             self.noun_use_replace(t)
             return t + 1, True
         low = self.low[i]
-        if low in lx.NOUN_USE and j <= i + 1 and self.noun_use(i):
+        if (low in lx.NOUN_USE or self.age_noun(i)) and j <= i + 1 and self.noun_use(i):
             self.noun_use_replace(i)
             return i + 1, True
         return max(j, i + 1) if not self.word(j) or j == i else j, False
-
-    def noun_use_replace(self, i: int) -> None:
-        low = self.low[i]
-        if low in lx.DEMONYM_NOUNS and (not self.tok[i][:1].isupper() or self.proper(i)):
-            return  # "a pole", not "a Pole"; "a Great Dane"
-        attribute = lx.NOUN_USE_ATTRIBUTE.get(low) or self.bio(i)
-        if attribute == "gender" and self.animal_sex(i):
-            return  # "a male duck swims with the female"
-        if attribute in self.on:
-            # "Asian" is capitalised as a proper adjective; "person" only at a sentence start
-            case = self.tok[i] if self.sent_start(i) or self.tok[i].isupper() else low
-            self.replace(i, g.match_case(case, lx.NOUN_USE[low]), attribute)
 
     def loose(self, j: int) -> bool:
         """A participle adjective inside a chain before a person noun ("a lean, *sunburned*
@@ -353,26 +343,6 @@ class Scrubber(FeatureRules):
             for k in range(i, j)
         )
 
-    def noun_use(self, i: int) -> bool:
-        """ "a blonde", "the elderly", "a smiling redhead": an adjective standing for a person."""
-        nxt = self.lw(i + 1)
-        if self.low[i].endswith("s") and not self.person_head(i + 1):
-            return True  # "Asians", "redheads": plural nouns only
-        if self.word(i + 1) and not (
-            nxt in g.FUNCTION_WORDS or nxt in g.COPULAS or nxt.endswith(("ing", "ed"))
-            or g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS
-        ):  # fmt: skip
-            return False  # an adjective before its noun
-        k = i - 1  # back over other adjectives to the determiner
-        while k > i - 5 and (
-            self.lw(k) == ","
-            or self.word(k) and self.lw(k) not in g.FUNCTION_WORDS
-            and (self.bios[k] or not self.person_head(k))
-        ):  # fmt: skip
-            k -= 1
-        before = self.lw(k)
-        return before in g.DETERMINERS or before.isdigit()
-
     def decade_phrase(self, i: int) -> None:
         """ "in her 30s", "in his early forties" (age)."""
         if "age" not in self.on or self.lw(i + 1) not in g.POSSESSIVES:
@@ -383,13 +353,13 @@ class Scrubber(FeatureRules):
             if self.lw(i - 1) == "," and self.lw(k + 1) == ",":
                 self.delete(k + 1, k + 2, "age")
 
-    def age_of(self, i: int) -> None:
-        """ "A boy of about ten", "a woman of 40" (age)."""
-        if "age" in self.on and self.person_head(i - 2) and self.low[i - 2] not in lx.GROUP_HEADS:
+    def age_of(self, i: int, head: int) -> None:
+        """ "A boy of about ten", "a woman of 40", "a man about 60" (age)."""
+        if "age" in self.on and self.person_head(head) and self.low[head] not in lx.GROUP_HEADS:
             number = self.low[i].isdigit() or self.low[i] in _NUMBERS
             end = self.age_number(i) or (i + 1 if number else None)
             if end:  # "a woman of 40 smiles": any number after "of" a person
-                self.delete(i - 1, end, "age")
+                self.delete(head + 1, end, "age")
 
     def age_apposition(self, i: int) -> None:
         """ "A man, 40 years old, smiles" (the commas go in fix_commas)."""

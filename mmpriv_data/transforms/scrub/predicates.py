@@ -83,6 +83,12 @@ class PredicateRules(SenseRules):
             return
         if any(it[2] is None and self.low[it[0]] not in g.SEPARATORS for it in items):
             self.drop_items(items)
+        elif (
+            self.lw(p) in ("and", "but")
+            and p not in self.dele
+            and (k >= n or self.low[k] in g.SENTENCE_END)
+        ):
+            self.delete(p, k, bio[0][2])  # "The man wears a hat and is tall."
         elif kind == "who":
             self.delete(p, k, bio[0][2])
         elif self.lw(k) in (",", "and") and self.lw(k + 1 + (self.lw(k + 1) == "and")) in (
@@ -118,7 +124,9 @@ class PredicateRules(SenseRules):
             a = p
             while a > 0 and not self.sent_start(a):
                 a -= 1
-            return ("person", None) if self.lw(a) in _SUBJECT_PRONOUNS else (None, None)
+            person = self.lw(a) in _SUBJECT_PRONOUNS  # or "The man looks ... and is slight"
+            person = person or any(map(self.person_head, range(a, min(p, a + 4))))
+            return ("person", None) if person else (None, None)
         if 0 <= p and self.heads[p] and self.person_head(p) and not self.base(p)[1]:
             return "person", None
         if subject in lx.FEATURE_HEADS and (
@@ -245,7 +253,8 @@ class PredicateRules(SenseRules):
             elif not self.person_head(m) or self.base(m)[1]:
                 return
             k = m + 1
-            if self.lw(k) in _POSTMODIFIER:  # "the kid on the left Black or White?"
+            in_decade = self.lw(k) == "in" and self.lw(k + 1) in g.POSSESSIVES  # "in his 30s"
+            if self.lw(k) in _POSTMODIFIER and not in_decade:  # "the kid on the left Black?"
                 while k < min(self.n, m + 6) and self.word(k) and not self.bio(k):
                     k += 1
         else:

@@ -91,7 +91,7 @@ def _may_change(text: str) -> bool:
     return any(
         ("-" in w or "'" in w or "’" in w or w[0].isdigit())
         and (w[:-2] in _TRIGGERS or w.rpartition("-")[2] in lx.COMPOUND_SUFFIXES
-             or lx.AGE_TOKEN.match(w) or lx.DECADE.match(w))
+             or lx.AGE_TOKEN.match(w.removesuffix("s")) or lx.DECADE.match(w))
         for w in words
     )  # fmt: skip
 

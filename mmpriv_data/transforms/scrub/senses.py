@@ -92,3 +92,48 @@ class SenseRules(TokenView):
             if k != i and low in _SEXES and self.word(k + 1) and not self.heads[k + 1]:
                 return self.low[k + 1] not in g.FUNCTION_WORDS
         return False
+
+    def noun_use(self, i: int) -> bool:
+        """ "a blonde", "the elderly", "a smiling redhead": an adjective standing for a person."""
+        nxt = self.lw(i + 1)
+        if self.low[i].endswith("s") and not self.person_head(i + 1):
+            return True  # "Asians", "redheads": plural nouns only
+        if self.word(i + 1) and not (
+            nxt in g.FUNCTION_WORDS or nxt in g.COPULAS or nxt.endswith(("ing", "ed"))
+            or g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS
+        ):  # fmt: skip
+            return False  # an adjective before its noun
+        k = i - 1  # back over other adjectives to the determiner
+        while k > i - 5 and (
+            self.lw(k) == ","
+            or self.word(k) and self.lw(k) not in g.FUNCTION_WORDS
+            and (self.bios[k] or not self.person_head(k))
+        ):  # fmt: skip
+            k -= 1
+        before = self.lw(k)
+        return before in g.DETERMINERS or before.isdigit()
+
+    def noun_use_replace(self, i: int) -> None:
+        low = self.low[i]
+        if low in lx.DEMONYM_NOUNS and (not self.tok[i][:1].isupper() or self.proper(i)):
+            return  # "a pole", not "a Pole"; "a Great Dane"
+        attribute = lx.NOUN_USE_ATTRIBUTE.get(low) or self.bio(i)
+        if attribute == "gender" and self.animal_sex(i):
+            return  # "a male duck swims with the female"
+        if attribute in self.on:
+            # "Asian" is capitalised as a proper adjective; "person" only at a sentence start
+            case = self.tok[i] if self.sent_start(i) or self.tok[i].isupper() else low
+            new = lx.NOUN_USE.get(low) or ("people" if low.endswith("s") else "person")
+            self.replace(i, g.match_case(case, new), attribute)
+
+    def age_noun(self, i: int) -> bool:
+        """ "a lanky twelve-year-old is ...": an age compound standing for a person."""
+        low, nxt = self.lw(i), self.lw(i + 1)
+        if not ("-" in low and lx.AGE_TOKEN.match(low[:-1] if low.endswith("olds") else low)):
+            return False
+        return (
+            not self.word(i + 1)
+            or nxt in g.FUNCTION_WORDS
+            or nxt in g.COPULAS
+            or (g.is_coordinated_verb(nxt))
+        )  # not "a 100-year-old building"

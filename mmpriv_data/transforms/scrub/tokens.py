@@ -30,6 +30,8 @@ _SPLIT = re.compile(f"({g.TOKEN.pattern})")
 # prenominal adjectives with their attribute, and every form whose base is a person noun.
 _BIO_WORDS = {**dict.fromkeys(lx.BUILD_COMPOUNDS, "build"), **lx.PERSON_ADJECTIVES}
 _SHEPHERDS = frozenset({"shepherd", "shepherds"})
+# Small words inside a title-cased name ("The Girl with a Pearl Earring", "Man of Steel").
+_TITLE_LINKS = frozenset({"of", "the", "with", "a", "an", "in", "on", "and"})
 _RARE_WORDS = lx.CASED_RACE | lx.ROYALS | _SHEPHERDS
 _PERSON_HEAD_FORMS = lx.PERSON_HEADS | {
     head + "'s" for head in lx.PERSON_HEADS if head + "'s" not in lx.PRONOUNS
@@ -92,8 +94,8 @@ def _colour(low: str, attribute: str) -> bool:
 
 def _compound_bio(low: str) -> str | None:
     """The attribute of a hyphenated adjective: "30-year-old", "blue-eyed", or None."""
-    if lx.AGE_TOKEN.match(low):
-        return "age"
+    if lx.AGE_TOKEN.match(low[:-1] if low.endswith("-olds") else low):
+        return "age"  # "30-year-old", "the ten-year-olds"
     prefix, _, suffix = low.rpartition("-")
     if suffix == "aged" and prefix:
         return "age"  # "preschool-aged", "college-aged"
@@ -241,9 +243,11 @@ class TokenView:
         )
         k = i + 2 if self.lw(i + 1) == "'" else i + 1  # "the Ladies' Mile"
         after = self.word(k) and self.tok[k][:1].isupper() and self.low[k] != "i"
-        k = i + 3 if self.lw(i + 1) == "of" and self.lw(i + 2) == "the" else i + 2
-        named = self.lw(i + 1) == "of" and self.word(k) and self.tok[k][:1].isupper()
-        return before or after or named  # "the Maid of the Mist"
+        k = i + 1  # "the Maid of the Mist", "The Girl with a Pearl Earring"
+        while k < min(self.n, i + 4) and self.low[k] in _TITLE_LINKS:
+            k += 1
+        named = k > i + 1 and self.word(k) and self.tok[k][:1].isupper() and self.low[k] != "i"
+        return before or after or named
 
     # --- output ------------------------------------------------------------------------------
     def out(self, i: int) -> str:
