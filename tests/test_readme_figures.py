@@ -139,6 +139,10 @@ KEY_FIGURES = [
         r"`--fused-lora` \| \*\*[\d,]+\*\* \| [\d.]+% \| \*\*([\d.]+)%"),
     Key(r"scored once, blind\) recall ([\d.]+)%", "scrub_eval.md",
         r"(?s)## heldout4 part.*?\| all attributes \(recall\) \| \| [^|]+\| \| ([\d.]+)%"),
+    Key(r"privacy score \(mean, 95% t interval over seeds\) is ([\d.]+) \[", "spy_seeds.json",
+        ("means", "sft", "privacy_score", "mean")),
+    Key(r"NCA-P minus DPO \(paired by seed\) is \+([\d.]+) \[", "spy_seeds.json",
+        ("paired", "nca_p - dpo", "privacy_score", "mean")),
     Key(r"90.3 rows/s on one Ray node and ([\d.]+) on two", "scale.md",
         r"Ray, 2 nodes \(1 CPU each\) \| ([\d.]+)"),
 ]
