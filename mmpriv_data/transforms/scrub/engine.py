@@ -113,18 +113,17 @@ class Scrubber(FeatureRules):
                 self.decade_phrase(i)
             elif low in _TITLES and gender:
                 self.title(i)
-            elif (low.isdigit() or low in _NUMBER_WORDS) and i > 0 and lows[i - 1] == ",":
-                self.age_apposition(i)
-            elif (low.isdigit() or low in _NUMBER_WORDS) and i > 1 and lows[i - 1] == "of":
-                self.age_of(i, i - 2)
-            elif low in _APPROXIMATE and i > 0 and self.person_head(i - 1):
-                self.age_of(i, i - 1)  # "a woman about 35 is rowing"
+            elif low in _NUMBER_WORDS or low.isdigit():  # no other rule reads numbers
+                if i > 0:
+                    self.number(i)
             else:
                 consumed = False
                 if bios[i] or low in lx.NOUN_USE:
                     step, consumed = self.modifiers(i)
                 if not consumed and is_word[i]:
-                    word = low[:-2] if low.endswith("'s") and low not in lx.PRONOUNS else low
+                    word = low  # "woman's" -> "woman" ("'" first: most words have none)
+                    if "'" in low and low.endswith("'s") and low not in lx.PRONOUNS:
+                        word = low[:-2]
                     if word in lx.FEATURE_HEADS:
                         self.feature(i)
                     elif word in lx.PERSON_HEADS:
@@ -253,7 +252,11 @@ class Scrubber(FeatureRules):
             and not heads[k]
             and not bios[k]
             and lows[k] not in lx.NOUN_USE  # "a willowy redhead"
-            and (lows[i] not in lx.NOUN_USE and not self.age_noun(i) or not self.noun_use(i))
+            and (
+                lows[i] not in lx.NOUN_USE
+                and ("-" not in lows[i] or not self.age_noun(i))
+                or not self.noun_use(i)
+            )
         ):
             nxt = lows[k]
             if not (
@@ -282,7 +285,7 @@ class Scrubber(FeatureRules):
                 or lows[j + 1].endswith(_AGENT_SUFFIXES) and self.guessed_head(i, j + 1)
             ) and not any(lows[k] in _COLOURS for k in range(i, j)):  # fmt: skip
                 j, head = j + 1, True  # a noun before the person noun: "a Samoan rugby player"
-        if head and self.lw(j + 1) in MODIFIED:
+        if head and j + 1 < n and lows[j + 1] in MODIFIED:
             return j + 1, True  # "an old man cactus"
         if head and self.low[j - 1] not in g.SEPARATORS:
             s = i
@@ -308,12 +311,20 @@ class Scrubber(FeatureRules):
         t = j - 1  # "a tall blonde in a hat", "an adult female and ...": the last word is a noun
         while t > i and lows[t] in g.SEPARATORS:
             t -= 1
-        if t > i and (lows[t] in lx.NOUN_USE or self.age_noun(t)) and self.noun_use(t):
+        if (
+            t > i
+            and (lows[t] in lx.NOUN_USE or "-" in lows[t] and self.age_noun(t))
+            and (self.noun_use(t))
+        ):
             self.drop_items([(k, k + 1, bios[k]) for k in range(i, t)])
             self.noun_use_replace(t)
             return t + 1, True
         low = self.low[i]
-        if (low in lx.NOUN_USE or self.age_noun(i)) and j <= i + 1 and self.noun_use(i):
+        if (
+            (low in lx.NOUN_USE or "-" in low and self.age_noun(i))
+            and j <= i + 1
+            and (self.noun_use(i))
+        ):
             self.noun_use_replace(i)
             return i + 1, True
         return max(j, i + 1) if not self.word(j) or j == i else j, False
@@ -352,6 +363,17 @@ class Scrubber(FeatureRules):
             self.delete(i, k + 1, "age")
             if self.lw(i - 1) == "," and self.lw(k + 1) == ",":
                 self.delete(k + 1, k + 2, "age")
+
+    def number(self, i: int) -> None:
+        """A number after a person: "A man, 40 years old,", "a boy of ten", "a man about 60"."""
+        prev = self.low[i - 1]
+        if prev == ",":
+            self.age_apposition(i)
+        elif prev == "of":
+            if i > 1:
+                self.age_of(i, i - 2)
+        elif self.low[i] in _APPROXIMATE and self.person_head(i - 1):
+            self.age_of(i, i - 1)  # "a woman about 35 is rowing"
 
     def age_of(self, i: int, head: int) -> None:
         """ "A boy of about ten", "a woman of 40", "a man about 60" (age)."""

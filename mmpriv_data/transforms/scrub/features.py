@@ -29,6 +29,9 @@ class FeatureRules(PredicateRules):
 
     def feature(self, h: int) -> None:
         """Colour or size of a person's eyes, hair, skin or body ("her blue eyes")."""
+        before = self.low[h - 1] if h else ""
+        if before in g.POSSESSIVES or before in g.DETERMINERS:
+            return  # "her face", "the hair": no colour or size before the head (speed)
         attribute = lx.FEATURE_HEADS[self.base(h)[0]]
         if attribute not in self.on or self.lw(h + 1) in FEATURE_COMPOUND:
             return
@@ -37,7 +40,7 @@ class FeatureRules(PredicateRules):
             prev = lows[a - 1]
             if not (
                 prev in _FEATURE_MODIFIERS or prev in colours
-                or ("-" in prev or prev.endswith("ish")) and self.colour(prev, attribute)
+                or ("-" in prev or "ish" in prev) and self.colour(prev, attribute)
                 or prev in g.SEPARATORS and self.word(a - 2) and self.colour(lows[a - 2], attribute)
                 or prev.endswith(_PARTICIPLE) and prev.isalpha()
                 and prev not in g.FUNCTION_WORDS  # "thinning white hair"
@@ -46,12 +49,12 @@ class FeatureRules(PredicateRules):
             a -= 1
         while a < h and lows[a] in g.SEPARATORS:
             a += 1
-        items = [(k, k + 1, attribute if lows[k] in colours or ("-" in lows[k] or lows[k]
-                  .endswith("ish")) and self.colour(lows[k], attribute) else None)
+        items = [(k, k + 1, attribute if lows[k] in colours or ("-" in lows[k] or "ish" in lows[k])
+                  and self.colour(lows[k], attribute) else None)
                  for k in range(a, h)]  # fmt: skip
         if not any(it[2] for it in items):
             return
-        if self.lw(a - 1) in ("a", "an") and self.low[h] == "eye":
+        if self.low[h] == "eye" and self.lw(a - 1) in ("a", "an"):
             return  # "a black eye": a bruise, not a colour
         p = a - 1
         word, suffix = self.base(p)

@@ -23,6 +23,7 @@ _NUMBERS = frozenset(
 _APPROXIMATELY = frozenset(
     "about around roughly approximately maybe perhaps nearly almost over under".split()
 )
+_ARTICLES = frozenset({"a", "an"})
 # Words of degree or doubt before a predicate item ("a little chubby", "probably Korean",
 # "somewhere around forty"): they go with the item.
 _DEGREE = g.INTENSIFIERS | frozenset("maybe perhaps probably possibly likely somewhere".split())
@@ -62,10 +63,13 @@ class PredicateRules(SenseRules):
             k += 1
         if k < n and lows[k] in _COLOUR_VERBS:
             k += 1  # "is going gray", "is dyed blue"
-        k = self.after_degree(k)
+        if k < n and (lows[k] in _DEGREE or lows[k] == "a" and self.lw(k + 1) in _SMALL_AMOUNTS):
+            k = self.after_degree(k)
         if k >= n:
             return
         low = lows[k]  # can an item start here? Most predicates ("is wearing") end here (speed)
+        if low in _ARTICLES and not self.may_start_phrase(k + 1):
+            return  # "is a car": no person phrase (speed: "is a" is common)
         if not (
             self.bios[k] or low in _ITEM_STARTS or low[:1].isdigit() or "-" in low
             or low.endswith("s") and lx.DECADE.match(low)

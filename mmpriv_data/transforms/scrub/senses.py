@@ -18,6 +18,7 @@ from mmpriv_data.transforms.scrub.tokens import TokenView
 
 _SEXES = frozenset({"male", "female", "males", "females"})
 _HEDGES = frozenset({"maybe", "perhaps", "probably", "possibly", "likely"})
+_PHRASE_INNER = g.SEPARATORS | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
 PHRASE_STARTS = _HEDGES | {"a", "an"} | lx.PLURAL_PERSON_NOUNS
 
 
@@ -73,6 +74,14 @@ class SenseRules(TokenView):
             return None
         attribute = attribute or own
         return (k, m + 1, attribute) if attribute else None
+
+    def may_start_phrase(self, m: int) -> bool:
+        """Whether the word at m can follow the article of a person phrase (a cheap test
+        made before `person_phrase`)."""
+        if m >= self.n:
+            return False
+        low = self.low[m]
+        return bool(self.bios[m]) or self.heads[m] or low in _PHRASE_INNER or low in lx.NOUN_USE
 
     def verb_not_noun(self, j: int) -> bool:
         """A plural-looking person noun followed by a determiner is a verb: "the lighthouse

@@ -92,7 +92,21 @@ def _colour(low: str, attribute: str) -> bool:
     return low in words or ("-" in low and all(p in words for p in low.split("-")))
 
 
+_COMPOUND_CACHE: dict[str, str | None] = {}
+
+
 def _compound_bio(low: str) -> str | None:
+    """The attribute of a hyphenated adjective, memoised: the same compounds ("middle-aged",
+    "blue-eyed") come back in caption after caption (speed)."""
+    if low in _COMPOUND_CACHE:
+        return _COMPOUND_CACHE[low]
+    if len(_COMPOUND_CACHE) > 100_000:  # a bound on memory over millions of turns
+        _COMPOUND_CACHE.clear()
+    found = _COMPOUND_CACHE[low] = _compound_attribute(low)
+    return found
+
+
+def _compound_attribute(low: str) -> str | None:
     """The attribute of a hyphenated adjective: "30-year-old", "blue-eyed", or None."""
     if lx.AGE_TOKEN.match(low[:-1] if low.endswith("-olds") else low):
         return "age"  # "30-year-old", "the ten-year-olds"
