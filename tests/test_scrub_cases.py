@@ -9,7 +9,12 @@ import pytest
 
 from mmpriv_data.content.captions import caption_corpus
 from mmpriv_data.transforms.scrub import ATTRIBUTES, BIOMETRIC_REFUSAL, apply_changes, scrub
-from mmpriv_data.transforms.scrub.evaluation import evaluate, load_corpus, parse_line
+from mmpriv_data.transforms.scrub.evaluation import (
+    evaluate,
+    grammar_problems,
+    load_corpus,
+    parse_line,
+)
 
 CASES_FILE = Path(__file__).parent / "data" / "scrub_cases.tsv"
 
@@ -69,8 +74,13 @@ def test_unknown_attribute_is_one_clear_error():
 CORPUS = Path(__file__).parents[1] / "bench" / "data" / "scrub_corpus"
 # Floors under the figures measured when these parts were last scored (bench/results/
 # scrub_eval.md): a rule change that loses recall or changes unrelated words fails here.
-# heldout3 is the part no rule was tuned on; heldout and heldout2 were read after scoring.
-RECALL_FLOORS = {"tuning": 0.99, "heldout": 0.985, "heldout2": 0.985, "heldout3": 0.96}
+# heldout6 is the only part no rule was tuned on (scored once, blind: 98.8%); every other part
+# was read after its blind score and tuned on, so its floor guards against regressions only.
+RECALL_FLOORS = {
+    "tuning": 0.995, "heldout": 0.995, "heldout2": 0.995, "heldout3": 0.995, "heldout4": 0.995,
+    "heldout5": 0.995, "heldout6": 0.985,
+}  # fmt: skip
+HELD_OUT_LATER = ("heldout4", "heldout5", "heldout6")  # each committed alone before its round
 
 
 def _scrubbed(part: str):
@@ -84,6 +94,9 @@ def test_the_independent_corpus_is_large_labelled_and_split_by_file():
     assert sum(map(len, parts.values())) >= 1000
     texts = {part: {item.text for item in items} for part, items in parts.items()}
     assert not texts["tuning"] & (texts["heldout"] | texts["heldout2"] | texts["heldout3"])
+    for part in HELD_OUT_LATER:  # no text of a later held-out part appears in any other part
+        others = set().union(*(texts[other] for other in texts if other != part))
+        assert not texts[part] & others, part
     kinds = {item.kind for items in parts.values() for item in items}
     assert kinds == {"detail", "answer", "question", "negative"}
     labels = {label for items in parts.values() for item in items for *_, label in item.spans}
@@ -92,13 +105,15 @@ def test_the_independent_corpus_is_large_labelled_and_split_by_file():
 
 @pytest.mark.parametrize("part", list(RECALL_FLOORS))
 def test_biometric_terms_go_and_unrelated_words_stay_on_the_independent_corpus(part):
-    _, report = _scrubbed(part)
+    items, report = _scrubbed(part)
     summary = report.summary()
     assert summary["recall_all"] >= RECALL_FLOORS[part], dict(report.misses)
     assert all(row["recall"] >= 0.9 for row in summary["per_attribute"].values())
     assert summary["unrelated_kept"] >= 0.99, report.wrongly_changed
     assert summary["hard_negatives_kept"] >= 0.93
-    assert report.grammar == []
+    # problems already in the input ("a orange ball", a typo kept in the frozen heldout4) aside
+    in_input = {(item.where, problem) for item in items for problem in grammar_problems(item.text)}
+    assert [g for g in report.grammar if (g[0], g[1]) not in in_input] == []
 
 
 def test_the_corpus_score_fails_a_scrubber_that_does_nothing_or_too_much():
