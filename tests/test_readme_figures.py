@@ -143,6 +143,8 @@ KEY_FIGURES = [
         ("means", "sft", "privacy_score", "mean")),
     Key(r"NCA-P minus DPO \(paired by seed\) is \+([\d.]+) \[", "spy_seeds.json",
         ("paired", "nca_p - dpo", "privacy_score", "mean")),
+    Key(r"on `heldout6` \(293 items, never tuned on\) ([\d.]+)%", "scrub_eval.md",
+        r"(?s)## heldout6 part.*?\| all attributes \(recall\) \|(?: [^|]*\|){7} ([\d.]+)%"),
     Key(r"90.3 rows/s on one Ray node and ([\d.]+) on two", "scale.md",
         r"Ray, 2 nodes \(1 CPU each\) \| ([\d.]+)"),
 ]
