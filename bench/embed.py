@@ -13,6 +13,11 @@ On the same N photo-like JPEGs of 640x480 (quality 90):
          (`python -c ...`): interpreter start and imports included on both sides.
 Each timing starts before the imports, inside the child. The three alternate, `--repeats`
 times, in one run; the medians are compared. Target: embed >= 0.85 x floor in images/s.
+
+Where the command's time goes (`phases`, the same `mmpriv embed` run in-process with its steps
+timed): interpreter start (`python -c pass`), the CLI's imports (typer, rich), parsing the
+command line and importing the embed path (numpy, Faker, Pillow), the generated user set,
+then the tree itself (listing, checks, decode, overlay, encode, manifest, rename).
 """
 
 from __future__ import annotations
@@ -92,11 +97,56 @@ print(time.perf_counter() - start)
 """
 
 
+# `mmpriv embed` run in-process, each step timed from the child's start: the CLI's imports,
+# the embed path's imports, the generated users (cached, so the command does not redo them),
+# parsing the command line, and the tree.
+PHASES = """
+import time; start = time.perf_counter()
+import json, sys
+from mmpriv_data.cli import app
+marks = {"cli_imports": time.perf_counter() - start}
+from mmpriv_data.cli import files
+from mmpriv_data.files import embed_files
+marks["embed_imports"] = time.perf_counter() - start
+embed_files.generated_users(0)
+marks["users"] = time.perf_counter() - start
+tree = embed_files.embed_tree
+def timed_tree(*args, **kwargs):
+    marks["parse"] = time.perf_counter() - start
+    result = tree(*args, **kwargs)
+    marks["tree"] = time.perf_counter() - start
+    return result
+embed_files.embed_tree = timed_tree
+try:
+    app.main(["embed", sys.argv[1], sys.argv[2], "--rate", "1.0", "--quality", sys.argv[3]])
+except SystemExit:
+    pass
+marks["exit"] = time.perf_counter() - start
+print(json.dumps(marks))
+"""
+
+
 def child_seconds(code: str, *args) -> float:
     done = subprocess.run(
         [sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, check=True
     )
     return float(done.stdout.strip().splitlines()[-1])
+
+
+def phase_seconds(src: Path, dst: Path) -> dict:
+    """Seconds of each step of `mmpriv embed` (not cumulative), interpreter start included."""
+    interpreter = command_seconds([sys.executable, "-c", "pass"])
+    done = subprocess.run(
+        [sys.executable, "-c", PHASES, str(src), str(dst), str(QUALITY)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    marks = json.loads(done.stdout.strip().splitlines()[-1])
+    steps, previous = {"interpreter": interpreter}, 0.0
+    for name, at in marks.items():
+        steps[name], previous = at - previous, at
+    return steps
 
 
 def command_seconds(command: list[str]) -> float:
@@ -126,6 +176,10 @@ def bench(n: int, repeats: int, work: Path) -> dict:
             dst = work / f"{name}-{r}"
             seconds[name].append(runs[name](dst))
             shutil.rmtree(dst)
+    steps = []
+    for r in range(repeats):  # after the timed runs: a breakdown, not part of the ratios
+        steps.append(phase_seconds(src, work / f"phases-{r}"))
+        shutil.rmtree(work / f"phases-{r}")
     median = {name: statistics.median(values) for name, values in seconds.items()}
     floor = min(median["floor_threads"], median["floor_processes"])
     mean_kb = sum(p.stat().st_size for p in src.rglob("*.jpg")) / n / 1024
@@ -139,6 +193,9 @@ def bench(n: int, repeats: int, work: Path) -> dict:
         "embed_images_per_s": round(n / median["embed"], 1),
         "ratio": round(floor / median["embed"], 3),
         "ratio_cli": round(median["cli_floor"] / median["cli_embed"], 3),
+        "cli_embed_steps_median_seconds": {
+            name: round(statistics.median(s[name] for s in steps), 3) for name in steps[0]
+        },
     }
 
 
@@ -169,6 +226,7 @@ def main() -> None:
         f"as commands: floor script {m['cli_floor']:.3f} s, mmpriv embed {m['cli_embed']:.3f} s"
         f" -> {result['ratio_cli']:.3f}x"
     )
+    print("mmpriv embed, seconds per step (medians):", result["cli_embed_steps_median_seconds"])
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "embed.json").write_text(json.dumps(report, indent=2) + "\n")
 
