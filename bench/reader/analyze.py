@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
@@ -102,22 +103,47 @@ def likelihood_tests(likelihood: dict, users: np.ndarray, user_set: np.ndarray) 
     return out
 
 
+def _probe_job(job: tuple) -> tuple:
+    """One (model, protocol) probe report, single-threaded BLAS (jobs run side by side)."""
+    from threadpoolctl import threadpool_limits
+
+    key, protocol, x, labels, users, repeats, permutations = job
+    with threadpool_limits(1):
+        report = probe_report(
+            x, labels, protocol, groups=users, n_repeats=repeats,
+            n_permutations=permutations, seed=0,
+        )  # fmt: skip
+    return key, protocol, report
+
+
 def probe_all(meta: dict, hidden: dict, labels, users, args) -> dict:
-    """probe_report for every model and both protocols: {(key, protocol): report}."""
-    started, reports = time.perf_counter(), {}
+    """probe_report for every model and both protocols: {(key, protocol): report}.
+
+    With `args.reports` pointing at an existing file (written by `--probe-only`, e.g. on the
+    device's 16 cores), the reports are read from it instead of computed again.
+    """
+    reports_path = getattr(args, "reports", None)
+    if reports_path is not None and reports_path.exists() and not args.probe_only:
+        saved = json.loads(reports_path.read_text())
+        return {tuple(k.split("|")): v for k, v in saved.items()}
+    started = time.perf_counter()
+    jobs = []
     for model in meta["models"]:
         key = model["key"]
         if key not in hidden:
             continue
         x = pca_layers(hidden[key], args.pca)
         for protocol in ("paper", "users"):
-            reports[key, protocol] = probe_report(
-                x, labels, protocol, groups=users, n_repeats=args.repeats,
-                n_permutations=args.permutations, seed=0,
-            )  # fmt: skip
-            print(key, protocol, round(reports[key, protocol]["best_layer_acc"], 3),
-                  reports[key, protocol]["perm_p"], f"{time.perf_counter() - started:.0f}s",
-                  flush=True)  # fmt: skip
+            jobs.append((key, protocol, x, labels, users, args.repeats, args.permutations))
+    reports = {}
+    with Pool(max(1, getattr(args, "jobs", 1))) as pool:
+        for key, protocol, report in pool.imap_unordered(_probe_job, jobs):
+            reports[key, protocol] = report
+            print(key, protocol, round(report["best_layer_acc"], 3), report["perm_p"],
+                  f"{time.perf_counter() - started:.0f}s", flush=True)  # fmt: skip
+    if reports_path is not None:
+        reports_path.parent.mkdir(parents=True, exist_ok=True)
+        reports_path.write_text(json.dumps({f"{k}|{p}": v for (k, p), v in reports.items()}))
     return reports
 
 
@@ -219,8 +245,17 @@ def main() -> None:
     parser.add_argument("--pca", type=int, default=128)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--permutations", type=int, default=500)
+    parser.add_argument("--reports", type=Path, default=None, help="probe reports cache (JSON)")
+    parser.add_argument("--probe-only", action="store_true", help="write --reports, then stop")
+    parser.add_argument("--jobs", type=int, default=1, help="probe reports run side by side")
     args = parser.parse_args()
     started = time.perf_counter()
+    if args.probe_only:
+        meta = json.loads((args.exp / "experiment_meta.json").read_text())
+        labels, users = np.array(meta["user_set"]), np.array(meta["username"])
+        probe_all(meta, load_hidden(args.exp), labels, users, args)
+        print(f"wrote {args.reports} in {time.perf_counter() - started:.0f}s")
+        return
     if args.swap_only:  # also refreshes the (cheap) likelihood section of the main run
         result = json.loads(args.out.read_text())
         meta = json.loads((args.exp / "experiment_meta.json").read_text())

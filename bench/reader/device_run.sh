@@ -6,7 +6,7 @@
 # Everything that must survive the call goes to $OUT: checkpoint pieces (bf16, <= 15 MiB a
 # file), logs, experiment arrays, probe reports.
 set -o pipefail
-python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site \
+python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site \
   bench/reader/.cache/wheels/*.whl || exit 1
 export PYTHONPATH=/tmp/site:$PWD PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,memory.used,utilization.gpu --format=csv,noheader

@@ -36,7 +36,7 @@ from bench.reader.mmpriv_glue import record_text
 from bench.reader.render import draw_row, load_bundle
 
 PROBE_QUESTION = "What is the username?"
-MODELS_PER_FILE = 2
+MODELS_PER_FILE = 3
 
 
 def _draw(job: tuple[bytes, dict | None]) -> np.ndarray:
@@ -274,7 +274,7 @@ def save(out: Path, hidden: dict, likelihood: dict, meta: dict) -> None:
     size = MODELS_PER_FILE
     for part, chunk in enumerate(keys[i : i + size] for i in range(0, len(keys), size)):
         arrays = {f"{k}.{field}": hidden[k][field] for k in chunk for field in ("q", "mean", "std")}
-        np.savez(out / f"hidden_part{part}.npz", **arrays)
+        np.savez_compressed(out / f"hidden_part{part}.npz", **arrays)
     np.savez(out / "likelihood.npz", **likelihood)
     (out / "experiment_meta.json").write_text(json.dumps(meta))
 
