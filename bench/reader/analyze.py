@@ -192,11 +192,11 @@ def run_fields(report: dict) -> dict:
 
 
 def learning_curve(logs: Path) -> list[dict]:
-    curve = []
-    for run, path in enumerate(sorted(logs.glob("run*_reader_log.json")), start=1):
-        for point in json.loads(path.read_text())["curve"]:
-            curve.append({"command": run, **{k: v for k, v in point.items() if k != "examples"}})
-    return curve
+    """The reader's evaluation points. Each device call carries the previous call's log on,
+    so the newest `run*_reader_log.json` holds every point, each with its own `command`."""
+    paths = sorted(logs.glob("run*_reader_log.json"))
+    points = json.loads(paths[-1].read_text())["curve"]
+    return [{k: v for k, v in p.items() if k != "examples"} for p in points]
 
 
 def plot(result: dict, path: Path) -> None:
