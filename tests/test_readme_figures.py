@@ -145,6 +145,10 @@ KEY_FIGURES = [
         ("paired", "nca_p - dpo", "privacy_score", "mean")),
     Key(r"on `heldout6` \(293 items, never tuned on\) ([\d.]+)%", "scrub_eval.md",
         r"(?s)## heldout6 part.*?\| all attributes \(recall\) \|(?: [^|]*\|){7} ([\d.]+)%"),
+    Key(r"reads the username line exactly in ([\d.]+)% of", "probing_reader.json",
+        ("reader", "ctc_username_line_exact"), 100),
+    Key(r"it misses the positive control too \((?:[^)]*?: )?([\d.]+)", "probing_reader.json",
+        ("positive_control", "by_protocol", "users", "best_layer_acc")),
     Key(r"90.3 rows/s on one Ray node and ([\d.]+) on two", "scale.md",
         r"Ray, 2 nodes \(1 CPU each\) \| ([\d.]+)"),
 ]
