@@ -139,7 +139,7 @@ def profile_steps(model, optimizer, batches, device: str, top: int = 15) -> list
 
 def grouped_batches(lengths, batch_size: int, needed: int) -> list[list[int]]:
     """Length-grouped batches over as many epochs as it takes to have `needed` of them."""
-    from trainers.data import length_grouped_batches
+    from trainers.batching import length_grouped_batches
 
     batches, epoch = [], 0
     while len(batches) < needed:
@@ -153,13 +153,8 @@ def main() -> None:
     from torch.utils.data import DataLoader
 
     from trainers import tiny_model
-    from trainers.data import (
-        ChatCollator,
-        estimated_lengths,
-        load_rows,
-        tokens_per_image,
-        training_examples,
-    )
+    from trainers.batching import estimated_lengths, tokens_per_image
+    from trainers.data import ChatCollator, load_rows, training_examples
     from trainers.lora import TrainSettings, add_lora, compile_decoder_layers
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

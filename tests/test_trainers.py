@@ -302,7 +302,7 @@ def test_profiles_feed_trl_sft_trainer_without_conversion(profiles_dir, tiny_lla
 
 
 def test_best_fit_decreasing_fills_rows_that_arrival_order_leaves_half_empty():
-    from trainers.data import best_fit_decreasing
+    from trainers.batching import best_fit_decreasing
 
     lengths = [300, 250, 200, 212, 260, 300]  # arrival order: 4 rows of 512, 26% padding
     rows = best_fit_decreasing(lengths, 512)

@@ -137,12 +137,8 @@ def make_batches(examples, processor, settings: TrainSettings):
     """A DataLoader of length-grouped batches whose sampler reshuffles with `set_epoch`."""
     from torch.utils.data import DataLoader
 
-    from trainers.data import (
-        ChatCollator,
-        estimated_lengths,
-        length_grouped_batches,
-        tokens_per_image,
-    )
+    from trainers.batching import estimated_lengths, length_grouped_batches, tokens_per_image
+    from trainers.data import ChatCollator
 
     lengths = estimated_lengths(examples, processor, tokens_per_image(processor, examples))
 
