@@ -193,6 +193,16 @@ def bench(n: int, repeats: int, work: Path) -> dict:
         "embed_images_per_s": round(n / median["embed"], 1),
         "ratio": round(floor / median["embed"], 3),
         "ratio_cli": round(median["cli_floor"] / median["cli_embed"], 3),
+        # The runs of one repeat follow each other, so they share its load: ratios per repeat.
+        "ratio_per_repeat": [
+            round(min(t, p) / e, 3)
+            for t, p, e in zip(
+                seconds["floor_threads"], seconds["floor_processes"], seconds["embed"], strict=True
+            )
+        ],
+        "ratio_cli_per_repeat": [
+            round(f / e, 3) for f, e in zip(seconds["cli_floor"], seconds["cli_embed"], strict=True)
+        ],
         "cli_embed_steps_median_seconds": {
             name: round(statistics.median(s[name] for s in steps), 3) for name in steps[0]
         },
@@ -225,6 +235,12 @@ def main() -> None:
         f"embed {m['embed']:.3f} s -> ratio {result['ratio']:.3f}x | "
         f"as commands: floor script {m['cli_floor']:.3f} s, mmpriv embed {m['cli_embed']:.3f} s"
         f" -> {result['ratio_cli']:.3f}x"
+    )
+    print(
+        "ratio per repeat:",
+        result["ratio_per_repeat"],
+        "as commands:",
+        result["ratio_cli_per_repeat"],
     )
     print("mmpriv embed, seconds per step (medians):", result["cli_embed_steps_median_seconds"])
     args.out.mkdir(parents=True, exist_ok=True)
