@@ -70,7 +70,15 @@ METHODS = ("ga", "graddiff", "kl", "npo")
 # and stop at the first checkpoint at or below the retain-only model's likelihood accuracy on
 # those same questions (what a model that never saw them knows), else at MAX_STEPS ("not
 # reached"). The paraphrased `test` questions play no part in it: they stay held out.
-EVAL_EVERY, MAX_STEPS = 2, 60
+# The cap was 60 steps in the first run; no method reached the target in 60 steps, and the cap
+# was then raised to 300, the same for every method, AFTER seeing those results (disclosed in
+# bench/results/unlearning.md). Target and checkpoint spacing are unchanged.
+EVAL_EVERY, MAX_STEPS = 2, 300
+# Second matched comparison, defined with the raised cap and before its curves were seen:
+# whenever a checkpoint sets a new lowest forget accuracy (the first time the run reaches that
+# level), the model is scored in full. `collect` takes the lowest forget level that every run
+# (all methods, all seeds) reaches, and reports each run's utility at the first checkpoint at or
+# below it.
 SPLITS = ("full", "forget", "retain", "test", "test_forget", "test_retain")
 
 
@@ -142,6 +150,7 @@ def unlearn_in_memory(method, ft_path, data, args, items, reference_scores) -> d
     retain = endless(training_examples(data["retain"], True))
     model.train()
     curve, step, reached = [], 0, False
+    lowest, milestones, scores = reference_scores["start"], [], None
     while step < args.max_steps:
         batch = next(forget)
         nll, counts = sequence_nll(logits_of(model, batch), batch["labels"])
@@ -164,15 +173,26 @@ def unlearn_in_memory(method, ft_path, data, args, items, reference_scores) -> d
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
-        step += 1
+        step, scores = step + 1, None
         if step % EVAL_EVERY == 0:
             nlls = option_nlls(model, processor, items["forget"])
             forget_acc = float(likelihood_correct(nlls, items["forget"]).mean())
             curve.append([step, forget_acc, float(loss.item())])
+            if forget_acc < lowest:  # first time at this level: score in full
+                lowest, scores = forget_acc, score(model, processor, items, args.seed)
+                milestones.append(
+                    {"step": step, "level": forget_acc}
+                    | {split: scores[split]["likelihood"] for split in SPLITS}
+                    | {"forget_quality": forget_quality(
+                        scores["truth_ratios"], reference_scores["retain_ratios"])}
+                )  # fmt: skip
+                print(method, "step", step, "forget", forget_acc, "retain",
+                      round(scores["retain"]["likelihood"], 3), flush=True)  # fmt: skip
             if forget_acc <= reference_scores["target"]:
                 reached = True
                 break
-    scores = score(model, processor, items, args.seed)
+    if scores is None:  # the last checkpoint was not scored in full yet
+        scores = score(model, processor, items, args.seed)
     ratios = scores.pop("truth_ratios")
     return {
         "method": method,
@@ -187,6 +207,7 @@ def unlearn_in_memory(method, ft_path, data, args, items, reference_scores) -> d
         "forget_quality": forget_quality(ratios, reference_scores["retain_ratios"]),
         "truth_ratio_median": float(sorted(ratios)[len(ratios) // 2]),
         "curve": curve,
+        "milestones": milestones,
     }
 
 
@@ -228,6 +249,8 @@ def run(args) -> None:
         if name == "retain_85":  # the target of the stopping rule, and forget quality's anchor
             reference = {"retain_ratios": ratios, "target": row["forget"]["likelihood"]}
             results["stop_target"] = reference["target"]
+        if name == "full":  # where every unlearning run starts
+            reference["start"] = row["forget"]["likelihood"]
         row["forget_quality"] = forget_quality(ratios, reference["retain_ratios"])
         results["models"][name] = row
         print(name, {s: (row[s]["choice"], row[s]["likelihood"]) for s in SPLITS}, flush=True)
@@ -240,24 +263,61 @@ def run(args) -> None:
         save()
 
 
-def collect(args) -> None:
-    """Per-seed files -> bench/results/unlearning.json: every run, reference models, and
-    per-method means with t intervals over seeds."""
+def _mean_ci(values) -> dict:
     from bench.unlearning_metrics import seed_ci
 
-    seeds = [json.loads(Path(p).read_text()) for p in args.files]
-    runs = [
-        {k: v for k, v in run.items() if k != "curve"} | {"curve": run["curve"]}
-        for record in seeds
-        for run in record.get("runs", [])
-    ]
+    return {"mean": sum(values) / len(values), "ci": seed_ci(values)}
+
+
+def common_level(runs) -> dict:
+    """The second matched comparison: the lowest forget accuracy that EVERY run reaches (the
+    highest of the runs' lowest values), and each run's utility at its first checkpoint at or
+    below it (a milestone, scored in full when it was reached; step 0 if the finetuned model is
+    already there)."""
+    level = max(min([r["start"]] + [c[1] for c in r["curve"]]) for r in runs)
+    rows = []
+    for r in runs:
+        hit = next((m for m in r["milestones"] if m["level"] <= level + 1e-9), None)
+        if r["start"] <= level + 1e-9:
+            hit = {"step": 0, **r["start_scores"]}
+        rows.append({"method": r["method"], "seed": r["seed"]} | hit)
+    means = {}
+    for method in METHODS:
+        group = [x for x in rows if x["method"] == method]
+        if group:
+            keys = ("step", *SPLITS, "forget_quality")
+            means[method] = {"seeds": len(group)} | {
+                k: _mean_ci([x[k] for x in group]) for k in keys
+            }
+    return {"level": level, "runs": rows, "means": means}
+
+
+def collect(args) -> None:
+    """Per-seed files -> bench/results/unlearning.json: every run, reference models, and
+    per-method means with t intervals over seeds. Several files may hold one seed (methods run
+    in separate processes); its reference models are then listed once."""
+    records = [json.loads(Path(p).read_text()) for p in args.files]
+    runs = []
+    for record in records:
+        start = record["models"]["full"]
+        for run in record.get("runs", []):
+            row = {k: v for k, v in run.items() if k != "curve"} | {"curve": run["curve"]}
+            row["max_steps"] = record["stop_rule"][1]
+            row["start"] = start["forget"]["likelihood"]
+            row["start_scores"] = {s: start[s]["likelihood"] for s in SPLITS} | {
+                "forget_quality": start["forget_quality"]
+            }
+            runs.append(row)
     # The reference models are trained once; per seed only the option shuffle differs.
-    models = [
-        {"model": name, "seed": r["seed"], **{s: r["models"][name][s] for s in SPLITS}}
-        | {"forget_quality": r["models"][name]["forget_quality"]}
-        for r in seeds
-        for name in r["models"]
-    ]
+    models, seen = [], set()
+    for r in records:
+        for name in r["models"]:
+            if (name, r["seed"]) not in seen:
+                seen.add((name, r["seed"]))
+                models.append(
+                    {"model": name, "seed": r["seed"], **{s: r["models"][name][s] for s in SPLITS}}
+                    | {"forget_quality": r["models"][name]["forget_quality"]}
+                )
     means = {}
     for method in METHODS:
         group = [r for r in runs if r["method"] == method]
@@ -265,25 +325,40 @@ def collect(args) -> None:
             continue
         means[method] = {"seeds": len(group), "reached": sum(r["target_reached"] for r in group)}
         for key in ("steps", *SPLITS, "forget_quality"):
-            values = [r[key] for r in group]
-            means[method][key] = {"mean": sum(values) / len(values), "ci": seed_ci(values)}
+            means[method][key] = _mean_ci([r[key] for r in group])
         for split in SPLITS:  # the shuffled-letter metric beside the letter-free one
-            values = [r["scores"][split]["choice"] for r in group]
-            entry = {"mean": sum(values) / len(values), "ci": seed_ci(values)}
-            means[method][f"choice_{split}"] = entry
+            means[method][f"choice_{split}"] = _mean_ci(
+                [r["scores"][split]["choice"] for r in group]
+            )
+    matched = common_level(runs) if all("milestones" in r for r in runs) else None
+    # Added AFTER seeing the 300-step curves (NPO never went below 35-40%, which set the common
+    # level above): the same comparison without NPO, labelled post hoc in the results.
+    without_npo = [r for r in runs if r["method"] != "npo"]
+    posthoc = common_level(without_npo) if matched and without_npo else None
+    for r in runs:
+        r.pop("start_scores")
     record = {
         "note": args.note,
         "stop_rule": {
             "metric": "likelihood accuracy, forget people, `full` phrasing",
             "target": "the retain-only model's value on the same questions",
-            "targets_by_seed": [r.get("stop_target") for r in seeds],
+            "targets_by_seed": sorted({(r["seed"], r.get("stop_target")) for r in records}),
             "eval_every": EVAL_EVERY,
             "max_steps": MAX_STEPS,
+            "max_steps_history": "60 in the earlier run (earlier_60_steps); raised to 300 after "
+            "seeing that no method reached the target in 60 steps",
         },
         "reference_models": models,
         "runs": runs,
         "means": means,
     }
+    if matched:
+        record["common_level"] = matched
+    if posthoc:
+        record["posthoc_common_level_without_npo"] = posthoc
+    if args.earlier:
+        earlier = json.loads(Path(args.earlier).read_text())
+        record["earlier_60_steps"] = earlier.get("earlier_60_steps", earlier)
     Path(args.out).write_text(json.dumps(record, indent=2) + "\n")
 
 
@@ -313,6 +388,7 @@ def main() -> None:
     p_collect.add_argument("files", nargs="+")
     p_collect.add_argument("--out", required=True)
     p_collect.add_argument("--note", default="")
+    p_collect.add_argument("--earlier", help="an earlier results file, kept under its own key")
     args = parser.parse_args()
     if args.command == "collect":
         collect(args)
