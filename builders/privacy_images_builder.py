@@ -54,19 +54,14 @@ class PrivacyImagesBuilder(datasets.GeneratorBasedBuilder):
 
     def _split_generators(self, dl_manager):
         plan = self.config.params
-        ids = privacy_images.config_ids(plan, self.config.name)
-        # Each probe item travels with its user set (U1/U2), computed once here, so no worker
-        # process or Ray node recomputes the split of the whole source.
-        sets = privacy_images.probe_sets(plan) if self.config.name == "probe" else {}
-        items = [(item_id, sets.get(item_id)) for item_id in ids]
-        units = [items[i : i + WORK_UNIT] for i in range(0, len(items), WORK_UNIT)]
+        units = privacy_images.config_units(plan, self.config.name, WORK_UNIT)
         split = datasets.Split.TEST if self.config.name == "probe" else datasets.Split.TRAIN
         return [datasets.SplitGenerator(name=split, gen_kwargs={"units": units})]
 
     def _generate_examples(self, units):
         plan = self.config.params
         for unit in units:
-            for item_id, probe_set in unit:
+            for item_id, probe_set in privacy_images.unit_items(plan, self.config.name, unit):
                 row = privacy_images.make_row(plan, self.config.name, item_id, probe_set)
                 if row is not None:
                     yield item_id, row

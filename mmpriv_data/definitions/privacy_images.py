@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -107,46 +109,84 @@ def user_sets(seed: int, users_per_set: int) -> dict[str, list[dict]]:
     return make_user_sets(seed, users_per_set, names=(TRAIN_SET, UNSEEN_SET))
 
 
-def _split_ids(plan: Params) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(train ids, probe ids): scenes have their own id spaces; a source is split by a draw."""
+def _split_ids(plan: Params) -> tuple[Sequence, Sequence]:
+    """(train, probe) items. Scenes: tuples of ids (their own id spaces). A source, split by a
+    draw per id: arrays of source indices, 8 bytes an item whatever the source's size (the
+    ids stay on disk, in the source's EntryStore)."""
     if not plan.source:
         train = tuple(f"scene-{i:06d}" for i in range(plan.num_images))
         return train, tuple(f"probe-{j:06d}" for j in range(plan.num_probe))
     source = plan.open_source()
-    good = tuple(sources.checked_indices(source, plan.skip_bad))
-    return _split_source(plan.seed, plan.probe_fraction, source, good)
+    state = sources.image_files_state(source)
+    return _split_source(plan.seed, plan.probe_fraction, source, plan.skip_bad, state)
 
 
 @lru_cache(maxsize=4)
-def _split_source(seed: int, probe_fraction: float, source: sources.Source, good: tuple) -> tuple:
-    ids = [source.ids[i] for i in good]
-    # Text-only items (no image to embed) always stay in the rate_R configs, as they are.
-    held = [
-        source.has_image(i) and uniform01(seed, DATASET, "holdout", item_id) < probe_fraction
-        for i, item_id in zip(good, ids, strict=True)
-    ]
-    return (
-        tuple(i for i, h in zip(ids, held, strict=True) if not h),
-        tuple(i for i, h in zip(ids, held, strict=True) if h),
-    )
+def _split_source(
+    seed: int, probe_fraction: float, source: sources.Source, skip_bad: bool, state: str
+) -> tuple[array, array]:
+    train, probe = array("q"), array("q")
+    for index in sources.checked_indices(source, skip_bad, state):
+        # Text-only items (no image to embed) always stay in the rate_R configs, as they are.
+        held = source.has_image(index) and (
+            uniform01(seed, DATASET, "holdout", source.ids[index]) < probe_fraction
+        )
+        (probe if held else train).append(index)
+    return train, probe
 
 
 def config_ids(plan: Params, config: str) -> list[str]:
     """Item ids of a config, in row order."""
     train, probe = _split_ids(plan)
-    return list(probe if config == "probe" else train)
+    items = probe if config == "probe" else train
+    if not plan.source:
+        return list(items)
+    ids = plan.open_source().ids
+    return [ids[index] for index in items]
 
 
+def config_units(plan: Params, config: str, size: int) -> list[tuple]:
+    """A config's rows as work units of `size` items, in row order, for `unit_items`.
+
+    A unit is (source indices, U1 flags of probe items) for a source, (scene numbers, flags)
+    for scenes: a few bytes an item, not an (id string, user set) tuple, so the units of a
+    100K-entry source stay small; the ids are read back from the source on whichever process
+    or Ray node runs the unit, and the user sets travel with the unit (no node re-splits).
+    """
+    train, probe = _split_ids(plan)
+    items = probe if config == "probe" else train
+    flags = _probe_flags(plan.seed, len(probe)) if config == "probe" else b""
+    if not plan.source:
+        items = range(len(items))
+    return [(items[i : i + size], flags[i : i + size]) for i in range(0, len(items), size)]
+
+
+def unit_items(plan: Params, config: str, unit: tuple) -> Iterator[tuple[str, str | None]]:
+    """(item id, probe user set or None) of each item of a `config_units` unit."""
+    items, flags = unit
+    ids = plan.open_source().ids if plan.source else None
+    prefix = "probe" if config == "probe" else "scene"
+    for k, item in enumerate(items):
+        item_id = ids[item] if ids is not None else f"{prefix}-{item:06d}"
+        yield item_id, ((TRAIN_SET if flags[k] else UNSEEN_SET) if flags else None)
+
+
+@lru_cache(maxsize=4)  # make_row looks an item up in it when not given its set
 def probe_sets(plan: Params) -> dict[str, str]:
     """Probe id -> U1 or U2: a seeded permutation puts exactly half (rounded up) in U1."""
-    return _probe_sets(plan.seed, _split_ids(plan)[1])
+    probe = config_ids(plan, "probe")
+    flags = _probe_flags(plan.seed, len(probe))
+    return {item_id: TRAIN_SET if flags[j] else UNSEEN_SET for j, item_id in enumerate(probe)}
 
 
 @lru_cache(maxsize=4)
-def _probe_sets(seed: int, probe: tuple[str, ...]) -> dict[str, str]:
-    order = stream(seed, DATASET, "probe-sets", len(probe)).permutation(len(probe))
-    half = (len(probe) + 1) // 2
-    return {probe[j]: TRAIN_SET if rank < half else UNSEEN_SET for rank, j in enumerate(order)}
+def _probe_flags(seed: int, count: int) -> bytes:
+    """1 at the probe positions in U1: the first half (rounded up) of a seeded permutation."""
+    order = stream(seed, DATASET, "probe-sets", count).permutation(count)
+    flags = bytearray(count)
+    for j in order[: (count + 1) // 2]:
+        flags[j] = 1
+    return bytes(flags)
 
 
 def text_only_count(plan: Params) -> int:

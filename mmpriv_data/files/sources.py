@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -232,17 +233,19 @@ def open_source(
     return _open_source(path, config, split, image_folder, skip_bad, _stamp(path))
 
 
-def checked_indices(source: Source, skip_bad: bool) -> list[int]:
+def checked_indices(source: Source, skip_bad: bool, state: str | None = None) -> array:
     """Indices of items whose first image decodes, and of text-only items (no image: nothing
     to check); a bad image raises (or its item is left out).
 
     Builders call this before generating, so a bad image fails with one clear line (errors
-    raised inside generation reach the user wrapped by `datasets`). Cached per file state.
+    raised inside generation reach the user wrapped by `datasets`). Cached per file state
+    (`state`: `image_files_state(source)`, when the caller has it); the array is shared with
+    the cache, so it must not be modified. 8 bytes an index, not a tuple of int objects.
     """
-    return list(_checked_indices(source, skip_bad, _image_files_state(source)))
+    return _checked_indices(source, skip_bad, state or image_files_state(source))
 
 
-def _image_files_state(source: Source) -> str:
+def image_files_state(source: Source) -> str:
     """A digest of every image file's path and mtime: one string, whatever the source's size."""
     digest = hashlib.sha256()
     for index in range(len(source) if source.entries else 0):
@@ -253,8 +256,8 @@ def _image_files_state(source: Source) -> str:
 
 
 @lru_cache(maxsize=4)
-def _checked_indices(source: Source, skip_bad: bool, _state: str) -> tuple[int, ...]:
-    good = []
+def _checked_indices(source: Source, skip_bad: bool, _state: str) -> array:
+    good = array("q")
     for index, item_id in enumerate(source.ids):
         if source.entries is not None and not source.entries.has_images[index]:
             good.append(index)  # text-only: kept as it is
@@ -271,7 +274,7 @@ def _checked_indices(source: Source, skip_bad: bool, _state: str) -> tuple[int, 
             log.warning("skipped (%s): %s", error.kind, error)
             continue
         good.append(index)
-    return tuple(good)
+    return good
 
 
 @lru_cache(maxsize=4)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import datasets
+import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets.arrow_writer import (
     get_writer_batch_size_from_data_size,
@@ -126,6 +127,7 @@ def write_split(
 ) -> None:
     """Write one split as parquet shards under `folder/config/` and record them in `layout`."""
     nbytes = arrow_nbytes(dataset)
+    pa.default_memory_pool().release_unused()  # the windows' copies, before the first shard
     batch_size = get_writer_batch_size_from_features(
         dataset.features
     ) or get_writer_batch_size_from_data_size(len(dataset), nbytes)
@@ -137,6 +139,10 @@ def write_split(
         write_parquet(shard, folder / relative, batch_size)
         layout.shards[relative] = sha256_file(folder / relative)
         layout.shard_bytes[relative] = (folder / relative).stat().st_size
+        # Arrow's allocator (mimalloc) keeps the pages freed by a shard's batches and writer;
+        # handing them back keeps them from piling up shard after shard (and into what runs
+        # after the build). A memory-pool call: the bytes written do not depend on it.
+        pa.default_memory_pool().release_unused()
     layout.splits[split] = len(dataset)
     # Uncompressed size from the parquet metadata: unlike the Arrow buffers' size it does not
     # depend on how many processes (and so Arrow chunks) produced the rows.
