@@ -78,7 +78,7 @@ CORPUS = Path(__file__).parents[1] / "bench" / "data" / "scrub_corpus"
 # was read after its blind score and tuned on, so its floor guards against regressions only.
 RECALL_FLOORS = {
     "tuning": 0.995, "heldout": 0.995, "heldout2": 0.995, "heldout3": 0.995, "heldout4": 0.995,
-    "heldout5": 0.995, "heldout6": 0.985,
+    "heldout5": 0.995, "heldout6": 0.995,
 }  # fmt: skip
 HELD_OUT_LATER = ("heldout4", "heldout5", "heldout6")  # each committed alone before its round
 

@@ -62,7 +62,7 @@ _THING_SIZES = frozenset(
     "slimmer squat towering".split()
 )
 _SIZES = frozenset({"large", "big", "small", "huge", "tiny", "sizable", "massive"})
-_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "eur", "ant", "ent")
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "eur", "ant", "ent", "smith")
 _PARTICIPLE = ("ed", "ing")
 _FEATURE_ATTRIBUTES = frozenset({"hair_color", "eye_color", "race"})
 # Nouns with an agent-like ending that name things (often after a demonym: "Irish setter").

