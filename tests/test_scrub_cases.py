@@ -74,13 +74,23 @@ def test_unknown_attribute_is_one_clear_error():
 CORPUS = Path(__file__).parents[1] / "bench" / "data" / "scrub_corpus"
 # Floors under the figures measured when these parts were last scored (bench/results/
 # scrub_eval.md): a rule change that loses recall or changes unrelated words fails here.
-# heldout6 is the only part no rule was tuned on (scored once, blind: 98.8%); every other part
-# was read after its blind score and tuned on, so its floor guards against regressions only.
+# heldout7 is the only part no rule was tuned on (scored once, blind, with the round-5 rules of
+# 9cf652e: 92.6%, eye colour 76.6%, hair colour 83.7%); every other part was read after its
+# blind score and tuned on, so its floor guards against regressions only.
 RECALL_FLOORS = {
     "tuning": 0.995, "heldout": 0.995, "heldout2": 0.995, "heldout3": 0.995, "heldout4": 0.995,
-    "heldout5": 0.995, "heldout6": 0.995,
+    "heldout5": 0.995, "heldout6": 0.995, "heldout7": 0.92,
 }  # fmt: skip
-HELD_OUT_LATER = ("heldout4", "heldout5", "heldout6")  # each committed alone before its round
+# Per-attribute floors where the blind score is below 90% (heldout7: eye 76.6%, hair 83.7%).
+ATTRIBUTE_FLOORS = {"heldout7": 0.76}
+HELD_OUT_LATER = ("heldout4", "heldout5", "heldout6", "heldout7")  # each frozen before its round
+# Short texts of the frozen heldout7 that earlier parts already held word for word (written
+# independently; found after heldout7 was scored, kept since the part is frozen; none was missed).
+HELDOUT7_REPEATS = frozenset({
+    "What is the skinny kid eating?", "Are the girls twins?", "What color is the man's beard?",
+    "What color are the woman's eyes?", "Is the baby a boy or a girl?",
+    "An Arabian horse with a gray coat is galloping.", "What is the muscular guy lifting?",
+})  # fmt: skip
 
 
 def _scrubbed(part: str):
@@ -96,7 +106,7 @@ def test_the_independent_corpus_is_large_labelled_and_split_by_file():
     assert not texts["tuning"] & (texts["heldout"] | texts["heldout2"] | texts["heldout3"])
     for part in HELD_OUT_LATER:  # no text of a later held-out part appears in any other part
         others = set().union(*(texts[other] for other in texts if other != part))
-        assert not texts[part] & others, part
+        assert not (texts[part] & others) - HELDOUT7_REPEATS, part
     kinds = {item.kind for items in parts.values() for item in items}
     assert kinds == {"detail", "answer", "question", "negative"}
     labels = {label for items in parts.values() for item in items for *_, label in item.spans}
@@ -108,7 +118,8 @@ def test_biometric_terms_go_and_unrelated_words_stay_on_the_independent_corpus(p
     items, report = _scrubbed(part)
     summary = report.summary()
     assert summary["recall_all"] >= RECALL_FLOORS[part], dict(report.misses)
-    assert all(row["recall"] >= 0.9 for row in summary["per_attribute"].values())
+    floor = ATTRIBUTE_FLOORS.get(part, 0.9)
+    assert all(row["recall"] >= floor for row in summary["per_attribute"].values())
     assert summary["unrelated_kept"] >= 0.99, report.wrongly_changed
     assert summary["hard_negatives_kept"] >= 0.93
     # problems already in the input ("a orange ball", a typo kept in the frozen heldout4) aside
