@@ -15,6 +15,7 @@ from mmpriv_data.transforms.scrub.lexicon import (  # context word lists
     MODIFIED,
     ORIGIN,
 )
+from mmpriv_data.transforms.scrub.predicates import NUMBER_WORDS
 from mmpriv_data.transforms.scrub.tokens import flagged
 
 _COORDINATORS = frozenset({"and", "or", "but", ","})
@@ -22,12 +23,8 @@ _AGREE_STOPS = _COORDINATORS | {"who", "which", "that", "while", "when", "becaus
 _INVERT_AUX = frozenset({"is", "was", "does", "has", "isn't", "wasn't", "doesn't", "hasn't"})
 _HAVE_NEXT = frozenset({"been", "got", "gotten", "had", "done", "seen", "taken", "made"})
 _TITLES = frozenset({"mr", "mrs", "ms", "miss"})
-_NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
-    "eighty ninety about around approximately roughly".split()
-)
 _APPROXIMATE = frozenset({"about", "around", "approximately", "roughly"})
+_NUMBER_WORDS = NUMBER_WORDS | _APPROXIMATE  # the tokens that send a word to `number`
 _DO = frozenset({"does", "do", "did", "doesn't", "don't", "didn't"})
 _QUESTION_START = _DO | {"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"}
 _CANDIDATES = (
@@ -55,7 +52,6 @@ _PREDICATIVE = frozenset("asleep awake alone alive afraid aware alert ready ill"
 _GUIDE_MEMBERS = frozenset({"girl", "boy"})
 _GUIDES = frozenset({"guide", "guides", "scout", "scouts"})
 # Build words that also size things ("a tall tower", "a heavy cooler"): no person on their own.
-_NUMBERS = frozenset(w for w in _NUMBER_WORDS if w not in _APPROXIMATE)
 _THING_SIZES = frozenset(
     "tall short big large small tiny heavy thin slim lean fat broad round rounded slight trim "
     "fit full-figured chunky sturdy stout toned taller shorter bigger thinner heavier "
@@ -378,7 +374,7 @@ class Scrubber(FeatureRules):
     def age_of(self, i: int, head: int) -> None:
         """ "A boy of about ten", "a woman of 40", "a man about 60" (age)."""
         if "age" in self.on and self.person_head(head) and self.low[head] not in lx.GROUP_HEADS:
-            number = self.low[i].isdigit() or self.low[i] in _NUMBERS
+            number = self.low[i].isdigit() or self.low[i] in NUMBER_WORDS
             end = self.age_number(i) or (i + 1 if number else None)
             if end:  # "a woman of 40 smiles": any number after "of" a person
                 self.delete(head + 1, end, "age")

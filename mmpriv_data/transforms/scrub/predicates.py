@@ -14,7 +14,7 @@ from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.senses import PHRASE_STARTS, SenseRules
 
-_NUMBERS = frozenset(
+NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
     "ninety".split()
@@ -50,7 +50,7 @@ _CLAUSE_STARTS = g.PERSON_PRONOUNS | {"the", "a", "an", "this", "that", "it", "t
 # Words that can start a predicate item besides prenominal adjectives: numbers, "in her 30s",
 # "of Asian descent", colours of eyes or hair ("Her eyes are blue").
 _ITEM_STARTS = (
-    _NUMBERS | _APPROXIMATELY | PHRASE_STARTS | {"in", "of"}
+    NUMBER_WORDS | _APPROXIMATELY | PHRASE_STARTS | {"in", "of"}
     | lx.FEATURE_ADJECTIVES["eye_color"] | lx.FEATURE_ADJECTIVES["hair_color"]
     | lx.FEATURE_ADJECTIVES["race"] | lx.FEATURE_ADJECTIVES["build"]
 )  # fmt: skip
@@ -200,7 +200,7 @@ class PredicateRules(SenseRules):
             end = self.age_number(k + 3)  # "no older than four"
             if end is not None:
                 return (k, end, "age")
-        if low[0].isdigit() or low in _NUMBERS or low in _APPROXIMATELY or low in _ARTICLES:
+        if low[0].isdigit() or low in NUMBER_WORDS or low in _APPROXIMATELY or low in _ARTICLES:
             end = self.age_number(k)
             if end is not None:
                 return (k, end, "age")
@@ -239,11 +239,11 @@ class PredicateRules(SenseRules):
             if self.lw(m) in _SPANS and self.lw(m + 1) == "old":
                 return m + 2
             return None
-        if not (number.isdigit() or number in _NUMBERS or _hyphen_number(number)):
+        if not (number.isdigit() or number in NUMBER_WORDS or _hyphen_number(number)):
             return None
         j += 1
         later = self.lw(j + 1)
-        if self.lw(j) in ("or", "to", "-") and (later.isdigit() or later in _NUMBERS):
+        if self.lw(j) in ("or", "to", "-") and (later.isdigit() or later in NUMBER_WORDS):
             j += 2  # "three or four years old"
         if self.lw(j) in ("years", "year") and self.lw(j + 1) == "old":
             return j + 2
@@ -329,4 +329,4 @@ _UNWANTED = g.SEPARATORS | g.INTENSIFIERS
 
 def _hyphen_number(word: str) -> bool:
     """ "twenty-five", "forty-two"."""
-    return "-" in word and all(part in _NUMBERS for part in word.split("-"))
+    return "-" in word and all(part in NUMBER_WORDS for part in word.split("-"))

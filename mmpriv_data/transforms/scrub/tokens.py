@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import contains, is_, itemgetter
 
@@ -84,6 +85,9 @@ def flagged(words: list[str], test: Callable[[str], bool], cache: dict[str, bool
     return compress(range(len(words)), flags)
 
 
+_TINT = frozenset({"colored", "coloured", "toned", "tinted", "hued"})
+
+
 def _colour(low: str, attribute: str) -> bool:
     words = lx.FEATURE_ADJECTIVES[attribute]
     if low.endswith("ish") and len(low) > 5 and attribute != "build":  # "grayish", "reddish"
@@ -101,24 +105,10 @@ def _colour(low: str, attribute: str) -> bool:
     return all(p in words for p in parts)
 
 
-_TINT = frozenset({"colored", "coloured", "toned", "tinted", "hued"})
-
-
-_COMPOUND_CACHE: dict[str, str | None] = {}
-
-
+# Memoised, with a bound on memory over millions of turns: the same compounds ("middle-aged",
+# "blue-eyed") come back in caption after caption (speed).
+@lru_cache(maxsize=100_000)
 def _compound_bio(low: str) -> str | None:
-    """The attribute of a hyphenated adjective, memoised: the same compounds ("middle-aged",
-    "blue-eyed") come back in caption after caption (speed)."""
-    if low in _COMPOUND_CACHE:
-        return _COMPOUND_CACHE[low]
-    if len(_COMPOUND_CACHE) > 100_000:  # a bound on memory over millions of turns
-        _COMPOUND_CACHE.clear()
-    found = _COMPOUND_CACHE[low] = _compound_attribute(low)
-    return found
-
-
-def _compound_attribute(low: str) -> str | None:
     """The attribute of a hyphenated adjective: "30-year-old", "blue-eyed", or None."""
     if lx.AGE_TOKEN.match(low[:-1] if low.endswith("-olds") else low):
         return "age"  # "30-year-old", "the ten-year-olds"
