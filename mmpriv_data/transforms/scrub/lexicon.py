@@ -280,6 +280,13 @@ AGE_TOKEN = re.compile(
     rf"^{_NUMBER}(?:-|\s)?(?:year|month|week)s?-old$|^(?:twenty|thirty|forty|fifty|sixty|"
     r"seventy|eighty|ninety)-something$"
 )
+
+
+def age_compound(low: str) -> bool:
+    """ "30-year-old" or its plural "30-year-olds" (an age token, one word)."""
+    return bool(AGE_TOKEN.match(low[:-1] if low.endswith("-olds") else low))
+
+
 DECADE = re.compile(
     r"^(?:(?:early|mid|late)-?)?(?:\d0'?s|teens|twenties|thirties|forties|fifties|sixties|"
     r"seventies|eighties|nineties)$"

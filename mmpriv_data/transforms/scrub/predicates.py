@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
-from mmpriv_data.transforms.scrub.senses import PHRASE_STARTS, SenseRules
+from mmpriv_data.transforms.scrub.senses import HEDGES, PHRASE_STARTS, SenseRules
 
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -26,9 +26,7 @@ _APPROXIMATELY = frozenset(
 _ARTICLES = frozenset({"a", "an"})
 # Words of degree or doubt before a predicate item ("a little chubby", "probably Korean",
 # "somewhere around forty"): they go with the item.
-_DEGREE = g.INTENSIFIERS | frozenset(
-    "maybe perhaps probably possibly likely somewhere almost nearly".split()  # (heldout6)
-)
+_DEGREE = g.INTENSIFIERS | HEDGES | {"somewhere", "almost", "nearly"}  # (heldout6)
 _SMALL_AMOUNTS = frozenset({"bit", "little", "tad"})
 _FEW = frozenset({"few", "couple"})  # "a few months old", "a couple of years old"
 _SPANS = frozenset({"years", "months", "weeks", "days"})

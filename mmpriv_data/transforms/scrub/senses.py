@@ -17,9 +17,9 @@ from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.tokens import TokenView
 
 _SEXES = frozenset({"male", "female", "males", "females"})
-_HEDGES = frozenset({"maybe", "perhaps", "probably", "possibly", "likely"})
+HEDGES = frozenset({"maybe", "perhaps", "probably", "possibly", "likely"})
 _PHRASE_INNER = g.SEPARATORS | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
-PHRASE_STARTS = _HEDGES | {"a", "an"} | lx.PLURAL_PERSON_NOUNS
+PHRASE_STARTS = HEDGES | {"a", "an"} | lx.PLURAL_PERSON_NOUNS
 
 
 class SenseRules(TokenView):
@@ -51,7 +51,7 @@ class SenseRules(TokenView):
     def person_phrase(self, k: int) -> tuple[int, int, str | None] | None:
         """ "a tall redhead", "maybe a teenager" from k after a copula: (start, end, attribute
         of its first biometric word) when its head is a person noun, else None."""
-        m = k + (self.low[k] in _HEDGES)
+        m = k + (self.low[k] in HEDGES)
         article = self.lw(m) in ("a", "an")  # none before a plural: "they are teenagers"
         m, lows, attribute = m + article, self.low, None
         while m < self.n and (
@@ -138,7 +138,7 @@ class SenseRules(TokenView):
     def age_noun(self, i: int) -> bool:
         """ "a lanky twelve-year-old is ...": an age compound standing for a person."""
         low, nxt = self.lw(i), self.lw(i + 1)
-        if not ("-" in low and lx.AGE_TOKEN.match(low[:-1] if low.endswith("olds") else low)):
+        if not ("-" in low and lx.age_compound(low)):
             return False
         return (
             not self.word(i + 1)

@@ -110,7 +110,7 @@ def _colour(low: str, attribute: str) -> bool:
 @lru_cache(maxsize=100_000)
 def _compound_bio(low: str) -> str | None:
     """The attribute of a hyphenated adjective: "30-year-old", "blue-eyed", or None."""
-    if lx.AGE_TOKEN.match(low[:-1] if low.endswith("-olds") else low):
+    if lx.age_compound(low):
         return "age"  # "30-year-old", "the ten-year-olds"
     prefix, _, suffix = low.rpartition("-")
     if suffix == "aged" and prefix:
