@@ -141,19 +141,16 @@ class EntryStore(Sequence):
 
     def first_repeated_id(self) -> str | None:
         """The id, among those that appear more than once, whose first entry comes first."""
+        import numpy as np
+
         hashes, order = self._hashes
-        # Positions (in hash order) equal to the next one: few, unless ids repeat a lot.
-        same = (hashes[1:] == hashes[:-1]).nonzero()[0].tolist()
-        runs, first = [], None
-        for at in same:  # group into runs of equal hashes: [start, end)
-            if runs and runs[-1][1] == at + 1:
-                runs[-1][1] = at + 2
-            else:
-                runs.append([at, at + 2])
-        for start, end in runs:
+        first = None
+        # Hash values that occur more than once: few, unless ids repeat a lot.
+        for value in np.unique(hashes[1:][hashes[1:] == hashes[:-1]]):
+            low, high = np.searchsorted(hashes, value), np.searchsorted(hashes, value, "right")
             # Nearly always one id repeated, but hashes may collide: compare the ids.
             seen: dict[str, int] = {}
-            for index in sorted(int(i) for i in order[start:end]):
+            for index in sorted(int(i) for i in order[low:high]):
                 item_id = self.item_id(index)
                 if item_id in seen:
                     first = seen[item_id] if first is None else min(first, seen[item_id])
