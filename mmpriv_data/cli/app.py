@@ -41,6 +41,7 @@ EngineOption = Annotated[
 AddressOption = Annotated[
     str | None, typer.Option(help="Ray cluster address, HEAD:6379 (default: start one here).")
 ]
+QuietOption = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
 
 # Every command, in `mmpriv --help` order: (group, command name, module:function), the module
 # being one command group under mmpriv_data/cli/.

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from evaluators.mia.run import run_mia
-from mmpriv_data.cli.app import err, out
+from mmpriv_data.cli.app import QuietOption, err, out
 
 
 def eval_mia(
@@ -32,7 +32,7 @@ def eval_mia(
     batch_tokens: Annotated[int, typer.Option(help="Token budget of one batch.")] = 16384,
     max_samples: Annotated[int, typer.Option(help="Use the first N members/non-members.")] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap and the learned attack.")] = 0,
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Run membership-inference attacks; write per-sample scores, metrics and a ROC plot."""
     from rich.table import Table

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from evaluators.prism import evaluate
+from mmpriv_data.cli.app import QuietOption
 from mmpriv_data.definitions.prism import ATTRIBUTES, CONFIGS
 
 
@@ -58,7 +59,7 @@ def prism(
     limit: Annotated[int, typer.Option(help="Only the first N portraits (0: all).")] = 0,
     batch_size: Annotated[int, typer.Option(help="Prompts per generate() call.")] = 8,
     split: Annotated[str, typer.Option(help="Split of each config.")] = "test",
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Refusal rate (soft, hard) and implicit leakage per attribute, and over-refusal."""
     from mmpriv_data.cli.app import err, progress_bar

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from evaluators.hidden_states import DEFAULT_QUERY
+from mmpriv_data.cli.app import QuietOption
 from mmpriv_data.core.errors import MmprivError
 
 NO_ADAPTER = "none"
@@ -72,9 +73,6 @@ def _progress(total: int, what: str, quiet: bool = False):
     return progress_bar(what, total, quiet)  # count and ETA; none in a log or with --quiet
 
 
-Quiet = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
-
-
 def _pair_adapters(models: list[str], adapters: list[str]) -> list[str | None]:
     if not adapters:
         return [None] * len(models)
@@ -115,7 +113,7 @@ def probing(
         int, typer.Option(help="Label permutations of the null (max over layers).")
     ] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the folds, permutations, bootstrap.")] = 0,
-    quiet: Quiet = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Probe every layer's last-prompt hidden state for U1 vs U2; JSON + the accuracy plot.
 
@@ -257,7 +255,7 @@ def leakage(
     batch_size: Annotated[int, typer.Option(help="Prompts per generate call.")] = 16,
     max_new_tokens: Annotated[int, typer.Option(help="Longest answer, in tokens.")] = 32,
     limit: Annotated[int, typer.Option(help="Use only the first N rows (0: all).")] = 0,
-    quiet: Quiet = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Ask for every embedded field (greedy); count exact extractions, embedded vs clean."""
     from rich.table import Table

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from mmpriv_data.cli.app import QuietOption
 from mmpriv_data.core.atomic import atomic_file, check_file_target, json_report
 from mmpriv_data.core.errors import MmprivError
 
@@ -66,7 +67,7 @@ def qa(
     split: Annotated[
         str, typer.Option(help="Split of each config (default: train, or its only split).")
     ] = "",
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Score multiple choice, cloze and generation answers, image+text and text-only apart."""
     from evaluators.qa import evaluate_qa

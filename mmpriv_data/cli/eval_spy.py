@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from evaluators.spy_run import JudgeModel, generate_replies, report, score_rows
+from mmpriv_data.cli.app import QuietOption
 
 
 def _fmt(value) -> str:
@@ -48,7 +49,7 @@ def spy(
     split: Annotated[
         str, typer.Option(help="Split (default: test for bench, train for tune).")
     ] = "",
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Score a model on SPY-style instructions: accuracy, ICS, RTA, ATA, HMS, privacy score."""
     from mmpriv_data.cli.app import out as console

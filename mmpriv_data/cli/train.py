@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from mmpriv_data.cli.app import QuietOption
+
 
 def tiny_model(
     arch: Annotated[str, typer.Option(help="llava or qwen2-vl.")] = "llava",
@@ -74,7 +76,6 @@ Seed = Annotated[int, typer.Option(help="Seed of batch order and adapter init.")
 Split = Annotated[
     str, typer.Option(help="Dataset split (default: train, or the config's only split).")
 ]
-Quiet = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
 
 
 def train_lora_command(
@@ -101,7 +102,7 @@ def train_lora_command(
     full_finetune: Full = False,
     questions: Questions = False,
     seed: Seed = 0,
-    quiet: Quiet = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Finetune on images+messages with the loss on assistant tokens only (LoRA by default)."""
     from mmpriv_data.cli.app import out as console
@@ -143,7 +144,7 @@ def train_unlearn_command(
     full_finetune: Full = False,
     questions: Questions = False,
     seed: Seed = 0,
-    quiet: Quiet = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Unlearn the forget set (MLLMU-Bench baselines); NPO/KL compare to the model before."""
     from mmpriv_data.cli.app import out as console
@@ -178,7 +179,7 @@ def preference(
     max_steps: Annotated[int | None, typer.Option(help="Stop after this many steps.")] = None,
     seed: Annotated[int, typer.Option(help="Shuffling and LoRA init seed.")] = 0,
     split: Split = "",
-    quiet: Quiet = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Preference-tune on SPY-Tune pairs (DPO, NCA, or NCA-P with a frozen reference)."""
     from mmpriv_data.cli.app import out as console
