@@ -10,12 +10,14 @@ from __future__ import annotations
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub import lexicon_data as data
+from mmpriv_data.transforms.scrub.colours import shade
 from mmpriv_data.transforms.scrub.features import FeatureRules
 from mmpriv_data.transforms.scrub.lexicon import (  # context word lists
     MODIFIED,
     ORIGIN,
 )
 from mmpriv_data.transforms.scrub.predicates import NUMBER_WORDS
+from mmpriv_data.transforms.scrub.senses import HEDGES
 from mmpriv_data.transforms.scrub.tokens import flagged
 
 _COORDINATORS = frozenset({"and", "or", "but", ","})
@@ -200,6 +202,8 @@ class Scrubber(FeatureRules):
             ):
                 self.delete(i, i + 1, "gender")
             return  # "Girl Scout cookies", "the Boy Scout troop": a name
+        if nxt == "of" and self.lw(i + 2) in ("color", "colour") and "race" in self.on:
+            self.delete(i + 1, i + 3, "race")  # "a person of color"
         gender, age, new, attribute = "gender" in self.on, "age" in self.on, None, "gender"
         if word in lx.GENDER_AGE_NOUNS and (gender or age):
             both, gender_only, age_only = lx.GENDER_AGE_NOUNS[word]
@@ -209,12 +213,16 @@ class Scrubber(FeatureRules):
             new = lx.GENDER_NOUNS[word]
         elif word in lx.AGE_NOUNS and age:
             kinship = self.lw(i - 1) in g.POSSESSIVES or self.lw(i - 1).endswith("'s")
+            if not suffix and self.person_head(i + 1):
+                self.delete(i, i + 1, "age")  # "the teen girl": an age before a person noun
+                return
             if word in lx.KINSHIP_AGE_NOUNS and kinship:
                 if word in lx.KINSHIP_YOUNG:  # "her baby" -> "their child"
                     self.replace(i, g.match_case(self.tok[i], lx.KINSHIP_YOUNG[word]), "age")
                 return
             if (
                 nxt in g.COMMON_VERBS
+                and self.low[self.sentence_start(i)] not in _DO  # "Does the toddler have ..."
                 and self.word(i + 2)
                 and not word.endswith("s")
                 and (self.lw(i + 2) not in g.FUNCTION_WORDS)
@@ -237,10 +245,15 @@ class Scrubber(FeatureRules):
 
     def modifiers(self, i: int) -> tuple[int, bool]:
         """Adjectives before a person noun ("an older woman"); returns (next index, done)."""
-        if self.low[i] == "aged" and self.lw(i + 1)[:1].isdigit() and self.person_head(i - 1):
-            if "age" in self.on:
-                self.delete(i, i + 2, "age")
-            return i + 2, True
+        if self.low[i] == "aged" and self.person_head(i - 1):  # "a boy aged (around) 12"
+            nxt = self.lw(i + 1)
+            end = self.age_number(i + 1) or (
+                i + 2 if nxt[:1].isdigit() or nxt in NUMBER_WORDS else None
+            )  # fmt: skip
+            if end is not None:
+                if "age" in self.on:
+                    self.delete(i, end, "age")
+                return end, True
         j, n, lows, bios, heads = i, self.n, self.low, self.bios, self.heads
         k = i + 1  # the common case, one adjective before a thing ("white shirt"): done early
         if (
@@ -263,7 +276,7 @@ class Scrubber(FeatureRules):
                 return k, False
         while j < n and (
             lows[j] in _MODIFIER_WORDS or bios[j]
-            or j > i and lows[j].endswith(_PARTICIPLE) and self.loose(j)
+            or j > i and (lows[j].endswith(_PARTICIPLE) or "-" in lows[j]) and self.loose(j)
         ):  # fmt: skip
             if j > i and heads[j] and self.person_head(j) and not self.person_head(j + 1):
                 break  # "a chubby baby": the baby is the person
@@ -292,6 +305,9 @@ class Scrubber(FeatureRules):
             while s < i and self.low[s] in g.SEPARATORS:
                 s += 1
             items = [(k, k + 1, bios[k]) for k in range(s, j)]
+            while s > 0 and bios[s] in _FEATURE_ATTRIBUTES and shade(lows[s - 1], bios[s]):
+                s -= 1  # "a platinum blond singer": the shade goes with its colour
+                items.insert(0, (s, s + 1, bios[s + 1]))
             if lows[j] in _RANKED_NOUNS or lows[j] in _SIZED_GROUPS:
                 # "a senior manager": a rank, not an age; "a large group": its size, not build
                 items = [(a, b, None if lows[a] in _RANKS or lows[a] in _SIZES else attribute)
@@ -326,11 +342,11 @@ class Scrubber(FeatureRules):
         return max(j, i + 1) if not self.word(j) or j == i else j, False
 
     def loose(self, j: int) -> bool:
-        """A participle adjective inside a chain before a person noun ("a lean, *sunburned*
-        hiker", "a freckled, smiling redhead")."""
+        """A participle or compound adjective inside a chain before a person noun ("a lean,
+        *sunburned* hiker", "a freckled, smiling redhead", "a short, round-faced woman")."""
         low = self.low[j]
         return (
-            low.isalpha() and low not in g.FUNCTION_WORDS
+            low.replace("-", "").isalpha() and low not in g.FUNCTION_WORDS
             and any(self.person_head(k) or self.lw(k) in lx.NOUN_USE for k in range(j + 1, j + 3))
         )  # fmt: skip
 
@@ -356,9 +372,12 @@ class Scrubber(FeatureRules):
             return
         k = i + 3 if self.lw(i + 2) in ("early", "mid", "late") else i + 2
         if lx.DECADE.match(self.lw(k)):
+            if self.lw(i - 1) in HEDGES and self.lw(i - 2) == ",":
+                i -= 1  # "a woman, probably in her thirties, is jogging"
             self.delete(i, k + 1, "age")
             if self.lw(i - 1) == "," and self.lw(k + 1) == ",":
                 self.delete(k + 1, k + 2, "age")
+                self.delete(i - 1, i, "age")  # "A woman, in her thirties, is jogging"
 
     def number(self, i: int) -> None:
         """A number after a person: "A man, 40 years old,", "a boy of ten", "a man about 60"."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.colours import shade
 from mmpriv_data.transforms.scrub.lexicon import (
     BARE_HEADS,
     CONTINUES,
@@ -18,10 +19,20 @@ from mmpriv_data.transforms.scrub.lexicon import (
     NOT_PEOPLE,
     STYLE,
 )
-from mmpriv_data.transforms.scrub.predicates import PredicateRules
+from mmpriv_data.transforms.scrub.predicates import (
+    COLOUR_VERBS,
+    DEGREE,
+    LOOK,
+    POSTMODIFIER,
+    PredicateRules,
+)
 
 _FEATURE_MODIFIERS = STYLE | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
 _PARTICIPLE = ("ed", "ing")
+# Words before a colour that still leave it a person's ("one blue eye and one brown eye").
+_LEADS = frozenset({"a", "an", "the", "one", "both", "two"})
+_ASKS = frozenset({"is", "are", "was", "were", "does", "do", "did"})
+_NEAREST = frozenset({"closest", "nearest", "farthest", "furthest", "standing", "sitting"})
 
 
 class FeatureRules(PredicateRules):
@@ -30,7 +41,9 @@ class FeatureRules(PredicateRules):
     def feature(self, h: int) -> None:
         """Colour or size of a person's eyes, hair, skin or body ("her blue eyes")."""
         before = self.low[h - 1] if h else ""
-        if before in g.POSSESSIVES or before in g.DETERMINERS:
+        if (before in g.POSSESSIVES or before in g.DETERMINERS) and (
+            self.lw(h + 1) not in COLOUR_VERBS  # "her hair dyed pink"
+        ):
             return  # "her face", "the hair": no colour or size before the head (speed)
         attribute = lx.FEATURE_HEADS[self.base(h)[0]]
         if attribute not in self.on or self.lw(h + 1) in FEATURE_COMPOUND:
@@ -39,20 +52,27 @@ class FeatureRules(PredicateRules):
         while a > 0:  # back over colours and style words (set lookups inline: speed)
             prev = lows[a - 1]
             if not (
-                prev in _FEATURE_MODIFIERS or prev in colours
-                or ("-" in prev or "ish" in prev) and self.colour(prev, attribute)
+                prev in _FEATURE_MODIFIERS or prev in colours or shade(prev, attribute)
                 or prev in g.SEPARATORS and self.word(a - 2) and self.colour(lows[a - 2], attribute)
                 or prev.endswith(_PARTICIPLE) and prev.isalpha()
                 and prev not in g.FUNCTION_WORDS  # "thinning white hair"
+                or "-" in prev and prev[0].isalpha()  # compounds: "peach-fuzz", "deep-set"
+                or prev.endswith("ly") and prev.isalpha()  # "a neatly trimmed gray beard"
             ):  # fmt: skip
                 break
             a -= 1
         while a < h and lows[a] in g.SEPARATORS:
             a += 1
-        items = [(k, k + 1, attribute if lows[k] in colours or ("-" in lows[k] or "ish" in lows[k])
-                  and self.colour(lows[k], attribute) else None)
-                 for k in range(a, h)]  # fmt: skip
-        if not any(it[2] for it in items):
+        items, tinted = [], False  # from the head back: a shade before a colour is colour too
+        for k in range(h - 1, a - 1, -1):
+            low = lows[k]
+            tinted = (
+                low in colours or self.colour(low, attribute) or (tinted and shade(low, attribute))
+            )  # "warm brown", "bright red", "cornflower blue"
+            items.append((k, k + 1, attribute if tinted else None))
+        items.reverse()
+        tail = self.colour_tail(h, attribute)  # "light eyes, probably blue", "hair dyed pink"
+        if tail is None and not any(it[2] for it in items):
             return
         if self.low[h] == "eye" and self.lw(a - 1) in ("a", "an"):
             return  # "a black eye": a bruise, not a colour
@@ -60,15 +80,19 @@ class FeatureRules(PredicateRules):
         word, suffix = self.base(p)
         if self.lw(p) in g.POSSESSIVES or (suffix and word in lx.PERSON_HEADS):
             self.drop_items(items)
+            if tail is not None:
+                self.delete(h + 1, tail, attribute)
             return
-        prep = self.owner_preposition(p - 1 if self.lw(p) in ("a", "an", "the") else p)
+        prep = self.owner_preposition(p - 1 if self.lw(p) in _LEADS else p)
         if prep is None:
             return
+        if tail is not None:
+            self.delete(h + 1, tail, attribute)
         rest = [it for it in items if it[2] is None and self.low[it[0]] not in g.SEPARATORS]
         if rest or self.lw(h + 1) in CONTINUES or self.base(h)[0] not in BARE_HEADS:
             self.drop_items(items)
             return
-        first = p if self.lw(p) in ("a", "an", "the") else a
+        first = p if self.lw(p) in _LEADS else a
         before = self.prev_kept(first)
         nxt = self.lw(h + 2)
         verb = g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS
@@ -86,12 +110,35 @@ class FeatureRules(PredicateRules):
             self.delete(first, h + 2, attribute)
         elif self.lw(before) in ("and", ","):
             self.delete(before, h + 1, attribute)
+        elif self.low[prep] == "of" and not self.person_head(prep - 1):
+            if self.lw(prep - 1) in g.COPULAS and self.lw(h + 1) in g.SENTENCE_END:
+                self.delete_sentence(h, attribute)  # "He is of slight build."
+            else:
+                self.drop_items(items)  # "a mop of sandy hair": the colour only
         elif self.low[prep] in ("with", "of") and before == prep:
-            self.delete(prep, h + 1, attribute)
-        elif self.lw(h + 1) in g.SENTENCE_END or h + 1 >= self.n:
+            # "with" goes with the change after it ("with hazel eyes and auburn hair")
+            self.delete(prep, prep + 1, self.dele.get(prep + 1, attribute))
+            self.delete(prep + 1, h + 1, attribute)
+        elif self.lw(tail or h + 1) in g.SENTENCE_END or (tail or h + 1) >= self.n:
             self.delete_sentence(h, attribute)  # "She has blue eyes."
         else:
             self.drop_items(items)
+
+    def colour_tail(self, h: int, attribute: str) -> int | None:
+        """End of a colour after the head and a comma ("light eyes, probably blue") or a
+        participle ("hair dyed bright pink"), or None."""
+        verb = self.lw(h + 1) in COLOUR_VERBS
+        if self.lw(h + 1) != "," and not verb:
+            return None
+        if verb and self.low[self.sentence_start(h)] in _ASKS:
+            return None  # "Is her hair dyed purple?": the question's predicate (inverted rule)
+        k = h + 2 + (verb and self.lw(h + 2) == "with")  # "streaked with gray"
+        while self.lw(k) in DEGREE:
+            k += 1
+        end = self.colour_end(k, attribute)
+        if end is None or not verb and end < self.n and self.is_word[end]:
+            return None
+        return end
 
     def owner_preposition(self, q: int) -> int | None:
         """Index of the "with"/"of"/"has" whose owner is a person, or None."""
@@ -107,9 +154,33 @@ class FeatureRules(PredicateRules):
             word = self.base(k)[0]
             if word in NOT_PEOPLE:
                 return None
-            if word in g.PERSON_PRONOUNS or self.person_head(k):
+            if self.owner(k):
                 return w
             if self.low[w] != "with" and self.low[w] != "of" and self.lw(w - 1) != "and":
-                return None  # "has" needs its subject right before it, or "... and has"
+                return w if self.has_subject(w) else None  # "has": its subject before it
             k -= 1
         return None
+
+    def owner(self, k: int) -> bool:
+        """A person at k: a pronoun, a person noun, or "the youngest", "the brunette"."""
+        word = self.base(k)[0]
+        return (
+            word in g.PERSON_PRONOUNS
+            or self.person_head(k)
+            or (word in lx.NOUN_USE and self.lw(k - 1) in g.DETERMINERS)
+        )
+
+    def has_subject(self, w: int) -> bool:
+        """The subject of "has" at w is a person: "the man in the red jacket has", "the
+        person closest to the camera has", "she looks to have" (heldout7)."""
+        k = w - 1
+        if self.lw(k) == "to" and self.lw(k - 1) in LOOK:
+            k -= 2
+            if self.owner(k):
+                return True
+        for m in range(k - 1, max(-1, k - 8), -1):
+            if self.low[m] in g.SENTENCE_END or self.low[m] in g.COPULAS:
+                return False
+            if self.owner(m):
+                return self.lw(m + 1) in POSTMODIFIER or self.lw(m + 1) in _NEAREST
+        return False

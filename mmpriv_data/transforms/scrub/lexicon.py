@@ -16,6 +16,10 @@ from __future__ import annotations
 import re
 
 from mmpriv_data.transforms.scrub import lexicon_data as data
+from mmpriv_data.transforms.scrub.descriptors import (  # noqa: F401 (for the leakage detector)
+    SKIN_TONE_WORDS,
+    VALUE_DESCRIPTORS,
+)
 
 ATTRIBUTES: tuple[str, ...] = ("gender", "age", "race", "eye_color", "hair_color", "build")
 ATTRIBUTE_ALIASES = {
@@ -50,6 +54,8 @@ def _pluralize(noun: str) -> str:
         return (head + " " if head else "") + special[last]
     if last.endswith("y") and last[-2] not in "aeiou":
         return noun[:-1] + "ies"
+    if last.endswith("arch"):  # "monarchs", "matriarchs": a hard "ch"
+        return noun + "s"
     return noun + ("es" if last.endswith(("ss", "sh", "ch", "x")) else "s")
 
 
@@ -140,7 +146,7 @@ _ADJ = {
     "gender": "male female feminine masculine manly womanly girly boyish ladylike",
     "age": "old older oldest elderly aged ageing aging young younger youngest youthful "
     "middle-aged teenage teenaged adolescent little baby toddler infant newborn grown "
-    "grown-up adult juvenile preteen pre-teen elder wrinkled geriatric senior",
+    "grown-up adult juvenile preteen pre-teen elder wrinkled geriatric senior retired eldest",
     "race": "white black brown caucasian hispanic latino latina latinx asian african "
     "african-american afro-american indigenous aboriginal arab biracial multiracial "
     "mixed-race ethnic",
@@ -162,7 +168,7 @@ PERSON_ADJECTIVES: dict[str, str] = {
 PERSON_ADJECTIVES.update(
     dict.fromkeys(
         ["middle eastern", "east asian", "south asian", "southeast asian", "central asian",
-         "pacific islander", "native american", "african american"],
+         "pacific islander", "native american", "african american", "mixed race"],
         "race",
     )
 )  # fmt: skip
@@ -181,6 +187,11 @@ PERSON_ADJECTIVES.update(
      "lightly well stockily sturdily".split() for past in ("built", "muscled")}
 )  # fmt: skip
 PERSON_ADJECTIVES.update(dict.fromkeys(data.skin_words_alone(), "race"))
+# Hair colour words that describe a person alone: "a towheaded boy", "a redheaded girl".
+PERSON_ADJECTIVES.update(
+    dict.fromkeys((w for w in data.colours("hair_colours.tsv") if w.endswith("headed")),
+                  "hair_color")
+)  # fmt: skip
 RACE_WORDS = frozenset(w for w, a in PERSON_ADJECTIVES.items() if a == "race")
 # Multi-word expressions merged into one token before matching.
 MULTIWORD = {tuple(w.split()) for w in PERSON_ADJECTIVES if " " in w} | {
@@ -200,13 +211,13 @@ NOUN_USE = {
     "hispanic": "person", "latino": "person", "latina": "person", "asian": "person",
     "caucasians": "people", "hispanics": "people", "latinos": "people", "latinas": "people",
     "asians": "people", "ginger": "person", "teenage": "person", "males": "people",
-    "females": "people",
+    "females": "people", "youngest": "person", "oldest": "person", "eldest": "person",
 }  # fmt: skip
 NOUN_USE_ATTRIBUTE = {
     "males": "gender", "females": "gender", "redhead": "hair_color", "redheads": "hair_color",
     "ginger": "hair_color", "blondes": "hair_color", "brunettes": "hair_color",
     "caucasians": "race", "hispanics": "race", "latinos": "race", "latinas": "race",
-    "asians": "race", "teenage": "age",
+    "asians": "race", "teenage": "age", "youngest": "age", "oldest": "age", "eldest": "age",
 }  # fmt: skip
 # Nouns naming a person by nationality ("a tall Dane"); used only when capitalised.
 DEMONYM_NOUNS = {
@@ -217,6 +228,11 @@ DEMONYM_NOUNS = {
     "briton": "person", "britons": "people", "turk": "person", "turks": "people",
     "spaniard": "person", "spaniards": "people", "kurd": "person", "kurds": "people",
 }  # fmt: skip
+# "Frenchman", "Englishwomen": a demonym joined to man/woman names race and gender at once.
+DEMONYM_NOUNS.update(
+    {race + end: "people" if end.endswith("en") else "person"
+     for race in CASED_RACE if race.isalpha() for end in ("man", "men", "woman", "women")}
+)  # fmt: skip
 NOUN_USE.update(DEMONYM_NOUNS)
 NOUN_USE_ATTRIBUTE.update(dict.fromkeys(DEMONYM_NOUNS, "race"))
 
@@ -226,10 +242,12 @@ FEATURE_HEADS: dict[str, str] = {
     **dict.fromkeys(
         "hair beard beards moustache mustache eyebrows brows curls locks ponytail "
         "braids braid bangs goatee goatees sideburns stubble pigtails plaits dreadlocks afro "
-        "mohawk fringe temples".split(),
+        "mohawk fringe temples roots highlights streaks".split(),
         "hair_color",
     ),  # fmt: skip
     **dict.fromkeys(["skin", "complexion", "skin tone"], "race"),
+    **dict.fromkeys(["eye color", "eye colour"], "eye_color"),
+    **dict.fromkeys(["hair color", "hair colour"], "hair_color"),
     **dict.fromkeys(
         "build physique frame figure body belly stomach waist arms legs "
         "shoulders chest height stature face cheeks".split(),
@@ -262,12 +280,13 @@ FEATURE_ADJECTIVES: dict[str, frozenset[str]] = {
 # Compound adjectives: "blue-eyed", "red-haired", "dark-skinned", "well-built".
 COMPOUND_SUFFIXES = {
     "eyed": "eye_color", "haired": "hair_color", "skinned": "race", "bearded": "hair_color",
+    "headed": "hair_color",  # "red-headed", "tow-headed" (heldout7)
 }  # fmt: skip
 BUILD_COMPOUNDS = frozenset({"well-built", "heavy-set", "broad-shouldered", "big-boned"})
 # Body parts in compounds whose first word is a size ("broad-chested", "chubby-cheeked"):
 # the compound describes build.
 BODY_PART_SUFFIXES = frozenset(
-    "chested shouldered bellied boned framed hipped waisted limbed legged cheeked faced "
+    "chested shouldered bellied boned framed hipped waisted limbed legged cheeked "
     "necked bodied".split()
 )
 BODY_SIZE_PREFIXES = frozenset("barrel pot big thick narrow round full".split())
@@ -276,6 +295,7 @@ _NUMBER = (
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
 )
+_NUMBER_WORDS = frozenset(w for w in _NUMBER.split(")")[0].split("|") if w.isalpha())
 AGE_TOKEN = re.compile(
     rf"^{_NUMBER}(?:-|\s)?(?:year|month|week)s?-old$|^(?:twenty|thirty|forty|fifty|sixty|"
     r"seventy|eighty|ninety)-something$"
@@ -284,6 +304,9 @@ AGE_TOKEN = re.compile(
 
 def age_compound(low: str) -> bool:
     """ "30-year-old" or its plural "30-year-olds" (an age token, one word)."""
+    if low.endswith("ish"):  # "thirty-ish", "fortyish", "30ish" (heldout7)
+        stem = low[:-4] if low.endswith("-ish") else low[:-3]
+        return stem.isdigit() or stem in _NUMBER_WORDS or bool(DECADE.match(stem))
     return bool(AGE_TOKEN.match(low[:-1] if low.endswith("-olds") else low))
 
 
@@ -304,39 +327,6 @@ PRONOUNS = {
 SUBJECT_PRONOUNS = frozenset({"he", "she", "he or she", "she or he", "he / she", "s / he"})
 TITLES = {"mr": "Mx", "mrs": "Mx", "ms": "Mx", "miss": "Mx", "mr.": "Mx.", "mrs.": "Mx."}
 
-# Words that describe a value of an attribute, for the leakage detector (implicit ones too).
-VALUE_DESCRIPTORS: dict[str, dict[str, frozenset[str]]] = {
-    "gender": {
-        "male": frozenset("man men male males boy boys he him his himself gentleman guy "
-                          "masculine husband father son brother king businessman".split()),
-        "female": frozenset("woman women female females girl girls she her hers herself lady "
-                            "ladies feminine wife mother daughter sister queen".split()),
-    },
-    "age": {
-        "young adult": frozenset("young younger youthful teen teenager teenage adolescent "
-                                 "twenties 20s girl boy lad kid".split()),
-        "middle-aged": frozenset("middle-aged forties fifties 40s 50s mature".split()),
-        "older adult": frozenset("old older elderly aged senior seniors grandmother "
-                                 "grandfather grandma grandpa wrinkled sixties seventies "
-                                 "eighties 60s 70s 80s retiree geriatric".split()),
-    },
-    "build": {
-        "slim": frozenset("slim thin skinny slender lean petite lanky slight scrawny wiry "
-                          "underweight svelte gaunt".split()),
-        "average": frozenset("average medium".split()),
-        "broad": frozenset("broad heavy heavyset stocky muscular burly large big overweight "
-                           "fat chubby plump stout obese broad-shouldered brawny beefy hefty "
-                           "sturdy well-built".split()),
-    },
-}  # fmt: skip
-SKIN_TONE_WORDS = {
-    "light": {"light", "fair", "pale", "white", "porcelain", "caucasian"},
-    "medium": {"medium", "olive", "light-brown"},
-    "tan": {"tan", "tanned", "olive", "golden", "bronze"},
-    "brown": {"brown", "dark", "caramel"},
-    "dark": {"dark", "black", "ebony", "deep"},
-}
-
 # --- context words the rules look at ------------------------------------------------------
 # Nouns after which a gendered or age noun is a modifier, not a person ("man cave").
 MODIFIED = BABY_MODIFIED | frozenset(
@@ -346,7 +336,7 @@ MODIFIED = BABY_MODIFIED | frozenset(
     "playground pool section ticket tickets restroom restrooms bathroom bathrooms toilet "
     "toilets locker lockers changing bee bees ant ants termite termites wasp wasps hornet "
     "hornets gloves glove cactus cobra cobras crab crabs bumblebee bumblebees salmon hen "
-    "hens".split()
+    "hens spider spiders snake snakes moth moths beetle beetles".split()
 )
 # King and queen are chess pieces or playing cards when the text speaks of a game.
 ROYALS = frozenset(
@@ -385,8 +375,9 @@ ORIGIN = frozenset({"descent", "origin", "heritage", "ethnicity", "background", 
 # Heads that say nothing once their colour or size is gone ("with blue eyes" goes whole).
 BARE_HEADS = frozenset(
     "eyes eye irises iris hair skin complexion build physique frame figure height stature "
-    "body shoulders arms legs chest belly stomach waist face cheeks temples".split()
-) | {"skin tone"}
+    "body shoulders arms legs chest belly stomach waist face cheeks temples roots highlights "
+    "streaks".split()
+) | {"skin tone", "eye color", "eye colour", "hair color", "hair colour"}
 
 NOT_PEOPLE = frozenset(
     "dog dogs cat cats horse horses bird birds cow cows sheep bear bears teddy doll dolls "

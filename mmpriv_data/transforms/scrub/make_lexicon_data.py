@@ -2,11 +2,14 @@
 
     pip install countryinfo==1.0.1 pycountry==26.2.16
     python -m mmpriv_data.transforms.scrub.make_lexicon_data
+    python -m mmpriv_data.transforms.scrub.make_lexicon_data colours   # needs matplotlib
 
 Only this script needs those packages; the scrubber reads the TSV files it writes. Writes
 `data/demonyms.tsv` (every ISO 3166-1 country of pycountry, with the demonym countryinfo gives,
 or a marked gap) and `data/language_ethnonyms.tsv` (ISO 639-1 language names and ISO 639-5
 family names from pycountry that also name a people, "Zulu", "Quechua", "Berber").
+`colours` writes `data/colour_names.tsv`: the words of the 949 colour names of the xkcd colour
+survey (R. Munroe 2010, CC0), as matplotlib ships them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,49 @@ _NOT_PEOPLES = {
     "Indo-European", "Afro-Asiatic", "Niger-Kordofanian", "Nilo-Saharan", "Sign",
     "Romance", "Italic", "Karen",  # common English words or a first name
 }  # fmt: skip
+
+
+# Words of xkcd colour names that name no colour ("blue with a hint of purple"), name people,
+# places or peoples ("robin's egg", "irish green"), or are slang.
+_NOT_COLOURS = set(
+    "a and of with out off hint almost very really old baby indian irish french british "
+    "prussian easter windows kermit barney barbie tiffany carolina dodger robin robin's key "
+    "racing engine hospital military nice boring bland weird ugly nasty gross icky sick sickly "
+    "booger barf puke vomit poo poop piss shit snot diarrhea bile bruise cadet royal hunter "
+    "kelly kelley iris cheese macaroni tree poison toxic sap soup true".split()
+)
+# Words that name a shade of a colour, not a colour alone ("warm brown", "bright red"):
+# a colour only before another colour word.
+_SHADES = set(
+    "acid blood bright burnt clear cool dark darkish deep dirty dull dusky dusty electric "
+    "faded fire flat fluorescent fluro fresh hot light lighter lightish medium metallic mid "
+    "muted neon pale pastel pure rich soft strong vibrant vivid warm washed cloudy murky "
+    "shocking sea sky ocean forest jungle powder bottle lawn frog turtle duck egg shell pig "
+    "milk grass night midnight stormy spring sun sunny velvet water marine leafy".split()
+)
+
+
+def colour_name_rows() -> list[tuple[str, str]]:
+    from matplotlib._color_data import XKCD_COLORS
+
+    words = {w for name in XKCD_COLORS for w in name[5:].replace("/", " ").split()}
+    return [(w, "shade" if w in _SHADES else "name") for w in sorted(words - _NOT_COLOURS)]
+
+
+def write_colour_names() -> None:
+    from importlib.metadata import version
+
+    lines = [
+        "# Words of the colour names of the xkcd colour survey (R. Munroe 2010, public domain "
+        "CC0; 949 names), as shipped by matplotlib "
+        f"{version('matplotlib')} (matplotlib._color_data.XKCD_COLORS).",
+        "# Left out: words that name no colour, people, places or peoples, and slang. "
+        "kind=shade: a colour only before another colour word ('warm brown', 'bright red').",
+        "# Regenerate with python -m mmpriv_data.transforms.scrub.make_lexicon_data colours",
+        "term\tkind",
+        *("\t".join(row) for row in colour_name_rows()),
+    ]
+    (DATA / "colour_names.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def demonym_rows() -> list[tuple[str, str, str]]:
@@ -62,7 +108,12 @@ def ethnonym_rows() -> list[tuple[str, str]]:
 
 
 def main() -> None:
+    import sys
     from importlib.metadata import version
+
+    if sys.argv[1:] == ["colours"]:
+        write_colour_names()
+        return
 
     head = f"# countryinfo {version('countryinfo')}, pycountry {version('pycountry')}"
     demonyms = demonym_rows()

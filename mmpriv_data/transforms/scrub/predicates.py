@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.colours import shade
 from mmpriv_data.transforms.scrub.senses import HEDGES, PHRASE_STARTS, SenseRules
 
 NUMBER_WORDS = frozenset(
@@ -26,20 +27,27 @@ _APPROXIMATELY = frozenset(
 _ARTICLES = frozenset({"a", "an"})
 # Words of degree or doubt before a predicate item ("a little chubby", "probably Korean",
 # "somewhere around forty"): they go with the item.
-_DEGREE = g.INTENSIFIERS | HEDGES | {"somewhere", "almost", "nearly"}  # (heldout6)
+DEGREE = g.INTENSIFIERS | HEDGES | {"somewhere", "almost", "nearly"}  # (heldout6)
+# ... and of share or number ("half Japanese", "both lanky", "barely eighteen"; heldout7)
+DEGREE |= {"half", "part", "partly", "mostly", "both", "all", "barely", "just", "only"}
 _SMALL_AMOUNTS = frozenset({"bit", "little", "tad"})
+_COMPARE = frozenset({"no", "not", "more", "less"})
 _FEW = frozenset({"few", "couple"})  # "a few months old", "a couple of years old"
 _SPANS = frozenset({"years", "months", "weeks", "days"})
 # Verbs between a feature and its colour: "hair that is going gray", "is dyed blue".
-_COLOUR_VERBS = frozenset("going turning dyed colored coloured bleached".split())
+COLOUR_VERBS = frozenset(
+    "going turning dyed colored coloured bleached flecked streaked tinged shot".split()
+)  # ("flecked with gray": heldout7 round)
+# Nouns after a colour that name it again ("a warm olive tone").
+_TONE = frozenset({"tone", "shade", "hue", "color", "colour"})
 # Words that stand for one of several people named before ("one is Korean, the other ...").
 _ONE_OF = frozenset({"one", "other", "another", "each", "both"})
 _INVERTED = frozenset({"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"})
 _DO = frozenset({"does", "do", "did", "doesn't", "don't", "didn't"})
-_LOOK = frozenset("look looks seem seems appear appears".split())
+LOOK = frozenset("look looks seem seems appear appears".split())
 # Words that start a phrase after a person noun, before its verb ("the man *in* the red shirt
 # is old"): the subject of the predicate is then that person.
-_POSTMODIFIER = frozenset(
+POSTMODIFIER = frozenset(
     "in with on at near next behind by from beside wearing holding under inside outside".split()
 )
 _SUBJECT_PRONOUNS = lx.SUBJECT_PRONOUNS | {"they", "i", "you", "we"}
@@ -63,20 +71,23 @@ class PredicateRules(SenseRules):
         k = c + 3 if c + 2 < n and lows[c + 1] == "to" and lows[c + 2] == "be" else c + 1
         while k < n and lows[k] in g.INTENSIFIERS:
             k += 1
-        if k < n and lows[k] in _COLOUR_VERBS:
-            k += 1  # "is going gray", "is dyed blue"
-        if k < n and (lows[k] in _DEGREE or lows[k] == "a" and self.lw(k + 1) in _SMALL_AMOUNTS):
+        if k < n and lows[k] in COLOUR_VERBS:
+            k += 1 + (self.lw(k + 1) == "with")  # "is going gray", "is flecked with gray"
+        if k < n and (lows[k] in DEGREE or lows[k] == "a" and self.lw(k + 1) in _SMALL_AMOUNTS):
             k = self.after_degree(k)
         if k >= n:
             return
         low = lows[k]  # can an item start here? Most predicates ("is wearing") end here (speed)
         if low in _ARTICLES and not self.may_start_phrase(k + 1) and self.lw(k + 1) not in _FEW:
-            return  # "is a car": no person phrase (speed: "is a" is common)
+            if self.lw(p) not in lx.FEATURE_HEADS:  # "her eyes are a pale green"
+                return  # "is a car": no person phrase (speed: "is a" is common)
         if not (
             self.bios[k] or low in _ITEM_STARTS or low[:1].isdigit() or "-" in low
             or low.endswith("s") and lx.DECADE.match(low)
             or k + 1 < n and lows[k + 1] in g.SEPARATORS
             or low in ("no", "not") and self.bio(k + 1) == "age"
+            or low in _COMPARE and self.lw(k + 1) in _COMPARE
+            or low == "on" and self.lw(k + 1) == "the"  # "on the heavy side"
         ):  # fmt: skip
             return
         kind, fattr = self.subject_kind(p)
@@ -140,7 +151,7 @@ class PredicateRules(SenseRules):
         ):
             return "feature", lx.FEATURE_HEADS[subject]
         for k in range(p - 1, max(-1, p - 5), -1):  # "the one on the right is White"
-            if self.low[k] in _ONE_OF and self.lw(k + 1) in _POSTMODIFIER:
+            if self.low[k] in _ONE_OF and self.lw(k + 1) in POSTMODIFIER:
                 return ("person", None) if any(self.heads[max(0, k - 25) : k]) else (None, None)
         # a person noun a few words back, followed by a phrase about it
         if not any(self.heads[max(0, p - 8) : p]):  # none: skip the scan (speed)
@@ -148,14 +159,14 @@ class PredicateRules(SenseRules):
         k = p - 1
         while k >= 0 and p - k < 9 and self.low[k] not in g.SENTENCE_END and self.low[k] != ",":
             if self.person_head(k) and not self.base(k)[1]:
-                return ("person", None) if self.lw(k + 1) in _POSTMODIFIER else (None, None)
+                return ("person", None) if self.lw(k + 1) in POSTMODIFIER else (None, None)
             k -= 1
         return None, None
 
     def after_degree(self, k: int) -> int:
         """The index after words of degree or doubt at k ("a little", "probably")."""
         while k < self.n:
-            if self.low[k] in _DEGREE:
+            if self.low[k] in DEGREE:
                 k += 1
             elif (
                 self.low[k] == "a"
@@ -189,7 +200,7 @@ class PredicateRules(SenseRules):
         low, bio = self.low[k], self.bios[k]
         if bio and fattr is None:
             return (k, k + 1, bio)  # the common case first (speed)
-        if low in _DEGREE or low == "a" and self.lw(k + 1) in _SMALL_AMOUNTS:
+        if low in DEGREE or low == "a" and self.lw(k + 1) in _SMALL_AMOUNTS:
             j = self.after_degree(k)
             item = self.predicate_item(j, fattr) if k < j else None
             if item is not None and item[2]:
@@ -198,6 +209,14 @@ class PredicateRules(SenseRules):
             end = self.age_number(k + 3)  # "no older than four"
             if end is not None:
                 return (k, end, "age")
+        if low in _COMPARE:  # "no more than five", "more than 60", "less than a year old"
+            j = k + (low in ("no", "not"))
+            if self.lw(j) in ("more", "less") and self.lw(j + 1) == "than":
+                end = self.age_number(j + 2)
+                return None if end is None else (k, end, "age")
+        if low == "on" and self.lw(k + 1) == "the" and self.lw(k + 3) == "side":
+            bio = self.bio(k + 2)  # "on the heavy side", "on the older side"
+            return (k, k + 4, bio) if bio else None
         if low[0].isdigit() or low in NUMBER_WORDS or low in _APPROXIMATELY or low in _ARTICLES:
             end = self.age_number(k)
             if end is not None:
@@ -212,13 +231,38 @@ class PredicateRules(SenseRules):
             while m < min(self.n, k + 4) and self.lw(m) not in lx.ORIGIN:
                 m += 1
             return (k, m + 1, "race") if self.lw(m) in lx.ORIGIN else None
+        if fattr is not None and low in _ARTICLES:  # "a pale green", "a striking violet-blue"
+            last = None
+            for m in range(k + 1, min(self.n, k + 6)):  # "a deep, soulful brown"
+                if not self.word(m) and self.low[m] != "," or self.low[m] in g.FUNCTION_WORDS:
+                    break
+                last = self.colour_end(m, fattr) or last
+            if last is None:
+                return None
+            return (k, last + (self.lw(last) in _TONE), fattr)  # "a warm olive tone"
         if low in g.FUNCTION_WORDS or low in g.COPULAS or g.is_coordinated_verb(low):
             return None
         if fattr is not None:
-            return (k, k + 1, fattr if self.colour(low, fattr) else None)
-        if ("-" in low or low.endswith("s")) and (lx.DECADE.match(low) or lx.AGE_TOKEN.match(low)):
-            return (k, k + 1, "age")  # "mid-thirties", "forty-something"
+            end = self.colour_end(k, fattr)  # "light auburn", "cornflower blue"
+            return (k, k + 1, None) if end is None else (k, end, fattr)
+        if ("-" in low or low.endswith(("s", "ish"))) and (
+            lx.DECADE.match(low) or lx.AGE_TOKEN.match(low) or lx.age_compound(low)
+        ):
+            return (k, k + 1, "age")  # "mid-thirties", "forty-something", "thirty-ish"
         return (k, k + 1, bio)
+
+    def colour_end(self, k: int, attribute: str) -> int | None:
+        """End of a colour phrase from k ("light auburn", "warm brown"): shade words then a
+        colour; None when there is no colour at k."""
+        m, end = k, None
+        while m < self.n and self.is_word[m]:
+            low = self.low[m]
+            if self.colour(low, attribute):
+                end = m + 1
+            elif not shade(low, attribute):
+                break
+            m += 1
+        return end
 
     def age_number(self, k: int) -> int | None:
         """End of an age stated as a number from k ("about 50", "three or four years old",
@@ -266,20 +310,24 @@ class PredicateRules(SenseRules):
                 fattr, m = lx.FEATURE_HEADS[self.low[feature]], feature  # "Is her hair red?"
             elif not self.person_head(m) or self.base(m)[1]:
                 return
+            while self.person_head(m + 1) and not self.base(m)[1]:
+                m += 1  # "the teen girl" (heldout7)
             k = m + 1
             in_decade = self.lw(k) == "in" and self.lw(k + 1) in g.POSSESSIVES  # "in his 30s"
-            if self.lw(k) in _POSTMODIFIER and not in_decade:  # "the kid on the left Black?"
+            if self.lw(k) in POSTMODIFIER and not in_decade:  # "the kid on the left Black?"
                 while k < min(self.n, m + 6) and self.word(k) and not self.bio(k):
                     k += 1
         else:
             return
         if self.low[c] in _DO:
-            if self.lw(k) not in _LOOK:
+            if self.lw(k) not in LOOK:
                 return
             k += 1
         k = k + 2 if self.lw(k) == "to" and self.lw(k + 1) == "be" else k
         while self.lw(k) in g.INTENSIFIERS:
             k += 1
+        if self.lw(k) in COLOUR_VERBS:
+            k += 1  # "Is her hair dyed purple?" (heldout7)
         items = self.predicate_items(k, fattr)
         if any(it[2] in self.on for it in items):
             self.drop_items(items)

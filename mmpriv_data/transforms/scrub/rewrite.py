@@ -25,6 +25,7 @@ from itertools import islice
 
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.engine import Scrubber
+from mmpriv_data.transforms.scrub.tokens import _fold
 
 
 @dataclass
@@ -83,8 +84,12 @@ _TRIGGERS = frozenset(
 ) - _THING_SIZES  # fmt: skip
 
 
+# Last parts of compounds that can state a biometric: "blue-eyed", "rail-thin", "thirty-ish".
+_COMPOUND_ENDS = frozenset(lx.COMPOUND_SUFFIXES) | set(lx.PERSON_ADJECTIVES) | {"shaped", "ish"}
+
+
 def _may_change(text: str) -> bool:
-    lowered = text.lower()
+    lowered = text.lower() if text.isascii() else _fold(text.lower())  # "Sámi"
     # Texts about people name one in their first words: stop there instead of listing all.
     for match in islice(_WORDS.finditer(lowered), 8):
         if match.group() in _TRIGGERS:
@@ -96,7 +101,8 @@ def _may_change(text: str) -> bool:
         return False  # no hyphen, apostrophe or digit: no compound below (speed)
     return any(
         ("-" in w or "'" in w or "’" in w or w[0].isdigit())
-        and (w[:-2] in _TRIGGERS or w.rpartition("-")[2] in lx.COMPOUND_SUFFIXES
+        and (w[:-2] in _TRIGGERS or w.rpartition("-")[2] in _COMPOUND_ENDS
+             or w.replace("-", "") in _TRIGGERS  # "pre-schooler"
              or lx.AGE_TOKEN.match(w.removesuffix("s")) or lx.DECADE.match(w))
         for w in words
     )  # fmt: skip

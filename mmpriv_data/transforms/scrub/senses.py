@@ -17,6 +17,7 @@ from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.tokens import TokenView
 
 _SEXES = frozenset({"male", "female", "males", "females"})
+_SUPERLATIVES = frozenset({"youngest", "oldest", "eldest"})
 HEDGES = frozenset({"maybe", "perhaps", "probably", "possibly", "likely"})
 _PHRASE_INNER = g.SEPARATORS | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
 PHRASE_STARTS = HEDGES | {"a", "an"} | lx.PLURAL_PERSON_NOUNS
@@ -129,6 +130,11 @@ class SenseRules(TokenView):
         attribute = lx.NOUN_USE_ATTRIBUTE.get(low) or self.bio(i)
         if attribute == "gender" and self.animal_sex(i):
             return  # "a male duck swims with the female"
+        if attribute in self.on and low in _SUPERLATIVES and self.lw(i + 1) == "of":
+            if self.lw(i - 1) == "the":  # "the youngest of the three" -> "one of the three"
+                self.delete(i - 1, i, attribute)
+                self.replace(i, g.match_case(self.tok[i - 1], "one"), attribute)
+                return
         if attribute in self.on:
             # "Asian" is capitalised as a proper adjective; "person" only at a sentence start
             case = self.tok[i] if self.sent_start(i) or self.tok[i].isupper() else low

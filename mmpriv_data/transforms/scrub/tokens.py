@@ -11,6 +11,7 @@ log. The rules that set the marks live in `engine.py`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
@@ -18,6 +19,7 @@ from operator import contains, is_, itemgetter
 
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.colours import colour as _colour
 
 _MW_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _mwe in sorted(lx.MULTIWORD, key=len, reverse=True):
@@ -85,24 +87,8 @@ def flagged(words: list[str], test: Callable[[str], bool], cache: dict[str, bool
     return compress(range(len(words)), flags)
 
 
-_TINT = frozenset({"colored", "coloured", "toned", "tinted", "hued"})
-
-
-def _colour(low: str, attribute: str) -> bool:
-    words = lx.FEATURE_ADJECTIVES[attribute]
-    if low.endswith("ish") and len(low) > 5 and attribute != "build":  # "grayish", "reddish"
-        stem = low[:-3]
-        return stem in words or stem + "e" in words or stem[:-1] in words
-    if low in words:
-        return True
-    if "-" not in low:
-        return False
-    parts = low.split("-")
-    if parts[-1] in _TINT and len(parts) > 1:  # "honey-colored", "copper-toned"
-        parts = parts[:-1]
-    elif parts[0] == "sun" and attribute == "race":  # "sun-tanned", "sun-bronzed"
-        parts = parts[1:]
-    return all(p in words for p in parts)
+# Body shapes of the somatotype charts ("pear-shaped", "hourglass-shaped").
+_BODY_SHAPES = frozenset({"pear", "apple", "hourglass", "v", "spoon", "barrel", "rectangle"})
 
 
 # Memoised, with a bound on memory over millions of turns: the same compounds ("middle-aged",
@@ -113,8 +99,8 @@ def _compound_bio(low: str) -> str | None:
     if lx.age_compound(low):
         return "age"  # "30-year-old", "the ten-year-olds"
     prefix, _, suffix = low.rpartition("-")
-    if suffix == "aged" and prefix:
-        return "age"  # "preschool-aged", "college-aged"
+    if suffix in ("aged", "age") and prefix:
+        return "age"  # "preschool-aged", "college-aged", "college-age"
     attribute = lx.COMPOUND_SUFFIXES.get(suffix)
     if attribute and _colour(prefix, attribute):
         return attribute
@@ -126,14 +112,29 @@ def _compound_bio(low: str) -> str | None:
         return "build"  # "broad-chested", "chubby-cheeked", "pot-bellied"
     if prefix == "sun" and lx.PERSON_ADJECTIVES.get(suffix) == "race":
         return "race"  # "sun-tanned", "sun-bronzed" (heldout6)
+    if lx.PERSON_ADJECTIVES.get(suffix) == "build" and prefix.isalpha():
+        return "build"  # "rail-thin", "stick-thin", "super-skinny" (heldout7)
+    if suffix == "shaped" and prefix in _BODY_SHAPES:
+        return "build"  # "pear-shaped" (heldout7)
     return None
+
+
+_PART_OF = frozenset({"half", "part", "quarter", "mixed"})
 
 
 def _race_compound(token: str, low: str) -> str | None:
-    """ "Korean-born", "Mexican-American": a capitalised compound with a race word."""
-    if token[:1].isupper() and any(part in lx.RACE_WORDS for part in low.split("-")):
-        return "race"
+    """ "Korean-born", "Mexican-American": a capitalised compound with a race word;
+    "half-Japanese", "part-Samoan" (heldout7)."""
+    parts = low.split("-")
+    if token[:1].isupper() or parts[0] in _PART_OF:
+        if any(part in lx.RACE_WORDS for part in parts):
+            return "race"
     return None
+
+
+def _fold(text: str) -> str:
+    """Accents dropped ("Sámi" -> "Sami"), so that the word lists match (heldout7)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 class TokenView:
@@ -144,17 +145,23 @@ class TokenView:
         self.text, self.on = text, attributes
         # C calls (split, accumulate, map) instead of per-token Python loops: tokenising was
         # a third of the time on long turns.
-        parts = _SPLIT.split(text)
-        tok = parts[1::2]
+        ascii_text = text.isascii()
+        # Accents dropped before tokenising ("Sámi" is one word, matched as "sami"), where that
+        # keeps every character's offset; tokens are still cut from the text as written.
+        folded = text if ascii_text else _fold(text)
+        source = folded if len(folded) == len(text) else text
+        parts = _SPLIT.split(source)
         offsets = list(accumulate(map(len, parts)))  # token k spans offsets[2k]..[2k+1]
         start, end = offsets[0:-1:2], offsets[1::2]
-        if text.isascii():  # lowering ASCII maps token to token
+        if ascii_text:  # lowering ASCII maps token to token
+            tok = parts[1::2]
             lows = list(map(str.lower, tok))
         else:
-            lowered = text.lower().replace("’", "'")
+            tok = [text[a:b] for a, b in zip(start, end, strict=True)]
+            lowered = source.lower().replace("’", "'")
             if len(lowered) != len(text):  # a few characters change length when lowered
                 lows = [
-                    text[a:b].lower().replace("’", "'") for a, b in zip(start, end, strict=True)
+                    source[a:b].lower().replace("’", "'") for a, b in zip(start, end, strict=True)
                 ]
             else:
                 lows = [lowered[a:b] for a, b in zip(start, end, strict=True)]
@@ -180,6 +187,9 @@ class TokenView:
             for k in compress(range(self.n), map(contains, lows, repeat("-"))):
                 if self.bios[k] is None:
                     self.bios[k] = _compound_bio(lows[k]) or _race_compound(tok[k], lows[k])
+                    joined = lows[k].replace("-", "")
+                    if self.bios[k] is None and joined in _PERSON_HEAD_FORMS:
+                        lows[k] = joined  # "pre-schooler", "grand-daughter"
         self.heads = list(map(_PERSON_HEAD_FORMS.__contains__, lows))  # see person_head()
         if rare and not lx.ROYALS.isdisjoint(lows) and not lx.GAME_WORDS.isdisjoint(lows):
             for k in compress(range(self.n), map(lx.ROYALS.__contains__, lows)):
@@ -249,7 +259,8 @@ class TokenView:
             return False
         if self.sent_start(i) and self.lw(i + 1) != "of":  # "Queen Victoria's statue"
             nxt = self.tok[i + 1] if i + 1 < self.n else ""
-            return self.low[i] in lx.NOBLE_TITLES and nxt[:1].isupper() and nxt != "I"
+            low = self.low[i][:-1] if self.low[i].endswith("s") else self.low[i]
+            return low in lx.NOBLE_TITLES and nxt[:1].isupper() and nxt != "I"  # "Queens Blvd"
         before = i - 1 >= 0 and self.word(i - 1) and self.tok[i - 1][:1].isupper()
         before = before and not self.sent_start(i - 1) and self.low[i - 1] != "i"
         # "the Isle of Man": a capitalised word before "of"
