@@ -28,6 +28,8 @@ TINT = frozenset(
     "colored coloured toned tinted hued streaked flecked tinged tipped".split()
 )  # fmt: skip
 _NAMED = frozenset({"eye_color", "hair_color"})  # attributes that take the survey's names
+# Intensity words of colours in descriptions of people, beyond the survey's (this project's).
+SHADES |= frozenset("flaming fiery inky pitch jet snowy icy steely smoky misty".split())
 
 
 def _single(low: str, attribute: str) -> bool:

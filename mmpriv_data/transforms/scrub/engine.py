@@ -245,14 +245,15 @@ class Scrubber(FeatureRules):
 
     def modifiers(self, i: int) -> tuple[int, bool]:
         """Adjectives before a person noun ("an older woman"); returns (next index, done)."""
-        if self.low[i] == "aged" and self.person_head(i - 1):  # "a boy aged (around) 12"
+        comma = self.lw(i - 1) == ","  # "a girl, aged seven, reads"
+        if self.low[i] == "aged" and self.person_head(i - 1 - comma):  # "a boy aged around 12"
             nxt = self.lw(i + 1)
             end = self.age_number(i + 1) or (
                 i + 2 if nxt[:1].isdigit() or nxt in NUMBER_WORDS else None
             )  # fmt: skip
-            if end is not None:
+            if end is not None and (not comma or self.lw(end) in (",", ".")):
                 if "age" in self.on:
-                    self.delete(i, end, "age")
+                    self.delete(i - comma, end + (comma and self.lw(end) == ","), "age")
                 return end, True
         j, n, lows, bios, heads = i, self.n, self.low, self.bios, self.heads
         k = i + 1  # the common case, one adjective before a thing ("white shirt"): done early
@@ -316,7 +317,10 @@ class Scrubber(FeatureRules):
             if s > 0 and lows[s - 1] == "," and all(k in self.dele for k in range(s, j)):
                 self.delete(s - 1, s, self.dele[s])  # "a broad, heavy-set man": the comma too
             return j, False
-        if j < n and lows[j] in lx.NOUN_USE and self.noun_use(j):  # "a tall, blond Dane"
+        if (
+            j < n and lows[j] in lx.NOUN_USE and self.noun_use(j)  # "a tall, blond Dane"
+            and (lows[j] not in lx.DEMONYM_NOUNS or self.tok[j][:1].isupper())  # "thin poles"
+        ):  # fmt: skip
             self.drop_items([(k, k + 1, bios[k]) for k in range(i, j)])
             self.noun_use_replace(j)
             return j + 1, True

@@ -53,7 +53,9 @@ class FeatureRules(PredicateRules):
             prev = lows[a - 1]
             if not (
                 prev in _FEATURE_MODIFIERS or prev in colours or shade(prev, attribute)
-                or prev in g.SEPARATORS and self.word(a - 2) and self.colour(lows[a - 2], attribute)
+                or prev in g.SEPARATORS and self.word(a - 2) and (
+                    self.colour(lows[a - 2], attribute) or lows[a - 2] in _FEATURE_MODIFIERS
+                )  # "long, dark hair"
                 or prev.endswith(_PARTICIPLE) and prev.isalpha()
                 and prev not in g.FUNCTION_WORDS  # "thinning white hair"
                 or "-" in prev and prev[0].isalpha()  # compounds: "peach-fuzz", "deep-set"
@@ -74,8 +76,12 @@ class FeatureRules(PredicateRules):
         tail = self.colour_tail(h, attribute)  # "light eyes, probably blue", "hair dyed pink"
         if tail is None and not any(it[2] for it in items):
             return
-        if self.low[h] == "eye" and self.lw(a - 1) in ("a", "an"):
-            return  # "a black eye": a bruise, not a colour
+        if (
+            self.low[h] == "eye"
+            and self.lw(a - 1) in ("a", "an")
+            or (self.low[h] == "eyes" and self.lw(a - 1) == "two" and self.low[a] == "black")
+        ):
+            return  # "a black eye", "two black eyes": a bruise, not a colour
         p = a - 1
         word, suffix = self.base(p)
         if self.lw(p) in g.POSSESSIVES or (suffix and word in lx.PERSON_HEADS):
@@ -128,11 +134,13 @@ class FeatureRules(PredicateRules):
         """End of a colour after the head and a comma ("light eyes, probably blue") or a
         participle ("hair dyed bright pink"), or None."""
         verb = self.lw(h + 1) in COLOUR_VERBS
-        if self.lw(h + 1) != "," and not verb:
+        if self.lw(h + 1) not in (",", "of") and not verb:
             return None
         if verb and self.low[self.sentence_start(h)] in _ASKS:
             return None  # "Is her hair dyed purple?": the question's predicate (inverted rule)
-        k = h + 2 + (verb and self.lw(h + 2) == "with")  # "streaked with gray"
+        if not verb and self.lw(h + 1) == "of" and self.lw(h + 2) in ("a", "an"):
+            verb = True  # "eyes of a deep blue"
+        k = h + 2 + (verb and self.lw(h + 2) in ("with", "a", "an"))  # "streaked with gray"
         while self.lw(k) in DEGREE:
             k += 1
         end = self.colour_end(k, attribute)

@@ -160,6 +160,7 @@ _ADJ = {
     "slimmer skinnier chubbier plumper bigger willowy statuesque thickset spindly ripped "
     "husky gangly broad sturdy trim tiny small slight "
     "tubby paunchy lithe hulking strapping towering squat "  # (heldout4)
+    "huge enormous massive gigantic "  # (round 6)
     "muscled",  # (heldout5)
 }
 PERSON_ADJECTIVES: dict[str, str] = {
@@ -295,10 +296,10 @@ _NUMBER = (
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
 )
-_NUMBER_WORDS = frozenset(w for w in _NUMBER.split(")")[0].split("|") if w.isalpha())
+NUMBER_WORD_SET = frozenset(w for w in _NUMBER.split(")")[0].split("|") if w.isalpha())
 AGE_TOKEN = re.compile(
     rf"^{_NUMBER}(?:-|\s)?(?:year|month|week)s?-old$|^(?:twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety)-something$"
+    r"seventy|eighty|ninety|\d0)-something$"
 )
 
 
@@ -306,7 +307,7 @@ def age_compound(low: str) -> bool:
     """ "30-year-old" or its plural "30-year-olds" (an age token, one word)."""
     if low.endswith("ish"):  # "thirty-ish", "fortyish", "30ish" (heldout7)
         stem = low[:-4] if low.endswith("-ish") else low[:-3]
-        return stem.isdigit() or stem in _NUMBER_WORDS or bool(DECADE.match(stem))
+        return stem.isdigit() or stem in NUMBER_WORD_SET or bool(DECADE.match(stem))
     return bool(AGE_TOKEN.match(low[:-1] if low.endswith("-olds") else low))
 
 

@@ -88,6 +88,7 @@ class PredicateRules(SenseRules):
             or low in ("no", "not") and self.bio(k + 1) == "age"
             or low in _COMPARE and self.lw(k + 1) in _COMPARE
             or low == "on" and self.lw(k + 1) == "the"  # "on the heavy side"
+            or self.lw(p) in lx.FEATURE_HEADS  # "her eyes are brownish", "... is cinnamon"
         ):  # fmt: skip
             return
         kind, fattr = self.subject_kind(p)

@@ -106,6 +106,8 @@ class SenseRules(TokenView):
     def noun_use(self, i: int) -> bool:
         """ "a blonde", "the elderly", "a smiling redhead": an adjective standing for a person."""
         nxt = self.lw(i + 1)
+        if self.low[i] in _SUPERLATIVES and not self.superlative_person(i):
+            return False  # "the oldest building", "the oldest of the dogs"
         if self.low[i].endswith("s") and not self.person_head(i + 1):
             return True  # "Asians", "redheads": plural nouns only
         if self.word(i + 1) and not (
@@ -122,6 +124,16 @@ class SenseRules(TokenView):
             k -= 1
         before = self.lw(k)
         return before in g.DETERMINERS or before.isdigit()
+
+    def superlative_person(self, i: int) -> bool:
+        """ "the youngest has", "the eldest of the three children": a person (heldout7)."""
+        nxt = self.lw(i + 1)
+        if nxt == "of":
+            k = i + 2
+            while self.lw(k) in g.DETERMINERS or self.lw(k) in lx.NUMBER_WORD_SET:
+                k += 1
+            return self.person_head(k) or k > i + 2 and not self.word(k)  # "of the three."
+        return not self.word(i + 1) or nxt in g.AUXILIARIES or g.is_coordinated_verb(nxt)
 
     def noun_use_replace(self, i: int) -> None:
         low = self.low[i]
