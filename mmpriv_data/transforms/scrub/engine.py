@@ -202,8 +202,11 @@ class Scrubber(FeatureRules):
             ):
                 self.delete(i, i + 1, "gender")
             return  # "Girl Scout cookies", "the Boy Scout troop": a name
-        if nxt == "of" and self.lw(i + 2) in ("color", "colour") and "race" in self.on:
-            self.delete(i + 1, i + 3, "race")  # "a person of color"
+        if nxt == "of" and "race" in self.on:
+            if self.lw(i + 2) in ("color", "colour"):
+                self.delete(i + 1, i + 3, "race")  # "a person of color"
+            elif self.lw(i + 2) == "mixed" and self.lw(i + 3) in ORIGIN | {"race"}:
+                self.delete(i + 1, i + 4, "race")  # "a woman of mixed heritage"
         gender, age, new, attribute = "gender" in self.on, "age" in self.on, None, "gender"
         if word in lx.GENDER_AGE_NOUNS and (gender or age):
             both, gender_only, age_only = lx.GENDER_AGE_NOUNS[word]
@@ -386,8 +389,10 @@ class Scrubber(FeatureRules):
     def number(self, i: int) -> None:
         """A number after a person: "A man, 40 years old,", "a boy of ten", "a man about 60"."""
         prev = self.low[i - 1]
-        if prev == ",":
-            self.age_apposition(i)
+        if prev in HEDGES and self.lw(i - 2) == ",":
+            self.age_apposition(i, i - 2)  # "Two boys, probably around eight, play"
+        elif prev == ",":
+            self.age_apposition(i, i - 1)
         elif prev == "of":
             if i > 1:
                 self.age_of(i, i - 2)
@@ -402,8 +407,11 @@ class Scrubber(FeatureRules):
             if end:  # "a woman of 40 smiles": any number after "of" a person
                 self.delete(head + 1, end, "age")
 
-    def age_apposition(self, i: int) -> None:
-        """ "A man, 40 years old, smiles" (the commas go in fix_commas)."""
-        if "age" in self.on and self.lw(i + 1) in ("years", "year") and self.lw(i + 2) == "old":
-            if self.person_head(i - 2):
-                self.delete(i, i + 3, "age")
+    def age_apposition(self, i: int, comma: int) -> None:
+        """ "A man, 40 years old, smiles", "two boys, probably around eight or nine years
+        old, play" (the commas go in fix_commas)."""
+        if "age" not in self.on or not self.person_head(comma - 1):
+            return
+        end = self.age_number(i)
+        if end is not None and self.lw(end) in (",", ".", ";"):
+            self.delete(comma + 1, end, "age")

@@ -31,6 +31,7 @@ _FEATURE_MODIFIERS = STYLE | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
 _PARTICIPLE = ("ed", "ing")
 # Words before a colour that still leave it a person's ("one blue eye and one brown eye").
 _LEADS = frozenset({"a", "an", "the", "one", "both", "two"})
+_ALL = frozenset({"both", "all", "each"})
 _ASKS = frozenset({"is", "are", "was", "were", "does", "do", "did"})
 _NEAREST = frozenset({"closest", "nearest", "farthest", "furthest", "standing", "sitting"})
 
@@ -121,6 +122,13 @@ class FeatureRules(PredicateRules):
                 self.delete_sentence(h, attribute)  # "He is of slight build."
             else:
                 self.drop_items(items)  # "a mop of sandy hair": the colour only
+        elif (
+            self.low[prep] == "with"
+            and before == prep
+            and self.lw(prep - 1) in _ALL
+            and (self.lw(prep - 2) == "," and self.lw(h + 1) == ",")
+        ):
+            self.delete(prep - 2, h + 2, attribute)  # "the couple, both with silver hair,"
         elif self.low[prep] in ("with", "of") and before == prep:
             # "with" goes with the change after it ("with hazel eyes and auburn hair")
             self.delete(prep, prep + 1, self.dele.get(prep + 1, attribute))

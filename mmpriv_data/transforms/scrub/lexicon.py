@@ -149,7 +149,7 @@ _ADJ = {
     "grown-up adult juvenile preteen pre-teen elder wrinkled geriatric senior retired eldest",
     "race": "white black brown caucasian hispanic latino latina latinx asian african "
     "african-american afro-american indigenous aboriginal arab biracial multiracial "
-    "mixed-race ethnic",
+    "mixed-race ethnic interracial multiethnic multi-ethnic",
     "hair_color": "blonde blond brunette redheaded ginger auburn platinum-blonde grizzled",
     "eye_color": "",
     "build": "fat obese overweight underweight thin skinny slim slender chubby plump stout "
@@ -281,7 +281,7 @@ FEATURE_ADJECTIVES: dict[str, frozenset[str]] = {
 # Compound adjectives: "blue-eyed", "red-haired", "dark-skinned", "well-built".
 COMPOUND_SUFFIXES = {
     "eyed": "eye_color", "haired": "hair_color", "skinned": "race", "bearded": "hair_color",
-    "headed": "hair_color",  # "red-headed", "tow-headed" (heldout7)
+    "headed": "hair_color", "complexioned": "race",  # "tow-headed", "dark-complexioned"
 }  # fmt: skip
 BUILD_COMPOUNDS = frozenset({"well-built", "heavy-set", "broad-shouldered", "big-boned"})
 # Body parts in compounds whose first word is a size ("broad-chested", "chubby-cheeked"):

@@ -29,9 +29,10 @@ _ARTICLES = frozenset({"a", "an"})
 # "somewhere around forty"): they go with the item.
 DEGREE = g.INTENSIFIERS | HEDGES | {"somewhere", "almost", "nearly"}  # (heldout6)
 # ... and of share or number ("half Japanese", "both lanky", "barely eighteen"; heldout7)
-DEGREE |= {"half", "part", "partly", "mostly", "both", "all", "barely", "just", "only"}
+DEGREE |= {"half", "part", "partly", "mostly", "both", "all", "barely", "just", "only", "not"}
 _SMALL_AMOUNTS = frozenset({"bit", "little", "tad"})
 _COMPARE = frozenset({"no", "not", "more", "less"})
+_MODALS = frozenset("could might may must would will should can".split())
 _FEW = frozenset({"few", "couple"})  # "a few months old", "a couple of years old"
 _SPANS = frozenset({"years", "months", "weeks", "days"})
 # Verbs between a feature and its colour: "hair that is going gray", "is dyed blue".
@@ -68,6 +69,8 @@ class PredicateRules(SenseRules):
     def predicate(self, c: int) -> None:
         """ "She is tall and thin", "Her eyes are blue", "He is 40 years old"."""
         p, lows, n = c - 1, self.low, self.n
+        if lows[c] == "be" and self.lw(p) in _MODALS:
+            p -= 1  # "The man could be Hispanic"
         k = c + 3 if c + 2 < n and lows[c + 1] == "to" and lows[c + 2] == "be" else c + 1
         while k < n and lows[k] in g.INTENSIFIERS:
             k += 1
@@ -120,7 +123,7 @@ class PredicateRules(SenseRules):
             nxt = self.low[k + 1]
             if nxt.endswith("ing") or nxt in g.GENERAL_ADJECTIVES:
                 self.delete(first, k + 1, bio[0][2])
-            elif g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS:
+            elif g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS or self.verb_like(k + 1):
                 self.delete(c, k + 1, bio[0][2])
             else:
                 self.delete_sentence(c, bio[0][2])
@@ -188,7 +191,8 @@ class PredicateRules(SenseRules):
                 break
             items.append(item)
             k = item[1]
-            if self.lw(k) in g.SEPARATORS and self.predicate_item(k + 1, fattr) is not None:
+            after = self.predicate_item(k + 1, fattr) if self.lw(k) in g.SEPARATORS else None
+            if after is not None and (after[2] or not self.verb_like(k + 1)):
                 items.append((k, k + 1, None))
                 k += 1
             else:
@@ -227,7 +231,8 @@ class PredicateRules(SenseRules):
             return (k, j + 1, "age") if lx.DECADE.match(self.lw(j)) else None
         if low in PHRASE_STARTS and (phrase := self.person_phrase(k)) is not None:
             return phrase  # "a tall redhead", "maybe a teenager"
-        if low == "of" and self.bio(k + 1) == "race":  # "of Korean descent"
+        if low == "of" and (self.bio(k + 1) == "race" or self.lw(k + 1) == "mixed"):
+            # "of Korean descent", "of mixed heritage"
             m = k + 2
             while m < min(self.n, k + 4) and self.lw(m) not in lx.ORIGIN:
                 m += 1
@@ -235,6 +240,8 @@ class PredicateRules(SenseRules):
         if fattr is not None and low in _ARTICLES:  # "a pale green", "a striking violet-blue"
             last = None
             for m in range(k + 1, min(self.n, k + 6)):  # "a deep, soulful brown"
+                if self.low[m] == "of" and self.lw(m - 1) in _TONE:
+                    continue  # "a vibrant shade of red"
                 if not self.word(m) and self.low[m] != "," or self.low[m] in g.FUNCTION_WORDS:
                     break
                 last = self.colour_end(m, fattr) or last
@@ -251,6 +258,18 @@ class PredicateRules(SenseRules):
         ):
             return (k, k + 1, "age")  # "mid-thirties", "forty-something", "thirty-ish"
         return (k, k + 1, bio)
+
+    def verb_like(self, j: int) -> bool:
+        """A verb after "and": a known one, or an -s form before a preposition or a noun
+        phrase ("her hair is jet black and falls past her shoulders")."""
+        low = self.lw(j)
+        if g.is_coordinated_verb(low) or low in g.COMMON_VERBS:
+            return True
+        after = self.lw(j + 1)
+        return (
+            low.endswith("s") and not low.endswith("ss") and low.isalpha()
+            and (after in g.PREPOSITIONS or after in g.DETERMINERS or after in g.POSSESSIVES)
+        )  # fmt: skip
 
     def colour_end(self, k: int, attribute: str) -> int | None:
         """End of a colour phrase from k ("light auburn", "warm brown"): shade words then a
