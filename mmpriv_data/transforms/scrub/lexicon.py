@@ -204,6 +204,12 @@ MULTIWORD = {tuple(w.split()) for w in PERSON_ADJECTIVES if " " in w} | {
     ("his", "/", "her"), ("him", "/", "her"), ("s", "/", "he"),
 }  # fmt: skip
 AGE_NOUNS["senior citizens"] = "people"
+# Comparatives and superlatives that stand for a person ("the youngest has", "the taller of
+# the two"); senses.superlative_person says where.
+SUPERLATIVES = {
+    **dict.fromkeys("youngest oldest eldest older younger elder".split(), "age"),
+    **dict.fromkeys("tallest shortest taller shorter".split(), "build"),
+}
 # Adjectives that also stand alone as a noun for a person ("a blonde", "the elderly").
 NOUN_USE = {
     "blonde": "person", "blond": "person", "brunette": "person", "redhead": "person",
@@ -212,13 +218,13 @@ NOUN_USE = {
     "hispanic": "person", "latino": "person", "latina": "person", "asian": "person",
     "caucasians": "people", "hispanics": "people", "latinos": "people", "latinas": "people",
     "asians": "people", "ginger": "person", "teenage": "person", "males": "people",
-    "females": "people", "youngest": "person", "oldest": "person", "eldest": "person",
+    "females": "people", **dict.fromkeys(SUPERLATIVES, "person"),
 }  # fmt: skip
 NOUN_USE_ATTRIBUTE = {
     "males": "gender", "females": "gender", "redhead": "hair_color", "redheads": "hair_color",
     "ginger": "hair_color", "blondes": "hair_color", "brunettes": "hair_color",
     "caucasians": "race", "hispanics": "race", "latinos": "race", "latinas": "race",
-    "asians": "race", "teenage": "age", "youngest": "age", "oldest": "age", "eldest": "age",
+    "asians": "race", "teenage": "age", **SUPERLATIVES,
 }  # fmt: skip
 # Nouns naming a person by nationality ("a tall Dane"); used only when capitalised.
 DEMONYM_NOUNS = {
@@ -251,7 +257,7 @@ FEATURE_HEADS: dict[str, str] = {
     **dict.fromkeys(["hair color", "hair colour"], "hair_color"),
     **dict.fromkeys(
         "build physique frame figure body belly stomach waist arms legs "
-        "shoulders chest height stature face cheeks".split(),
+        "shoulders chest height stature face cheeks hips".split(),
         "build",
     ),  # fmt: skip
 }
@@ -290,7 +296,7 @@ BODY_PART_SUFFIXES = frozenset(
     "chested shouldered bellied boned framed hipped waisted limbed legged cheeked "
     "necked bodied".split()
 )
-BODY_SIZE_PREFIXES = frozenset("barrel pot big thick narrow round full".split())
+BODY_SIZE_PREFIXES = frozenset("barrel pot big thick narrow round full long short".split())
 _NUMBER = (
     r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -376,7 +382,7 @@ ORIGIN = frozenset({"descent", "origin", "heritage", "ethnicity", "background", 
 # Heads that say nothing once their colour or size is gone ("with blue eyes" goes whole).
 BARE_HEADS = frozenset(
     "eyes eye irises iris hair skin complexion build physique frame figure height stature "
-    "body shoulders arms legs chest belly stomach waist face cheeks temples roots highlights "
+    "body shoulders arms legs chest belly stomach waist face cheeks temples roots highlights hips "
     "streaks".split()
 ) | {"skin tone", "eye color", "eye colour", "hair color", "hair colour"}
 

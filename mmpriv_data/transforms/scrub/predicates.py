@@ -289,6 +289,8 @@ class PredicateRules(SenseRules):
         "eight years of age"), or None."""
         j, estimate = k, self.lw(k) in _APPROXIMATELY
         j += estimate
+        if self.lw(j) == "the" and self.lw(j + 1) == "age" and self.lw(j + 2) == "of":
+            j += 3  # "around the age of five"
         number = self.lw(j)
         if (
             number in ("a", "an")

@@ -17,7 +17,7 @@ from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.tokens import TokenView
 
 _SEXES = frozenset({"male", "female", "males", "females"})
-_SUPERLATIVES = frozenset({"youngest", "oldest", "eldest"})
+_SUPERLATIVES = frozenset(lx.SUPERLATIVES)
 HEDGES = frozenset({"maybe", "perhaps", "probably", "possibly", "likely"})
 _PHRASE_INNER = g.SEPARATORS | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
 PHRASE_STARTS = HEDGES | {"a", "an"} | lx.PLURAL_PERSON_NOUNS
@@ -128,6 +128,8 @@ class SenseRules(TokenView):
     def superlative_person(self, i: int) -> bool:
         """ "the youngest has", "the eldest of the three children": a person (heldout7)."""
         nxt = self.lw(i + 1)
+        if self.lw(i - 1) != "the":
+            return False  # "a year older"
         if nxt == "of":
             k = i + 2
             while self.lw(k) in g.DETERMINERS or self.lw(k) in lx.NUMBER_WORD_SET:
