@@ -248,7 +248,7 @@ class Scrubber(FeatureRules):
 
     def modifiers(self, i: int) -> tuple[int, bool]:
         """Adjectives before a person noun ("an older woman"); returns (next index, done)."""
-        comma = self.lw(i - 1) == ","  # "a girl, aged seven, reads"
+        comma = self.low[i] == "aged" and self.lw(i - 1) == ","  # "a girl, aged seven, reads"
         if self.low[i] == "aged" and self.person_head(i - 1 - comma):  # "a boy aged around 12"
             nxt = self.lw(i + 1)
             end = self.age_number(i + 1) or (

@@ -32,6 +32,8 @@ _PARTICIPLE = ("ed", "ing")
 # Words before a colour that still leave it a person's ("one blue eye and one brown eye").
 _LEADS = frozenset({"a", "an", "the", "one", "both", "two"})
 _ALL = frozenset({"both", "all", "each"})
+_STOPS = (g.FUNCTION_WORDS | g.POSSESSIVES) - g.SEPARATORS
+_TAIL_STARTS = COLOUR_VERBS | {",", "of"}
 _ASKS = frozenset({"is", "are", "was", "were", "does", "do", "did"})
 _NEAREST = frozenset({"closest", "nearest", "farthest", "furthest", "standing", "sitting"})
 
@@ -42,16 +44,17 @@ class FeatureRules(PredicateRules):
     def feature(self, h: int) -> None:
         """Colour or size of a person's eyes, hair, skin or body ("her blue eyes")."""
         before = self.low[h - 1] if h else ""
-        if (before in g.POSSESSIVES or before in g.DETERMINERS) and (
-            self.lw(h + 1) not in COLOUR_VERBS  # "her hair dyed pink"
-        ):
+        nxt = self.low[h + 1] if h + 1 < self.n else ""
+        if (before in g.POSSESSIVES or before in g.DETERMINERS) and nxt not in COLOUR_VERBS:
             return  # "her face", "the hair": no colour or size before the head (speed)
         attribute = lx.FEATURE_HEADS[self.base(h)[0]]
-        if attribute not in self.on or self.lw(h + 1) in FEATURE_COMPOUND:
+        if attribute not in self.on or nxt in FEATURE_COMPOUND:
             return
         a, lows, colours = h, self.low, lx.FEATURE_ADJECTIVES[attribute]
         while a > 0:  # back over colours and style words (set lookups inline: speed)
             prev = lows[a - 1]
+            if prev in _STOPS:
+                break  # "with", "has", "a" ... (most chains end here: speed)
             if not (
                 prev in _FEATURE_MODIFIERS or prev in colours or shade(prev, attribute)
                 or prev in g.SEPARATORS and self.word(a - 2) and (
@@ -66,15 +69,13 @@ class FeatureRules(PredicateRules):
             a -= 1
         while a < h and lows[a] in g.SEPARATORS:
             a += 1
-        items, tinted = [], False  # from the head back: a shade before a colour is colour too
-        for k in range(h - 1, a - 1, -1):
-            low = lows[k]
-            tinted = (
-                low in colours or self.colour(low, attribute) or (tinted and shade(low, attribute))
-            )  # "warm brown", "bright red", "cornflower blue"
-            items.append((k, k + 1, attribute if tinted else None))
-        items.reverse()
-        tail = self.colour_tail(h, attribute)  # "light eyes, probably blue", "hair dyed pink"
+        items = [(k, k + 1, attribute if lows[k] in colours or self.colour(lows[k], attribute)
+                  else None) for k in range(a, h)]  # fmt: skip
+        for m in range(h - a - 2, -1, -1):  # "warm brown", "bright red": shade + colour
+            if items[m][2] is None and items[m + 1][2] and shade(lows[a + m], attribute):
+                items[m] = (a + m, a + m + 1, attribute)
+        # "light eyes, probably blue", "hair dyed pink"
+        tail = self.colour_tail(h, attribute) if nxt in _TAIL_STARTS else None
         if tail is None and not any(it[2] for it in items):
             return
         if (
@@ -131,8 +132,9 @@ class FeatureRules(PredicateRules):
             self.delete(prep - 2, h + 2, attribute)  # "the couple, both with silver hair,"
         elif self.low[prep] in ("with", "of") and before == prep:
             # "with" goes with the change after it ("with hazel eyes and auburn hair")
-            self.delete(prep, prep + 1, self.dele.get(prep + 1, attribute))
-            self.delete(prep + 1, h + 1, attribute)
+            if prep + 1 in self.dele:
+                self.delete(prep, prep + 1, self.dele[prep + 1])
+            self.delete(prep, h + 1, attribute)
         elif self.lw(tail or h + 1) in g.SENTENCE_END or (tail or h + 1) >= self.n:
             self.delete_sentence(h, attribute)  # "She has blue eyes."
         else:
@@ -170,7 +172,7 @@ class FeatureRules(PredicateRules):
             word = self.base(k)[0]
             if word in NOT_PEOPLE:
                 return None
-            if self.owner(k):
+            if word in g.PERSON_PRONOUNS or self.person_head(k) or self.owner(k):
                 return w
             if self.low[w] != "with" and self.low[w] != "of" and self.lw(w - 1) != "and":
                 return w if self.has_subject(w) else None  # "has": its subject before it

@@ -84,6 +84,7 @@ class PredicateRules(SenseRules):
         if low in _ARTICLES and not self.may_start_phrase(k + 1) and self.lw(k + 1) not in _FEW:
             if self.lw(p) not in lx.FEATURE_HEADS:  # "her eyes are a pale green"
                 return  # "is a car": no person phrase (speed: "is a" is common)
+        # "her eyes are brownish", "the man's hair is cinnamon": any word after an owned feature
         if not (
             self.bios[k] or low in _ITEM_STARTS or low[:1].isdigit() or "-" in low
             or low.endswith("s") and lx.DECADE.match(low)
@@ -91,7 +92,8 @@ class PredicateRules(SenseRules):
             or low in ("no", "not") and self.bio(k + 1) == "age"
             or low in _COMPARE and self.lw(k + 1) in _COMPARE
             or low == "on" and self.lw(k + 1) == "the"  # "on the heavy side"
-            or self.lw(p) in lx.FEATURE_HEADS  # "her eyes are brownish", "... is cinnamon"
+            or p >= 0 and lows[p] in lx.FEATURE_HEADS and not low.endswith("ing")
+            and (self.lw(p - 1) in g.POSSESSIVES or self.lw(p - 1).endswith("'s"))
         ):  # fmt: skip
             return
         kind, fattr = self.subject_kind(p)

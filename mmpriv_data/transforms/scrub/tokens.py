@@ -148,8 +148,10 @@ class TokenView:
         ascii_text = text.isascii()
         # Accents dropped before tokenising ("Sámi" is one word, matched as "sami"), where that
         # keeps every character's offset; tokens are still cut from the text as written.
-        folded = text if ascii_text else _fold(text)
-        source = folded if len(folded) == len(text) else text
+        source = text
+        if not ascii_text:
+            folded = _fold(text)
+            source = folded if len(folded) == len(text) else text
         parts = _SPLIT.split(source)
         offsets = list(accumulate(map(len, parts)))  # token k spans offsets[2k]..[2k+1]
         start, end = offsets[0:-1:2], offsets[1::2]
