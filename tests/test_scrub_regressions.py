@@ -1,5 +1,6 @@
 """Regression cases of issue 18: the issue's own examples and the misses and wrong changes
-read on the tuned corpus parts (tuning, heldout, heldout2, heldout3). Each expected output is
+read on the tuned corpus parts (tuning, heldout, heldout2, heldout3; later rounds: heldout4 to
+heldout7, each after its blind score). Each expected output is
 exact, so a rule that stops firing, or fires on a hard negative, fails here."""
 
 from __future__ import annotations
@@ -128,8 +129,66 @@ ROUND_FOUR = [
 ]
 
 
+# Sixth round: classes of misses and wrong changes read on heldout7 (after its blind score),
+# in new wording; each line stands for a rule, not for a corpus text.
+ROUND_SIX = [
+    # colour phrases: shades, survey names, compounds ending in a colour, "-ish" parts
+    ("A man with warm brown eyes smiles.", "A person smiles."),
+    ("She has cornflower blue eyes.", BIOMETRIC_REFUSAL),
+    ("A boy with cinnamon hair runs.", "A person runs."),
+    ("His beard is coal-black.", BIOMETRIC_REFUSAL),
+    ("The girl has bluish-green eyes.", BIOMETRIC_REFUSAL),
+    ("A woman with gray-streaked hair reads.", "A person reads."),
+    ("What is the strawberry blond singer holding?", "What is the singer holding?"),
+    ("A towheaded girl is swinging.", "A person is swinging."),
+    # colours after an article, a comma or a participle; owners behind a postmodifier
+    ("Her eyes are a pale blue.", BIOMETRIC_REFUSAL),
+    ("The baby has dark eyes, probably brown.", BIOMETRIC_REFUSAL),
+    ("A woman with hair dyed bright pink is skating.", "A person is skating."),
+    ("The man in the blue coat has light green eyes.", BIOMETRIC_REFUSAL),
+    ("She looks to have honey-brown hair.", BIOMETRIC_REFUSAL),
+    ("The man has one green eye and one gray eye.", BIOMETRIC_REFUSAL),
+    ("The eldest has curly red hair.", "The person has curly hair."),
+    ("Does the toddler have red hair?", BIOMETRIC_REFUSAL),
+    # adjective lists before a feature keep their other adjectives and grammar
+    ("The woman has long, dark hair.", "The person has long hair."),
+    ("A man with short, gray hair and a dog waves.", "A person with short hair and a dog waves."),
+    ("Her hair is jet black and falls past her shoulders.",
+     "Their hair falls past their shoulders."),
+    ("A slim girl with hazel eyes and auburn hair paints.", "A person paints."),
+    # predicates: share, number and degree words; -ish ages; body-shape compounds
+    ("They seem part Samoan.", BIOMETRIC_REFUSAL),
+    ("They are all stocky.", BIOMETRIC_REFUSAL),
+    ("The soldier is barely twenty.", BIOMETRIC_REFUSAL),
+    ("The woman is forty-ish.", BIOMETRIC_REFUSAL),
+    ("The man looks apple-shaped.", BIOMETRIC_REFUSAL),
+    ("The man could be Korean.", BIOMETRIC_REFUSAL),
+    ("Is the teen boy tall?", "Is the person?"),
+    ("Is the boy mixed race?", "Is the person?"),
+    # before a person noun; age appositions; comparatives standing for a person
+    ("A girl aged about nine is reading.", "A person is reading."),
+    ("A stick-thin runner is stretching.", "A runner is stretching."),
+    ("A Sámi woman is sewing.", "A person is sewing."),
+    ("A sunburnt tourist is napping.", "A tourist is napping."),
+    ("A Frenchwoman is buying bread.", "A person is buying bread."),
+    ("A person of color is reading.", "A person is reading."),
+    ("Two boys, probably around ten years old, are fishing.", "Two people are fishing."),
+    ("The shorter of the two men is laughing.", "One of the two people is laughing."),
+    # hard negatives next to the new rules
+    ("The widow spider is in its web.", "The widow spider is in its web."),
+    ("Kings Road is closed.", "Kings Road is closed."),
+    ("The oldest building is a church.", "The oldest building is a church."),
+    ("A round-faced owl is perched.", "A round-faced owl is perched."),
+    ("A cat with cinnamon fur sleeps.", "A cat with cinnamon fur sleeps."),
+    ("The dog's eyes are a warm brown.", "The dog's eyes are a warm brown."),
+    ("The rail-thin poles hold the fence.", "The rail-thin poles hold the fence."),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("text", "expected"), ISSUE_EXAMPLES + FIXES + ROUND_THREE + ROUND_FOUR, ids=lambda v: v[:50]
+    ("text", "expected"),
+    ISSUE_EXAMPLES + FIXES + ROUND_THREE + ROUND_FOUR + ROUND_SIX,
+    ids=lambda v: v[:50],
 )
 def test_regression(text: str, expected: str):
     result = scrub(text)
@@ -150,3 +209,11 @@ def test_regression(text: str, expected: str):
 )
 def test_possessive_her_and_his_become_their(text: str, expected: str):
     assert scrub(text).text == expected
+
+
+def test_with_goes_with_the_change_after_it():
+    """ "with hazel eyes and auburn hair": "with" is logged with the eye-colour change it
+    starts, not as a change of its own (heldout7 counted it as an unrelated word)."""
+    changes = scrub("A slim girl with hazel eyes and auburn hair paints.").changes
+    with_change = next(c for c in changes if c["original"].lstrip().startswith("with"))
+    assert "hazel" in with_change["original"] and with_change["attribute"] == "eye_color"
