@@ -10,14 +10,13 @@ from __future__ import annotations
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub import lexicon_data as data
-from mmpriv_data.transforms.scrub.colours import shade
+from mmpriv_data.transforms.scrub.ages import APPROXIMATE, NUMBER_WORDS
+from mmpriv_data.transforms.scrub.colours import NAMES, SHADES, shade
 from mmpriv_data.transforms.scrub.features import FeatureRules
 from mmpriv_data.transforms.scrub.lexicon import (  # context word lists
     MODIFIED,
     ORIGIN,
 )
-from mmpriv_data.transforms.scrub.predicates import NUMBER_WORDS
-from mmpriv_data.transforms.scrub.senses import HEDGES
 from mmpriv_data.transforms.scrub.tokens import flagged
 
 _COORDINATORS = frozenset({"and", "or", "but", ","})
@@ -25,8 +24,7 @@ _AGREE_STOPS = _COORDINATORS | {"who", "which", "that", "while", "when", "becaus
 _INVERT_AUX = frozenset({"is", "was", "does", "has", "isn't", "wasn't", "doesn't", "hasn't"})
 _HAVE_NEXT = frozenset({"been", "got", "gotten", "had", "done", "seen", "taken", "made"})
 _TITLES = frozenset({"mr", "mrs", "ms", "miss"})
-_APPROXIMATE = frozenset({"about", "around", "approximately", "roughly"})
-_NUMBER_WORDS = NUMBER_WORDS | _APPROXIMATE  # the tokens that send a word to `number`
+_NUMBER_WORDS = NUMBER_WORDS | APPROXIMATE  # the tokens that send a word to `number`
 _DO = frozenset({"does", "do", "did", "doesn't", "don't", "didn't"})
 _QUESTION_START = _DO | {"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"}
 _CANDIDATES = (
@@ -63,6 +61,11 @@ _SIZES = frozenset({"large", "big", "small", "huge", "tiny", "sizable", "massive
 _AGENT_SUFFIXES = ("er", "or", "ist", "ian", "eur", "ant", "ent", "smith")
 _PARTICIPLE = ("ed", "ing")
 _FEATURE_ATTRIBUTES = frozenset({"hair_color", "eye_color", "race"})
+# Words that may shade a hair or eye colour word after them ("platinum blond"): a set lookup
+# before the call (speed).
+_SHADE_WORDS = (
+    SHADES | NAMES | lx.FEATURE_ADJECTIVES["hair_color"] | lx.FEATURE_ADJECTIVES["eye_color"]
+)
 # Nouns with an agent-like ending that name things (often after a demonym: "Irish setter").
 _NOT_AGENTS = frozenset(
     "setter setters pointer pointers retriever retrievers terrier terriers spaniel springer "
@@ -216,7 +219,7 @@ class Scrubber(FeatureRules):
             new = lx.GENDER_NOUNS[word]
         elif word in lx.AGE_NOUNS and age:
             kinship = self.lw(i - 1) in g.POSSESSIVES or self.lw(i - 1).endswith("'s")
-            if not suffix and self.person_head(i + 1):
+            if not suffix and i + 1 < self.n and self.heads[i + 1] and self.person_head(i + 1):
                 self.delete(i, i + 1, "age")  # "the teen girl": an age before a person noun
                 return
             if word in lx.KINSHIP_AGE_NOUNS and kinship:
@@ -248,16 +251,8 @@ class Scrubber(FeatureRules):
 
     def modifiers(self, i: int) -> tuple[int, bool]:
         """Adjectives before a person noun ("an older woman"); returns (next index, done)."""
-        comma = self.low[i] == "aged" and self.lw(i - 1) == ","  # "a girl, aged seven, reads"
-        if self.low[i] == "aged" and self.person_head(i - 1 - comma):  # "a boy aged around 12"
-            nxt = self.lw(i + 1)
-            end = self.age_number(i + 1) or (
-                i + 2 if nxt[:1].isdigit() or nxt in NUMBER_WORDS else None
-            )  # fmt: skip
-            if end is not None and (not comma or self.lw(end) in (",", ".")):
-                if "age" in self.on:
-                    self.delete(i - comma, end + (comma and self.lw(end) == ","), "age")
-                return end, True
+        if self.low[i] == "aged" and (end := self.aged_number(i)) is not None:
+            return end, True
         j, n, lows, bios, heads = i, self.n, self.low, self.bios, self.heads
         k = i + 1  # the common case, one adjective before a thing ("white shirt"): done early
         if (
@@ -309,7 +304,7 @@ class Scrubber(FeatureRules):
             while s < i and self.low[s] in g.SEPARATORS:
                 s += 1
             items = [(k, k + 1, bios[k]) for k in range(s, j)]
-            while s > 0 and bios[s] in _FEATURE_ATTRIBUTES and shade(lows[s - 1], bios[s]):
+            while s > 0 and lows[s - 1] in _SHADE_WORDS and shade(lows[s - 1], bios[s]):
                 s -= 1  # "a platinum blond singer": the shade goes with its colour
                 items.insert(0, (s, s + 1, bios[s + 1]))
             if lows[j] in _RANKED_NOUNS or lows[j] in _SIZED_GROUPS:
@@ -372,46 +367,3 @@ class Scrubber(FeatureRules):
             and "-" in self.low[k]  # "gray-haired"
             for k in range(i, j)
         )
-
-    def decade_phrase(self, i: int) -> None:
-        """ "in her 30s", "in his early forties" (age)."""
-        if "age" not in self.on or self.lw(i + 1) not in g.POSSESSIVES:
-            return
-        k = i + 3 if self.lw(i + 2) in ("early", "mid", "late") else i + 2
-        if lx.DECADE.match(self.lw(k)):
-            if self.lw(i - 1) in HEDGES and self.lw(i - 2) == ",":
-                i -= 1  # "a woman, probably in her thirties, is jogging"
-            self.delete(i, k + 1, "age")
-            if self.lw(i - 1) == "," and self.lw(k + 1) == ",":
-                self.delete(k + 1, k + 2, "age")
-                self.delete(i - 1, i, "age")  # "A woman, in her thirties, is jogging"
-
-    def number(self, i: int) -> None:
-        """A number after a person: "A man, 40 years old,", "a boy of ten", "a man about 60"."""
-        prev = self.low[i - 1]
-        if prev in HEDGES and self.lw(i - 2) == ",":
-            self.age_apposition(i, i - 2)  # "Two boys, probably around eight, play"
-        elif prev == ",":
-            self.age_apposition(i, i - 1)
-        elif prev == "of":
-            if i > 1:
-                self.age_of(i, i - 2)
-        elif self.low[i] in _APPROXIMATE and self.person_head(i - 1):
-            self.age_of(i, i - 1)  # "a woman about 35 is rowing"
-
-    def age_of(self, i: int, head: int) -> None:
-        """ "A boy of about ten", "a woman of 40", "a man about 60" (age)."""
-        if "age" in self.on and self.person_head(head) and self.low[head] not in lx.GROUP_HEADS:
-            number = self.low[i].isdigit() or self.low[i] in NUMBER_WORDS
-            end = self.age_number(i) or (i + 1 if number else None)
-            if end:  # "a woman of 40 smiles": any number after "of" a person
-                self.delete(head + 1, end, "age")
-
-    def age_apposition(self, i: int, comma: int) -> None:
-        """ "A man, 40 years old, smiles", "two boys, probably around eight or nine years
-        old, play" (the commas go in fix_commas)."""
-        if "age" not in self.on or not self.person_head(comma - 1):
-            return
-        end = self.age_number(i)
-        if end is not None and self.lw(end) in (",", ".", ";"):
-            self.delete(comma + 1, end, "age")

@@ -71,9 +71,10 @@ class FeatureRules(PredicateRules):
             a += 1
         items = [(k, k + 1, attribute if lows[k] in colours or self.colour(lows[k], attribute)
                   else None) for k in range(a, h)]  # fmt: skip
-        for m in range(h - a - 2, -1, -1):  # "warm brown", "bright red": shade + colour
-            if items[m][2] is None and items[m + 1][2] and shade(lows[a + m], attribute):
-                items[m] = (a + m, a + m + 1, attribute)
+        if h - a > 1:  # "warm brown", "bright red": a shade before a colour is colour too
+            for m in range(h - a - 2, -1, -1):
+                if items[m][2] is None and items[m + 1][2] and shade(lows[a + m], attribute):
+                    items[m] = (a + m, a + m + 1, attribute)
         # "light eyes, probably blue", "hair dyed pink"
         tail = self.colour_tail(h, attribute) if nxt in _TAIL_STARTS else None
         if tail is None and not any(it[2] for it in items):

@@ -12,18 +12,10 @@ from __future__ import annotations
 
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.ages import APPROXIMATELY, FEW, NUMBER_WORDS, AgeRules
 from mmpriv_data.transforms.scrub.colours import shade
-from mmpriv_data.transforms.scrub.senses import HEDGES, PHRASE_STARTS, SenseRules
+from mmpriv_data.transforms.scrub.senses import HEDGES, PHRASE_STARTS
 
-NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
-    "ninety".split()
-)
-# Words before a number that make it an estimate of age ("about 50", "around sixty").
-_APPROXIMATELY = frozenset(
-    "about around roughly approximately maybe perhaps nearly almost over under".split()
-)
 _ARTICLES = frozenset({"a", "an"})
 # Words of degree or doubt before a predicate item ("a little chubby", "probably Korean",
 # "somewhere around forty"): they go with the item.
@@ -33,8 +25,6 @@ DEGREE |= {"half", "part", "partly", "mostly", "both", "all", "barely", "just", 
 _SMALL_AMOUNTS = frozenset({"bit", "little", "tad"})
 _COMPARE = frozenset({"no", "not", "more", "less"})
 _MODALS = frozenset("could might may must would will should can".split())
-_FEW = frozenset({"few", "couple"})  # "a few months old", "a couple of years old"
-_SPANS = frozenset({"years", "months", "weeks", "days"})
 # Verbs between a feature and its colour: "hair that is going gray", "is dyed blue".
 COLOUR_VERBS = frozenset(
     "going turning dyed colored coloured bleached flecked streaked tinged shot".split()
@@ -57,13 +47,13 @@ _CLAUSE_STARTS = g.PERSON_PRONOUNS | {"the", "a", "an", "this", "that", "it", "t
 # Words that can start a predicate item besides prenominal adjectives: numbers, "in her 30s",
 # "of Asian descent", colours of eyes or hair ("Her eyes are blue").
 _ITEM_STARTS = (
-    NUMBER_WORDS | _APPROXIMATELY | PHRASE_STARTS | {"in", "of"}
+    NUMBER_WORDS | APPROXIMATELY | PHRASE_STARTS | {"in", "of"}
     | lx.FEATURE_ADJECTIVES["eye_color"] | lx.FEATURE_ADJECTIVES["hair_color"]
     | lx.FEATURE_ADJECTIVES["race"] | lx.FEATURE_ADJECTIVES["build"]
 )  # fmt: skip
 
 
-class PredicateRules(SenseRules):
+class PredicateRules(AgeRules):
     """Rules for predicates; marks tokens of the view replaced or deleted."""
 
     def predicate(self, c: int) -> None:
@@ -81,17 +71,21 @@ class PredicateRules(SenseRules):
         if k >= n:
             return
         low = lows[k]  # can an item start here? Most predicates ("is wearing") end here (speed)
-        if low in _ARTICLES and not self.may_start_phrase(k + 1) and self.lw(k + 1) not in _FEW:
+        if low in _ARTICLES and not self.may_start_phrase(k + 1) and self.lw(k + 1) not in FEW:
             if self.lw(p) not in lx.FEATURE_HEADS:  # "her eyes are a pale green"
                 return  # "is a car": no person phrase (speed: "is a" is common)
+        start = _STARTS.get(low)  # what the word alone says, memoised (speed)
+        if start is None:
+            start = _item_start(low)
         # "her eyes are brownish", "the man's hair is cinnamon": any word after an owned feature
         if not (
-            self.bios[k] or low in _ITEM_STARTS or low[:1].isdigit() or "-" in low
-            or low.endswith("s") and lx.DECADE.match(low)
+            self.bios[k] or start == 1
             or k + 1 < n and lows[k + 1] in g.SEPARATORS
-            or low in ("no", "not") and self.bio(k + 1) == "age"
-            or low in _COMPARE and self.lw(k + 1) in _COMPARE
-            or low == "on" and self.lw(k + 1) == "the"  # "on the heavy side"
+            or start == 2 and (
+                low in ("no", "not") and self.bio(k + 1) == "age"
+                or low in _COMPARE and self.lw(k + 1) in _COMPARE
+                or low == "on" and self.lw(k + 1) == "the"  # "on the heavy side"
+            )
             or p >= 0 and lows[p] in lx.FEATURE_HEADS and not low.endswith("ing")
             and (self.lw(p - 1) in g.POSSESSIVES or self.lw(p - 1).endswith("'s"))
         ):  # fmt: skip
@@ -224,7 +218,7 @@ class PredicateRules(SenseRules):
         if low == "on" and self.lw(k + 1) == "the" and self.lw(k + 3) == "side":
             bio = self.bio(k + 2)  # "on the heavy side", "on the older side"
             return (k, k + 4, bio) if bio else None
-        if low[0].isdigit() or low in NUMBER_WORDS or low in _APPROXIMATELY or low in _ARTICLES:
+        if low[0].isdigit() or low in NUMBER_WORDS or low in APPROXIMATELY or low in _ARTICLES:
             end = self.age_number(k)
             if end is not None:
                 return (k, end, "age")
@@ -285,40 +279,6 @@ class PredicateRules(SenseRules):
                 break
             m += 1
         return end
-
-    def age_number(self, k: int) -> int | None:
-        """End of an age stated as a number from k ("about 50", "three or four years old",
-        "eight years of age"), or None."""
-        j, estimate = k, self.lw(k) in _APPROXIMATELY
-        j += estimate
-        if self.lw(j) == "the" and self.lw(j + 1) == "age" and self.lw(j + 2) == "of":
-            j += 3  # "around the age of five"
-        number = self.lw(j)
-        if (
-            number in ("a", "an")
-            and self.lw(j + 1) in ("year", "month")
-            and self.lw(j + 2) == "old"
-        ):
-            return j + 3  # "about a year old"
-        if number in ("a", "an") and self.lw(j + 1) in _FEW:  # "a few months old"
-            m = j + 2 + (self.lw(j + 2) == "of")
-            if self.lw(m) in _SPANS and self.lw(m + 1) == "old":
-                return m + 2
-            return None
-        if not (number.isdigit() or number in NUMBER_WORDS or _hyphen_number(number)):
-            return None
-        j += 1
-        later = self.lw(j + 1)
-        if self.lw(j) in ("or", "to", "-") and (later.isdigit() or later in NUMBER_WORDS):
-            j += 2  # "three or four years old"
-        if self.lw(j) in ("years", "year") and self.lw(j + 1) == "old":
-            return j + 2
-        if self.lw(j) in ("years", "year") and self.lw(j + 1) == "of" and self.lw(j + 2) == "age":
-            return j + 3
-        nxt = self.lw(j)
-        if estimate or not nxt or nxt in g.SENTENCE_END or nxt in (",", "and", "or"):
-            return j
-        return None
 
     def inverted_predicate(self, c: int) -> None:
         """ "Is she chubby?", "Are the two women overweight?", "Does he look young?"."""
@@ -395,8 +355,18 @@ class PredicateRules(SenseRules):
 
 
 _UNWANTED = g.SEPARATORS | g.INTENSIFIERS
+_STARTS: dict[str, int] = {}
 
 
-def _hyphen_number(word: str) -> bool:
-    """ "twenty-five", "forty-two"."""
-    return "-" in word and all(part in NUMBER_WORDS for part in word.split("-"))
+def _item_start(low: str) -> int:
+    """1: the word can start a predicate item ("tall", "40", "mid-thirties"); 2: it can with
+    the words after it ("no older than", "more than", "on the heavy side"); 0: it cannot."""
+    if len(_STARTS) > 100_000:  # a bound on memory over millions of turns
+        _STARTS.clear()
+    start = (
+        1 if low in _ITEM_STARTS or low[:1].isdigit() or "-" in low
+        or low.endswith("s") and lx.DECADE.match(low)
+        else 2 if low in _COMPARE or low == "on" else 0
+    )  # fmt: skip
+    _STARTS[low] = start
+    return start

@@ -41,6 +41,12 @@ _PERSON_HEAD_FORMS = lx.PERSON_HEADS | {
 }
 
 
+# Person nouns written with a hyphen ("pre-schooler", "grand-daughter") -> the listed word.
+_HYPHENATED_HEADS = {
+    w[:p] + "-" + w[p:]: w for w in _PERSON_HEAD_FORMS if w.isalpha() for p in range(2, len(w) - 1)
+}
+
+
 def _merge_multiwords(start: list[int], end: list[int], lows: list[str]
                       ) -> tuple[list[int], list[int], list[str]] | None:  # fmt: skip
     """Join multi-word expressions ("middle eastern", "he or she") into one token; None when
@@ -189,9 +195,8 @@ class TokenView:
             for k in compress(range(self.n), map(contains, lows, repeat("-"))):
                 if self.bios[k] is None:
                     self.bios[k] = _compound_bio(lows[k]) or _race_compound(tok[k], lows[k])
-                    joined = lows[k].replace("-", "")
-                    if self.bios[k] is None and joined in _PERSON_HEAD_FORMS:
-                        lows[k] = joined  # "pre-schooler", "grand-daughter"
+                    if self.bios[k] is None and lows[k] in _HYPHENATED_HEADS:
+                        lows[k] = _HYPHENATED_HEADS[lows[k]]  # "pre-schooler", "grand-daughter"
         self.heads = list(map(_PERSON_HEAD_FORMS.__contains__, lows))  # see person_head()
         if rare and not lx.ROYALS.isdisjoint(lows) and not lx.GAME_WORDS.isdisjoint(lows):
             for k in compress(range(self.n), map(lx.ROYALS.__contains__, lows)):

@@ -1,0 +1,130 @@
+"""Age rules of the scrubber that read numbers: "in her 30s", "a boy of about ten", "a man, 40
+years old,", "a girl aged seven", and the end of an age stated as a number ("three or four
+years old"), which the predicate rules read too. `predicates.PredicateRules` builds on this
+class.
+
+>>> from mmpriv_data.transforms.scrub import scrub
+>>> scrub("A boy aged around twelve waves.").text, scrub("A woman, in her thirties, jogs.").text
+('A person waves.', 'A person jogs.')
+"""
+
+from __future__ import annotations
+
+from mmpriv_data.transforms.scrub import grammar as g
+from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.senses import HEDGES, SenseRules
+
+NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety".split()
+)
+# Words before a number that make it an estimate of age ("about 50", "around sixty").
+APPROXIMATELY = frozenset(
+    "about around roughly approximately maybe perhaps nearly almost over under".split()
+)
+FEW = frozenset({"few", "couple"})  # "a few months old", "a couple of years old"
+_SPANS = frozenset({"years", "months", "weeks", "days"})
+# Words after a person noun that start an age ("a man about 60 is rowing").
+APPROXIMATE = frozenset({"about", "around", "approximately", "roughly"})
+
+
+class AgeRules(SenseRules):
+    """Rules for ages stated with numbers; marks tokens of the view deleted."""
+
+    def age_number(self, k: int) -> int | None:
+        """End of an age stated as a number from k ("about 50", "three or four years old",
+        "eight years of age"), or None."""
+        j, estimate = k, self.lw(k) in APPROXIMATELY
+        j += estimate
+        if self.lw(j) == "the" and self.lw(j + 1) == "age" and self.lw(j + 2) == "of":
+            j += 3  # "around the age of five"
+        number = self.lw(j)
+        if (
+            number in ("a", "an")
+            and self.lw(j + 1) in ("year", "month")
+            and self.lw(j + 2) == "old"
+        ):
+            return j + 3  # "about a year old"
+        if number in ("a", "an") and self.lw(j + 1) in FEW:  # "a few months old"
+            m = j + 2 + (self.lw(j + 2) == "of")
+            if self.lw(m) in _SPANS and self.lw(m + 1) == "old":
+                return m + 2
+            return None
+        if not (number.isdigit() or number in NUMBER_WORDS or _hyphen_number(number)):
+            return None
+        j += 1
+        later = self.lw(j + 1)
+        if self.lw(j) in ("or", "to", "-") and (later.isdigit() or later in NUMBER_WORDS):
+            j += 2  # "three or four years old"
+        if self.lw(j) in ("years", "year") and self.lw(j + 1) == "old":
+            return j + 2
+        if self.lw(j) in ("years", "year") and self.lw(j + 1) == "of" and self.lw(j + 2) == "age":
+            return j + 3
+        nxt = self.lw(j)
+        if estimate or not nxt or nxt in g.SENTENCE_END or nxt in (",", "and", "or"):
+            return j
+        return None
+
+    def aged_number(self, i: int) -> int | None:
+        """ "a boy aged (around) 12", "a girl, aged seven, reads": the end of the phrase."""
+        comma = self.lw(i - 1) == ","
+        if not self.person_head(i - 1 - comma):
+            return None
+        nxt = self.lw(i + 1)
+        end = self.age_number(i + 1) or (
+            i + 2 if nxt[:1].isdigit() or nxt in NUMBER_WORDS else None
+        )  # fmt: skip
+        if end is None or comma and self.lw(end) not in (",", "."):
+            return None
+        if "age" in self.on:
+            self.delete(i - comma, end + (comma and self.lw(end) == ","), "age")
+        return end
+
+    def decade_phrase(self, i: int) -> None:
+        """ "in her 30s", "in his early forties" (age)."""
+        if "age" not in self.on or self.lw(i + 1) not in g.POSSESSIVES:
+            return
+        k = i + 3 if self.lw(i + 2) in ("early", "mid", "late") else i + 2
+        if lx.DECADE.match(self.lw(k)):
+            if self.lw(i - 1) in HEDGES and self.lw(i - 2) == ",":
+                i -= 1  # "a woman, probably in her thirties, is jogging"
+            self.delete(i, k + 1, "age")
+            if self.lw(i - 1) == "," and self.lw(k + 1) == ",":
+                self.delete(k + 1, k + 2, "age")
+                self.delete(i - 1, i, "age")  # "A woman, in her thirties, is jogging"
+
+    def number(self, i: int) -> None:
+        """A number after a person: "A man, 40 years old,", "a boy of ten", "a man about 60"."""
+        prev = self.low[i - 1]
+        if prev in HEDGES and self.lw(i - 2) == ",":
+            self.age_apposition(i, i - 2)  # "Two boys, probably around eight, play"
+        elif prev == ",":
+            self.age_apposition(i, i - 1)
+        elif prev == "of":
+            if i > 1:
+                self.age_of(i, i - 2)
+        elif self.low[i] in APPROXIMATE and self.person_head(i - 1):
+            self.age_of(i, i - 1)  # "a woman about 35 is rowing"
+
+    def age_of(self, i: int, head: int) -> None:
+        """ "A boy of about ten", "a woman of 40", "a man about 60" (age)."""
+        if "age" in self.on and self.person_head(head) and self.low[head] not in lx.GROUP_HEADS:
+            number = self.low[i].isdigit() or self.low[i] in NUMBER_WORDS
+            end = self.age_number(i) or (i + 1 if number else None)
+            if end:  # "a woman of 40 smiles": any number after "of" a person
+                self.delete(head + 1, end, "age")
+
+    def age_apposition(self, i: int, comma: int) -> None:
+        """ "A man, 40 years old, smiles", "two boys, probably around eight or nine years
+        old, play" (the commas go in fix_commas)."""
+        if "age" not in self.on or not self.person_head(comma - 1):
+            return
+        end = self.age_number(i)
+        if end is not None and self.lw(end) in (",", ".", ";"):
+            self.delete(comma + 1, end, "age")
+
+
+def _hyphen_number(word: str) -> bool:
+    """ "twenty-five", "forty-two"."""
+    return "-" in word and all(part in NUMBER_WORDS for part in word.split("-"))
