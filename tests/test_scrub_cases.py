@@ -74,16 +74,21 @@ def test_unknown_attribute_is_one_clear_error():
 CORPUS = Path(__file__).parents[1] / "bench" / "data" / "scrub_corpus"
 # Floors under the figures measured when these parts were last scored (bench/results/
 # scrub_eval.md): a rule change that loses recall or changes unrelated words fails here.
-# heldout7 is the only part no rule was tuned on (scored once, blind, with the round-5 rules of
-# 9cf652e: 92.6%, eye colour 76.6%, hair colour 83.7%); every other part was read after its
-# blind score and tuned on, so its floor guards against regressions only.
+# heldout8 is the only part no rule was tuned on (written by an independent author, frozen in
+# 1c8771e, scored once, blind, with the round-6 rules of ec2b2fb: 94.1%); its floors are its
+# blind values rounded down. Every other part was read after its blind score and tuned on
+# (heldout7 in round 6: blind 92.6%, 99.1% after), so its floor guards against regressions only.
 RECALL_FLOORS = {
     "tuning": 0.995, "heldout": 0.995, "heldout2": 0.995, "heldout3": 0.995, "heldout4": 0.995,
-    "heldout5": 0.995, "heldout6": 0.995, "heldout7": 0.92,
+    "heldout5": 0.995, "heldout6": 0.995, "heldout7": 0.99, "heldout8": 0.94,
 }  # fmt: skip
-# Per-attribute floors where the blind score is below 90% (heldout7: eye 76.6%, hair 83.7%).
-ATTRIBUTE_FLOORS = {"heldout7": 0.76}
-HELD_OUT_LATER = ("heldout4", "heldout5", "heldout6", "heldout7")  # each frozen before its round
+# Per-attribute floors where the blind score is below 90% (heldout8, rounded down).
+ATTRIBUTE_FLOORS = {
+    "heldout8": {"gender": 0.98, "age": 0.98, "race": 0.91, "eye_color": 0.89,
+                 "hair_color": 0.87, "build": 0.84},
+}  # fmt: skip
+UNRELATED_FLOORS = {"heldout8": 0.994}  # heldout8's blind value (3839/3862), rounded down
+HELD_OUT_LATER = ("heldout4", "heldout5", "heldout6", "heldout7", "heldout8")  # each frozen first
 # Short texts of the frozen heldout7 that earlier parts already held word for word (written
 # independently; found after heldout7 was scored, kept since the part is frozen; none was missed).
 HELDOUT7_REPEATS = frozenset({
@@ -118,9 +123,10 @@ def test_biometric_terms_go_and_unrelated_words_stay_on_the_independent_corpus(p
     items, report = _scrubbed(part)
     summary = report.summary()
     assert summary["recall_all"] >= RECALL_FLOORS[part], dict(report.misses)
-    floor = ATTRIBUTE_FLOORS.get(part, 0.9)
-    assert all(row["recall"] >= floor for row in summary["per_attribute"].values())
-    assert summary["unrelated_kept"] >= 0.99, report.wrongly_changed
+    floors = ATTRIBUTE_FLOORS.get(part, {})
+    for attribute, row in summary["per_attribute"].items():
+        assert row["recall"] >= floors.get(attribute, 0.9), (attribute, report.misses[attribute])
+    assert summary["unrelated_kept"] >= UNRELATED_FLOORS.get(part, 0.99), report.wrongly_changed
     assert summary["hard_negatives_kept"] >= 0.93
     # problems already in the input ("a orange ball", a typo kept in the frozen heldout4) aside
     in_input = {(item.where, problem) for item in items for problem in grammar_problems(item.text)}
