@@ -32,10 +32,37 @@ def test_soft_ocr_tokens_add_the_posterior_weighted_char_embedding():
         (1, reader_model.LINES, reader_model.COLUMNS, reader_model.CTC_CLASSES), -1e4
     )
     blank[..., 0] = 1e4  # certain blank everywhere: nothing added
-    assert torch.allclose(model.image_embeds(lines, scene, blank), plain)
+    visual = plain.shape[1]  # column and scene tokens; the OCR tokens follow them
+    assert torch.allclose(model.image_embeds(lines, scene, blank)[:, :visual], plain)
     sure_a = blank.clone()
     sure_a[0, 0, 0, 0], sure_a[0, 0, 0, ord("a") - 31] = -1e4, 1e4  # line 0, column 0 reads 'a'
-    delta = model.image_embeds(lines, scene, sure_a) - plain
+    delta = model.image_embeds(lines, scene, sure_a)[:, :visual] - plain
     embedding_a = model.lm.get_input_embeddings().weight[ord("a")]
     assert torch.allclose(delta[0, 0], embedding_a, atol=1e-5)
     assert delta[0, 1:].abs().max() < 1e-6
+
+
+def test_ocr_tokens_are_the_collapsed_ctc_reading_of_each_line():
+    classes = reader_model.CTC_CLASSES
+    logits = torch.zeros(1, reader_model.LINES, reader_model.COLUMNS, classes)
+    logits[..., 0] = 1.0  # blank everywhere
+    path = "aa-b-bb--c"  # line 2 reads a, a, blank, b, ... -> "abbc"
+    for column, char in enumerate(path):
+        if char != "-":
+            logits[0, 2, column, ord(char) - 31] = 5.0
+    ids = reader_model.ocr_token_ids(logits)
+    assert ids.shape == (1, reader_model.LINES, reader_model.OCR_SLOT)
+    assert reader_model.decode_chars(ids[0, 2].tolist()).rstrip("\x00") == "abbc"
+    assert ids[0, 2, 4:].eq(reader_model.PAD).all() and ids[0, 0].eq(reader_model.PAD).all()
+    long_line = logits.clone()
+    long_line[0, 0, :, 0] = -1.0
+    long_line[0, 0, 0::2, ord("x") - 31] = 5.0  # x, blank, x, ...: 48 x's, no more fit
+    long_line[0, 0, 1::2, 0] = 5.0
+    assert reader_model.ocr_token_ids(long_line)[0, 0].eq(ord("x")).all()
+    model = reader_model.Reader(lm_width=64, lm_layers=1, tower_width=32).eval()
+    lines, scene = torch.randn(1, 6, 96, 32), torch.randn(1, 196, 32)
+    embeds = model.image_embeds(lines, scene, logits)
+    assert embeds.shape[1] == 6 * 96 + 196 + 6 * reader_model.OCR_SLOT
+    ocr = embeds[0, 6 * 96 + 196 :].view(6, reader_model.OCR_SLOT, 64)
+    table = model.lm.get_input_embeddings().weight
+    assert torch.allclose(ocr[2, 0] - model.ocr_line[0, 2, 0], table[ord("a")], atol=1e-6)

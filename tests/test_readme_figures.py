@@ -148,7 +148,9 @@ KEY_FIGURES = [
     Key(r"reads the username line exactly in ([\d.]+)% of", "probing_reader.json",
         ("reader", "ctc_username_line_exact"), 100),
     Key(r"it misses the positive control too \((?:[^)]*?: )?([\d.]+)", "probing_reader.json",
-        ("positive_control", "by_protocol", "users", "best_layer_acc")),
+        ("positive_control", "best_layer_acc")),
+    Key(r"its LM spells ([\d.]+)% of usernames exactly", "probing_reader.json",
+        ("reader", "username_exact"), 100),
     Key(r"90.3 rows/s on one Ray node and ([\d.]+) on two", "scale.md",
         r"Ray, 2 nodes \(1 CPU each\) \| ([\d.]+)"),
 ]

@@ -129,12 +129,12 @@ def probe_all(meta: dict, hidden: dict, labels, users, args) -> dict:
     started = time.perf_counter()
     jobs = []
     for model in meta["models"]:
-        key = model["key"]
-        if key not in hidden:
-            continue
-        x = pca_layers(hidden[key], args.pca)
-        for protocol in ("paper", "users"):
-            jobs.append((key, protocol, x, labels, users, args.repeats, args.permutations))
+        for key in (model["key"], model["key"] + "@answer"):
+            if key not in hidden:
+                continue
+            x = pca_layers(hidden[key], args.pca)
+            for protocol in ("paper", "users"):
+                jobs.append((key, protocol, x, labels, users, args.repeats, args.permutations))
     reports = {}
     with Pool(max(1, getattr(args, "jobs", 1))) as pool:
         for key, protocol, report in pool.imap_unordered(_probe_job, jobs):
@@ -178,6 +178,32 @@ def swap_control(folder: Path, args) -> dict:
     }
 
 
+HEADLINE = ("answer", "users")  # fixed before the third run: the position built to see it
+
+
+def split_position(key: str) -> tuple[str, str]:
+    """'rate_0_s1@answer' -> ('rate_0_s1', 'answer'); no suffix is the last prompt position."""
+    model_key, _, position = key.partition("@")
+    return model_key, position or "prompt"
+
+
+def control_summary(reports: dict, condition: str) -> dict:
+    """A control's probes: the headline fields are the user-disjoint probe at the answer
+    position (seed 0 for the positive control), every position/protocol/seed beside them."""
+    entries = {}
+    for (key, protocol), report in reports.items():
+        model_key, position = split_position(key)
+        if model_key == condition or model_key.rsplit("_s", 1)[0] == condition:
+            seed = int(model_key.rsplit("_s", 1)[1]) if "_s" in model_key else None
+            entries[f"{position}|{protocol}|{seed}"] = {
+                "rate": None, "seed": seed, "protocol": protocol, "position": position,
+                **run_fields(report),
+            }  # fmt: skip
+    seed = None if condition == "base" else 0
+    headline = entries.get(f"{HEADLINE[0]}|{HEADLINE[1]}|{seed}", {})
+    return {**headline, "all": list(entries.values())}
+
+
 def run_fields(report: dict) -> dict:
     return {
         "best_layer": report["best_layer"],
@@ -205,29 +231,34 @@ def plot(result: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
-    for ax, protocol in zip(axes, ("paper", "users"), strict=True):
-        series = [("base reader", result["base_reader"]["by_protocol"][protocol], "k")]
-        series.append(
-            ("positive control", result["positive_control"]["by_protocol"][protocol], "m")
-        )
-        for rate, color in ((0, "tab:blue"), (0.5, "tab:orange"), (1.0, "tab:red")):
-            for run in result["runs"]:
-                if run["rate"] == rate and run["protocol"] == protocol:
-                    label = f"rate {rate}" if run["seed"] == 0 else None
-                    series.append((label, run, color))
-        for label, run, color in series:
-            acc = np.array(run["acc_by_layer"])
-            lo, hi = np.array(run["ci_by_layer"]).T
-            layers = np.arange(len(acc))
-            text = None if label is None else f"{label} (best p={run['perm_p']:.3g})"
-            ax.plot(layers, acc, color=color, marker="o", ms=3, label=text, alpha=0.85)
-            ax.fill_between(layers, lo, hi, color=color, alpha=0.08)
-        ax.axhline(0.5, color="grey", ls="--", lw=1)
-        ax.set_title(f"protocol: {protocol}")
-        ax.set_xlabel("LM layer (0 = embeddings)")
-        ax.legend(fontsize=7)
-    axes[0].set_ylabel("probe balanced accuracy, U1 vs U2 (95% CI)")
+    positions = ("prompt", "answer")
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8), sharey=True)
+    for row, position in enumerate(positions):
+        for ax, protocol in zip(axes[row], ("paper", "users"), strict=True):
+            series = []
+            for name, color in (("base_reader", "k"), ("positive_control", "m")):
+                for run in result[name]["all"]:
+                    if run["position"] == position and run["protocol"] == protocol:
+                        label = name.replace("_", " ") if run["seed"] in (None, 0) else None
+                        series.append((label, run, color))
+            for rate, color in ((0, "tab:blue"), (0.5, "tab:orange"), (1.0, "tab:red")):
+                for run in result["runs"]:
+                    same = run["position"] == position and run["protocol"] == protocol
+                    if run["rate"] == rate and same:
+                        label = f"rate {rate}" if run["seed"] == 0 else None
+                        series.append((label, run, color))
+            for label, run, color in series:
+                acc = np.array(run["acc_by_layer"])
+                lo, hi = np.array(run["ci_by_layer"]).T
+                layers = np.arange(len(acc))
+                text = None if label is None else f"{label} (seed 0 p={run['perm_p']:.3g})"
+                ax.plot(layers, acc, color=color, marker="o", ms=3, label=text, alpha=0.8)
+                ax.fill_between(layers, lo, hi, color=color, alpha=0.06)
+            ax.axhline(0.5, color="grey", ls="--", lw=1)
+            ax.set_title(f"{position} position, protocol: {protocol}")
+            ax.set_xlabel("LM layer (0 = embeddings)")
+            ax.legend(fontsize=7)
+        axes[row][0].set_ylabel("probe balanced accuracy, U1 vs U2 (95% CI)")
     fig.suptitle(
         "Reader (448 px): layer-wise probes, corrected p = best layer vs max-over-layers null"
     )
@@ -299,19 +330,16 @@ def main() -> None:
         },
     }
     for (key, protocol), report in reports.items():
-        condition = key.rsplit("_s", 1)[0]
+        model_key, position = split_position(key)
+        condition = model_key.rsplit("_s", 1)[0]
         if condition in RATES:
-            seed = int(key.rsplit("_s", 1)[1])
+            seed = int(model_key.rsplit("_s", 1)[1])
             result["runs"].append(
-                {"rate": RATES[condition], "seed": seed, "protocol": protocol, **run_fields(report)}
-            )
-    for name, key in (("base_reader", "base"), ("positive_control", "positive_s0")):
-        by_protocol = {
-            p: {"rate": None, "seed": None, "protocol": p, **run_fields(reports[key, p])}
-            for p in ("paper", "users")
-            if (key, p) in reports
-        }
-        result[name] = {**by_protocol.get("paper", {}), "by_protocol": by_protocol}
+                {"rate": RATES[condition], "seed": seed, "protocol": protocol,
+                 "position": position, **run_fields(report)}
+            )  # fmt: skip
+    for name, condition in (("base_reader", "base"), ("positive_control", "positive")):
+        result[name] = control_summary(reports, condition)
     result["likelihood"] = likelihood_tests(likelihood, users, labels)
     if args.swap:
         result["swap_control"] = swap_control(args.swap, args)

@@ -4,13 +4,16 @@ Conditions, all from the same reader checkpoint and the same 1000 base scenes:
 - `base`: the reader before finetuning;
 - `rate_0`, `rate_50`, `rate_100` x seeds: the rows of privacy-images' configs (overlay with
   U1 users on 0 / ~50 / 100% of the images); conversations are the scene questions only;
-- `positive`: rate_100 images whose conversations also ask for, and give, the username.
+- `positive`: rate_100 images whose conversations also ask for, and give, the username
+  (one per seed).
 Every finetune takes the same number of optimizer steps and batch size. The vision tower is
 frozen (as LoRA on the LLM is in the paper), so tower features are computed once per image.
 
 Saved for the CPU-side analysis (device file limits: 16 MiB a file):
 - hidden states at the last prompt position of "What is the username?" for every probe
-  image and every LM layer (embeddings + each block), int8 after per-feature scaling;
+  image and every LM layer (embeddings + each block), int8 after per-feature scaling; and
+  (key suffix `@answer`) the same layers averaged over the image's own username fed as the
+  answer: the second run's positive control was invisible at the prompt position;
 - log p(username | image, prompt) of a U1 and of a U2 username for every probe image (the
   image's own name for its set, a paired name of the other set otherwise).
 
@@ -121,11 +124,13 @@ def finetune(base, features, index, turns, steps, batch, lr, seed) -> tuple[obje
 
 
 @torch.no_grad()
-def probe_measures(model, features, names_u1, names_u2, batch: int = 250) -> dict:
-    """Hidden states (n, layers+1, width) at the last prompt position; log p of two names."""
+def probe_measures(model, features, names_u1, names_u2, is_u1, batch: int = 250) -> dict:
+    """Per probe image: hidden states (layers+1, width) at the last prompt position and,
+    averaged over the characters of the image's own username teacher-forced as the answer,
+    at the answer positions; and log p of a U1 and of a U2 name."""
     device = next(model.parameters()).device
     prompt = [reader_model.USER, *reader_model.encode_chars(PROBE_QUESTION), reader_model.ASSISTANT]
-    hidden, lp = [], {"u1": [], "u2": []}
+    hidden, answer, lp = [], [], {"u1": [], "u2": []}
     n = len(features["lines"])
     for start in range(0, n, batch):
         rows = slice(start, min(n, start + batch))
@@ -136,28 +141,41 @@ def probe_measures(model, features, names_u1, names_u2, batch: int = 250) -> dic
             ids = torch.tensor([prompt], device=device).expand(embeds.shape[0], -1)
             out = model.lm_forward(embeds, ids, output_hidden_states=True)
             hidden.append(torch.stack([h[:, -1].float() for h in out.hidden_states], 1).cpu())
+            pooled = {}
             for key, names in (("u1", names_u1), ("u2", names_u2)):
-                lp[key].append(name_logprob(model, embeds, prompt, names[rows]).cpu())
+                logp, pooled[key] = name_logprob(model, embeds, prompt, names[rows])
+                lp[key].append(logp.cpu())
+            own = torch.from_numpy(is_u1[rows]).to(device).view(-1, 1, 1)
+            answer.append(torch.where(own, pooled["u1"], pooled["u2"]).cpu())
     return {
         "hidden": torch.cat(hidden).numpy(),
+        "answer": torch.cat(answer).numpy(),
         "lp_u1": torch.cat(lp["u1"]).numpy(),
         "lp_u2": torch.cat(lp["u2"]).numpy(),
     }
 
 
-def name_logprob(model, embeds, prompt: list[int], names: list[str]) -> torch.Tensor:
-    """Sum of log p over the name's characters and EOS, teacher-forced after the prompt."""
+def name_logprob(model, embeds, prompt: list[int], names: list[str]):
+    """Sum of log p over the name's characters and EOS, teacher-forced after the prompt; and
+    every layer's hidden state averaged over the name's character inputs (B, layers+1, width).
+    """
     pairs = []
     for name in names:
         answer = [*reader_model.encode_chars(name), reader_model.EOS]
         pairs.append((prompt + answer, [-100] * len(prompt) + answer))
     ids, labels = reader_model.pad_batch(pairs)
     ids, labels = ids.to(embeds.device), labels.to(embeds.device)
-    logits = model.lm_forward(embeds, ids).logits[:, embeds.shape[1] - 1 : -1].float()
+    out = model.lm_forward(embeds, ids, output_hidden_states=True)
+    logits = out.logits[:, embeds.shape[1] - 1 : -1].float()
     logp = logits.log_softmax(-1)
     mask = labels != -100
     picked = logp.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
-    return (picked * mask).sum(1)
+    # Inputs that are name characters: answer tokens except the final EOS.
+    chars = (mask & (ids != reader_model.EOS)).float()
+    weights = (chars / chars.sum(1, keepdim=True)).unsqueeze(-1)
+    text = slice(embeds.shape[1], None)
+    pooled = torch.stack([(h[:, text].float() * weights).sum(1) for h in out.hidden_states], 1)
+    return (picked * mask).sum(1), pooled
 
 
 def swapped_params(params: dict, users: dict[str, list[dict]]) -> dict:
@@ -226,10 +244,11 @@ def main() -> None:
         base, render([(r["png"], r["params"]) for r in probe], args.workers)
     )
     names_u1, names_u2 = paired_names(probe, bundle["user_sets"])
+    is_u1 = np.array([r["user_set"] == "U1" for r in probe])
     print(f"features ready {time.perf_counter() - started:.0f}s", flush=True)
     seeds = [int(s) for s in args.seeds.split(",")]
-    plan = [("base", None), ("positive", seeds[0])]
-    plan += [(c, s) for s in seeds for c in ("rate_0", "rate_100", "rate_50")]
+    plan = [("base", None)]
+    plan += [(c, s) for s in seeds for c in ("positive", "rate_0", "rate_100", "rate_50")]
     if args.plan == "swap":  # the control for set-specific effects: the same images, U2 text
         plan = [("base", None)]
         plan += [(c, s) for s in seeds for c in ("rate_100_u2", "rate_100", "rate_0")]
@@ -253,9 +272,10 @@ def main() -> None:
             model, losses = finetune(
                 base, train_features, index, turns, args.steps, args.batch, args.lr, seed
             )
-        measures = probe_measures(model, probe_features, names_u1, names_u2)
+        measures = probe_measures(model, probe_features, names_u1, names_u2, is_u1)
         key = condition if seed is None else f"{condition}_s{seed}"
         hidden[key] = quantize(measures["hidden"])
+        hidden[f"{key}@answer"] = quantize(measures["answer"])
         likelihood[key] = np.stack([measures["lp_u1"], measures["lp_u2"]])
         meta["models"].append({"key": key, "condition": condition, "seed": seed,
                                "first_loss": losses[0] if losses else None,

@@ -38,7 +38,7 @@ STAGES = {
               "ctc_weight": 1.0, "pred_prob": 0.0, "jitter": 0.04, "lr": 1.5e-3, "batch": 96,
               "mix": {"read": 1.0}},
     "images": {"text_prob": 0.85, "default_prob": 0.6, "font_range": (14, 26), "lm": True,
-               "ctc_weight": 0.5, "pred_prob": 0.5, "jitter": 0.04, "lr": 8e-4, "batch": 64,
+               "ctc_weight": 1.0, "pred_prob": 0.5, "jitter": 0.04, "lr": 8e-4, "batch": 64,
                "mix": {"read": 0.2, "username": 0.4, "user_id": 0.25, "field": 0.05, "vqa": 0.1}},
     "default": {"text_prob": 0.85, "default_prob": 1.0, "font_range": (16, 16), "lm": True,
                 "ctc_weight": 0.3, "pred_prob": 0.8, "jitter": 0.03, "lr": 4e-4, "batch": 64,
