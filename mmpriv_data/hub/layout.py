@@ -1,8 +1,9 @@
 """The Hub repository layout, written to a local folder.
 
-`<config>/<split>-NNNNN-of-NNNNN.parquet` shards sized and batched the way
-`DatasetDict.push_to_hub` sizes them, plus the YAML that `load_dataset(folder, config)` and the
-Hub read (`configs:` with data_files, `dataset_info:` per config).
+`<config>/<split>-NNNNN-of-NNNNN.parquet` shards sized the way `DatasetDict.push_to_hub` sizes
+them, with row groups of at most `MAX_ROW_GROUP_BYTES`, plus the YAML that
+`load_dataset(folder, config)` and the Hub read (`configs:` with data_files, `dataset_info:`
+per config).
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ from datasets.io.parquet import get_parquet_column_options
 from datasets.utils.py_utils import convert_file_size_to_int
 
 DEFAULT_MAX_SHARD_SIZE = "500MB"
+# Why not datasets' 100MB: each row group is made one Arrow chunk (a copy) and encoded whole,
+# so the writer holds about 1.3x a row group; at 100MB that made a 100K-entry build peak
+# ~110 MB above a 10K one (issue 17). 16MB bounds it and stays within what the dataset viewer
+# reads (<= 100MB a row group). Splits under 16MB of rows are written exactly as before.
+MAX_ROW_GROUP_BYTES = "16MB"
 
 
 @dataclass
@@ -99,6 +105,10 @@ def write_parquet(dataset: datasets.Dataset, path: Path, batch_size: int) -> Non
                 dataset.data, slice(offset, offset + batch_size), indices=dataset._indices
             )
             writer.write_table(batch.combine_chunks())
+            del batch
+            # The row group's one-chunk copy is freed; hand its pages back before the next,
+            # or the allocator keeps one row group's worth per row group (memory, not bytes).
+            pa.default_memory_pool().release_unused()
         writer.add_key_value_metadata({"content_defined_chunking": json.dumps(cdc)})
     finally:
         writer.close()
@@ -128,9 +138,10 @@ def write_split(
     """Write one split as parquet shards under `folder/config/` and record them in `layout`."""
     nbytes = arrow_nbytes(dataset)
     pa.default_memory_pool().release_unused()  # the windows' copies, before the first shard
-    batch_size = get_writer_batch_size_from_features(
-        dataset.features
-    ) or get_writer_batch_size_from_data_size(len(dataset), nbytes)
+    batch_size = get_writer_batch_size_from_features(dataset.features) or min(
+        get_writer_batch_size_from_data_size(len(dataset), nbytes),
+        max(1, len(dataset) * convert_file_size_to_int(MAX_ROW_GROUP_BYTES) // max(1, nbytes)),
+    )
     num_shards = int(nbytes / convert_file_size_to_int(max_shard_size)) + 1
     (folder / config).mkdir(parents=True, exist_ok=True)
     for index in range(num_shards):
