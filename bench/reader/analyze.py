@@ -103,6 +103,30 @@ def likelihood_tests(likelihood: dict, users: np.ndarray, user_set: np.ndarray) 
     return out
 
 
+def likelihood_probes(likelihood: dict, labels, users, args) -> dict:
+    """The probe and its statistics on two output features per image instead of hidden
+    states: log p of the image's own username and of the paired name of the other set.
+
+    Added after the third run, whose hidden-state probes missed the positive control that the
+    likelihood test saw (post hoc: label it so). It asks whether a classifier trained on some
+    users' outputs tells U1 from U2 on other users, with the same folds and corrected null.
+    """
+    u1 = labels == "U1"
+    out = {}
+    for key, pair in likelihood.items():
+        own, wrong = np.where(u1, pair[0], pair[1]), np.where(u1, pair[1], pair[0])
+        x = np.stack([own, wrong], 1)[:, None, :]
+        x = (x - x.mean(0)) / (x.std(0) + 1e-9)
+        out[key] = {
+            protocol: run_fields(
+                probe_report(x, labels, protocol, groups=users, n_repeats=args.repeats,
+                             n_permutations=args.permutations, seed=0)
+            )
+            for protocol in ("paper", "users")
+        }  # fmt: skip
+    return out
+
+
 def _probe_job(job: tuple) -> tuple:
     """One (model, protocol) probe report, single-threaded BLAS (jobs run side by side)."""
     from threadpoolctl import threadpool_limits
@@ -341,6 +365,7 @@ def main() -> None:
     for name, condition in (("base_reader", "base"), ("positive_control", "positive")):
         result[name] = control_summary(reports, condition)
     result["likelihood"] = likelihood_tests(likelihood, users, labels)
+    result["likelihood_probe"] = likelihood_probes(likelihood, labels, users, args)
     if args.swap:
         result["swap_control"] = swap_control(args.swap, args)
     args.out.write_text(json.dumps(result, indent=1))
