@@ -66,3 +66,23 @@ def test_ocr_tokens_are_the_collapsed_ctc_reading_of_each_line():
     ocr = embeds[0, 6 * 96 + 196 :].view(6, reader_model.OCR_SLOT, 64)
     table = model.lm.get_input_embeddings().weight
     assert torch.allclose(ocr[2, 0] - model.ocr_line[0, 2, 0], table[ord("a")], atol=1e-6)
+
+
+def test_likelihood_probe_sees_a_planted_memorization_and_not_a_null():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from bench.reader import analyze
+
+    rng = np.random.default_rng(0)
+    users = np.repeat([f"u{i}" for i in range(40)], 10)
+    labels = np.where(np.arange(400) < 200, "U1", "U2")
+    noise = rng.normal(size=(2, 400))
+    planted = noise.copy()
+    planted[0] += 3.0 * (labels == "U1")  # log p of U1 names up where U1 was memorized
+    args = SimpleNamespace(repeats=1, permutations=50)
+    out = analyze.likelihood_probes({"null": noise, "memorized": planted}, labels, users, args)
+    assert out["memorized"]["users"]["best_layer_acc"] > 0.8
+    assert out["memorized"]["users"]["perm_p"] < 0.05
+    assert out["null"]["users"]["perm_p"] > 0.05
