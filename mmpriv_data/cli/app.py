@@ -74,6 +74,9 @@ def progress_bar(what: str, total: int | None = None, quiet: bool = False):
     ETA, or nothing at all with `--quiet`. A `total` learnt later is passed to `advance`."""
     from contextlib import nullcontext
 
+    if quiet or not err.is_terminal:  # piped to a log: no bar, no blank line left behind
+        return nullcontext(), lambda n=1, total=None: None
+    # Imported only for a bar: rich.progress is about 10 ms of every command's start-up.
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -82,8 +85,6 @@ def progress_bar(what: str, total: int | None = None, quiet: bool = False):
         TimeRemainingColumn,
     )
 
-    if quiet or not err.is_terminal:  # piped to a log: no bar, no blank line left behind
-        return nullcontext(), lambda n=1, total=None: None
     columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
     bar = Progress(*columns, TaskProgressColumn(), TimeRemainingColumn(), console=err,
                    transient=True)  # fmt: skip
