@@ -30,7 +30,9 @@ def test_a_split_above_the_cap_is_cut_into_bounded_row_groups(tmp_path):
     assert len(files) == 1
     metadata = files[0].metadata
     assert metadata.num_rows == 400
-    assert metadata.num_row_groups == 3  # 16MB / 100 KB = 160 rows a group: 160, 160, 80
+    # 8MB over the rows' 40.0 MB: 79 rows a group, five of them and one of 5 rows.
+    assert metadata.num_row_groups == 6
+    assert [metadata.row_group(i).num_rows for i in range(6)] == [79] * 5 + [5]
     sizes = [metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups)]
     assert max(sizes) <= cap * 1.01
     back = files[0].read().to_pydict()

@@ -27,9 +27,9 @@ from datasets.utils.py_utils import convert_file_size_to_int
 DEFAULT_MAX_SHARD_SIZE = "500MB"
 # Why not datasets' 100MB: each row group is made one Arrow chunk (a copy) and encoded whole,
 # so the writer holds about 1.3x a row group; at 100MB that made a 100K-entry build peak
-# ~110 MB above a 10K one (issue 17). 16MB bounds it and stays within what the dataset viewer
-# reads (<= 100MB a row group). Splits under 16MB of rows are written exactly as before.
-MAX_ROW_GROUP_BYTES = "16MB"
+# ~110 MB above a 10K one (issue 17). 8MB bounds it and stays within what the dataset viewer
+# reads (<= 100MB a row group). Splits under 8MB of rows are written exactly as before.
+MAX_ROW_GROUP_BYTES = "8MB"
 
 
 @dataclass
