@@ -1,6 +1,6 @@
 """Regression cases of issue 18: the issue's own examples and the misses and wrong changes
 read on the tuned corpus parts (tuning, heldout, heldout2, heldout3; later rounds: heldout4 to
-heldout7, each after its blind score). Each expected output is
+heldout8, each after its blind score). Each expected output is
 exact, so a rule that stops firing, or fires on a hard negative, fails here."""
 
 from __future__ import annotations
@@ -185,9 +185,67 @@ ROUND_SIX = [
 ]  # fmt: skip
 
 
+ROUND_SEVEN = [  # heldout8's classes (round 7), in new wording; all fail on a5eb0fb
+    ('The nurse pushing the wheelchair is short and plump.',
+     BIOMETRIC_REFUSAL),
+    ('The waiter carrying the tray is lanky and wears an apron.',
+     'The server carrying the tray wears an apron.'),
+    ("She's petite and carries a violin case.",
+     'They carry a violin case.'),
+    ("He's burly and bald.",
+     "They're bald."),
+    ('The uncle, portly and jovial, carves the turkey.',
+     'The relative, jovial, carves the turkey.'),
+    ('Three friends, one lanky and one stocky, play cards on the porch.',
+     'Three friends play cards on the porch.'),
+    ('Two aunts, both silver-haired, sip tea on the balcony.',
+     'Two relatives sip tea on the balcony.'),
+    ('The nephews both have copper hair and hazel eyes.',
+     BIOMETRIC_REFUSAL),
+    ('The girls look alike; both have jet-black hair.',
+     'The people look alike;'),
+    ('Four boys wait in line; the shortest one holds a kite.',
+     'Four people wait in line; the one holds a kite.'),
+    ('The girl is the youngest in her ballet class.',
+     BIOMETRIC_REFUSAL),
+    ('The chef slicing onions has milky grey eyes.',
+     BIOMETRIC_REFUSAL),
+    ('A Sinhalese fisherman mends a net.',
+     'A fisher mends a net.'),
+    ('The spectators are mostly Punjabi and Sinhalese.',
+     BIOMETRIC_REFUSAL),
+    ('An antique grandfather clock chimes in the study.',
+     'An antique grandfather clock chimes in the study.'),
+    ('A queen conch lies beside a starfish.',
+     'A queen conch lies beside a starfish.'),
+    ('A barmaid wipes the counter.',
+     'A bartender wipes the counter.'),
+    ('The man driving the bus has dusky skin.',
+     BIOMETRIC_REFUSAL),
+    ('A sailor whose grey eyes squint reads a map.',
+     'A sailor whose eyes squint reads a map.'),
+    ('There are two hikers: a man and a woman whose hair is auburn.',
+     'There are two hikers: a person and a person.'),
+    ('A potter is at the wheel; her eyes, a deep brown, follow the clay.',
+     'A potter is at the wheel; their eyes follow the clay.'),
+    ('The queen in the tapestry is corpulent, with pale eyes and a red braid.',
+     BIOMETRIC_REFUSAL),
+    ('How many women at the table have grey hair?',
+     'How many people at the table have hair?'),
+    ('A girl with green eyes feeds a goat with yellow eyes.',
+     'A person feeds a goat with yellow eyes.'),
+    ('Is the boy in the white hoodie Filipino or Thai?',
+     'Is the person in the white hoodie?'),
+    ('Yes, the girl is Vietnamese; she is holding a paper lantern.',
+     'Yes, they are holding a paper lantern.'),
+    ('The twins, both ginger, share a sandwich.',
+     'The twins share a sandwich.'),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
-    ISSUE_EXAMPLES + FIXES + ROUND_THREE + ROUND_FOUR + ROUND_SIX,
+    ISSUE_EXAMPLES + FIXES + ROUND_THREE + ROUND_FOUR + ROUND_SIX + ROUND_SEVEN,
     ids=lambda v: v[:50],
 )
 def test_regression(text: str, expected: str):

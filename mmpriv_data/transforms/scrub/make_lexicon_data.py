@@ -7,7 +7,9 @@
 Only this script needs those packages; the scrubber reads the TSV files it writes. Writes
 `data/demonyms.tsv` (every ISO 3166-1 country of pycountry, with the demonym countryinfo gives,
 or a marked gap) and `data/language_ethnonyms.tsv` (ISO 639-1 language names and ISO 639-5
-family names from pycountry that also name a people, "Zulu", "Quechua", "Berber").
+family names from pycountry that also name a people, "Zulu", "Quechua", "Berber", and the
+further English names of ISO 639-1 languages in Debian's iso-codes ISO 639-2 table, "Punjabi").
+`ethnonyms` writes only `data/language_ethnonyms.tsv`.
 `colours` writes `data/colour_names.tsv`: the words of the 949 colour names of the xkcd colour
 survey (R. Munroe 2010, CC0), as matplotlib ships them.
 """
@@ -93,11 +95,33 @@ def demonym_rows() -> list[tuple[str, str, str]]:
     return rows
 
 
+# The ISO 639-2 table of Debian's iso-codes package (4.15.0), which keeps every English name
+# of a language ("Panjabi; Punjabi", "Sinhala; Sinhalese"); pycountry keeps only the first.
+ISO_639_2 = Path("/usr/share/iso-codes/json/iso_639-2.json")
+# Second names that are mostly something else in captions ("Provençal herbs").
+_NOT_PEOPLES |= {"Provençal", "Occidental", "Bokmål", "Nynorsk"}
+
+
+def alternate_names() -> list[tuple[str, str]]:
+    """(alpha_2, name) for the second and later English names of ISO 639-1 languages."""
+    import json
+
+    entries = json.loads(ISO_639_2.read_text(encoding="utf-8"))["639-2"]
+    return [
+        (entry["alpha_2"], name.strip())
+        for entry in entries
+        if "alpha_2" in entry and ";" in entry["name"]
+        for name in entry["name"].split(";")[1:]
+    ]
+
+
 def ethnonym_rows() -> list[tuple[str, str]]:
     import pycountry
 
     names = [(lang.alpha_2, lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")]
     names += [(family.alpha_3, family.name) for family in pycountry.language_families]
+    if ISO_639_2.exists():
+        names += alternate_names()
     rows = {}
     for code, name in names:
         name = name.split(" (")[0].removesuffix(" languages")
@@ -114,6 +138,9 @@ def main() -> None:
     if sys.argv[1:] == ["colours"]:
         write_colour_names()
         return
+    if sys.argv[1:] == ["ethnonyms"]:  # without countryinfo: the language names only
+        write_ethnonyms()
+        return
 
     head = f"# countryinfo {version('countryinfo')}, pycountry {version('pycountry')}"
     demonyms = demonym_rows()
@@ -125,18 +152,23 @@ def main() -> None:
         *("\t".join(row) for row in demonyms),
     ]
     (DATA / "demonyms.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_ethnonyms()
+    missing = [row[1] for row in demonyms if not row[2]]
+    print(f"{len(demonyms)} demonym rows, {len(missing)} countries without one: {missing}")
+
+
+def write_ethnonyms() -> None:
     ethnonyms = ethnonym_rows()
     lines = [
         "# Names of peoples that are also language names: ISO 639-1 languages and ISO 639-5 "
-        "language families as listed by pycountry, single words, artificial and liturgical "
-        "languages left out. Regenerate with "
+        "language families as listed by pycountry, and the further English names of ISO 639-1 "
+        "languages in the ISO 639-2 table of Debian's iso-codes 4.15.0 ('Panjabi; Punjabi'), "
+        "single words, artificial and liturgical languages left out. Regenerate with "
         "python -m mmpriv_data.transforms.scrub.make_lexicon_data",
         "code\tname",
         *("\t".join(row) for row in ethnonyms),
     ]
     (DATA / "language_ethnonyms.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    missing = [row[1] for row in demonyms if not row[2]]
-    print(f"{len(demonyms)} demonym rows, {len(missing)} countries without one: {missing}")
     print(f"{len(ethnonyms)} language ethnonyms")
 
 

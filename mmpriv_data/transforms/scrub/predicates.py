@@ -14,7 +14,7 @@ from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.ages import APPROXIMATELY, FEW, NUMBER_WORDS, AgeRules
 from mmpriv_data.transforms.scrub.colours import shade
-from mmpriv_data.transforms.scrub.senses import HEDGES, PHRASE_STARTS
+from mmpriv_data.transforms.scrub.senses import HEDGES, PHRASE_STARTS, POSTMODIFIER
 
 _ARTICLES = frozenset({"a", "an"})
 # Words of degree or doubt before a predicate item ("a little chubby", "probably Korean",
@@ -22,6 +22,7 @@ _ARTICLES = frozenset({"a", "an"})
 DEGREE = g.INTENSIFIERS | HEDGES | {"somewhere", "almost", "nearly"}  # (heldout6)
 # ... and of share or number ("half Japanese", "both lanky", "barely eighteen"; heldout7)
 DEGREE |= {"half", "part", "partly", "mostly", "both", "all", "barely", "just", "only", "not"}
+DEGREE |= {"already", "still"}  # "is already taller than her" (heldout8)
 _SMALL_AMOUNTS = frozenset({"bit", "little", "tad"})
 _COMPARE = frozenset({"no", "not", "more", "less"})
 _MODALS = frozenset("could might may must would will should can".split())
@@ -36,14 +37,11 @@ _ONE_OF = frozenset({"one", "other", "another", "each", "both"})
 _INVERTED = frozenset({"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"})
 _DO = frozenset({"does", "do", "did", "doesn't", "don't", "didn't"})
 LOOK = frozenset("look looks seem seems appear appears".split())
-# Words that start a phrase after a person noun, before its verb ("the man *in* the red shirt
-# is old"): the subject of the predicate is then that person.
-POSTMODIFIER = frozenset(
-    "in with on at near next behind by from beside wearing holding under inside outside".split()
-)
 _SUBJECT_PRONOUNS = lx.SUBJECT_PRONOUNS | {"they", "i", "you", "we"}
+_CONTRACTED = frozenset({"he's", "she's"})
 # Words that start a new clause after ", and" ("..., and she smiles", "... and the dog runs").
 _CLAUSE_STARTS = g.PERSON_PRONOUNS | {"the", "a", "an", "this", "that", "it", "there"}
+_CLAUSE_STARTS |= g.POSSESSIVES  # "..., and *his* shirt hangs loosely" (heldout8)
 # Words that can start a predicate item besides prenominal adjectives: numbers, "in her 30s",
 # "of Asian descent", colours of eyes or hair ("Her eyes are blue").
 _ITEM_STARTS = (
@@ -58,7 +56,9 @@ class PredicateRules(AgeRules):
 
     def predicate(self, c: int) -> None:
         """ "She is tall and thin", "Her eyes are blue", "He is 40 years old"."""
-        p, lows, n = c - 1, self.low, self.n
+        lows, n = self.low, self.n
+        contracted = lows[c] in _CONTRACTED  # "He's tall": the subject is the token itself
+        p = c if contracted else c - 1
         if lows[c] == "be" and self.lw(p) in _MODALS:
             p -= 1  # "The man could be Hispanic"
         k = c + 3 if c + 2 < n and lows[c + 1] == "to" and lows[c + 2] == "be" else c + 1
@@ -90,15 +90,18 @@ class PredicateRules(AgeRules):
             and (self.lw(p - 1) in g.POSSESSIVES or self.lw(p - 1).endswith("'s"))
         ):  # fmt: skip
             return
-        kind, fattr = self.subject_kind(p)
+        kind, fattr = ("person", None) if contracted else self.subject_kind(p)
         if kind is None:
             return
         items, first = self.predicate_items(k, fattr), k
+        while items and first > c + 1 and lows[first - 1] in g.INTENSIFIERS:
+            first -= 1  # "his arms are very thin and ...": "very" goes with "thin" (heldout8)
+            items.insert(0, (first, first + 1, None))
         k = items[-1][1] if items else k
         bio = [it for it in items if it[2] in self.on]
         if not bio:
             return
-        if any(it[2] is None and self.low[it[0]] not in g.SEPARATORS for it in items):
+        if any(it[2] is None and self.low[it[0]] not in _UNWANTED for it in items):
             self.drop_items(items)
         elif (
             self.lw(p) in ("and", "but")
@@ -108,6 +111,8 @@ class PredicateRules(AgeRules):
             self.delete(p, k, bio[0][2])  # "The man wears a hat and is tall."
         elif kind == "who":
             self.delete(p, k, bio[0][2])
+        elif kind == "whose":
+            self.delete(p - 1, k, bio[0][2])  # the relative clause goes
         elif self.lw(k) in (",", "and") and self.lw(k + 1 + (self.lw(k + 1) == "and")) in (
             _CLAUSE_STARTS
         ):  # "She is about 50, and she smiles": the first clause goes whole
@@ -120,7 +125,15 @@ class PredicateRules(AgeRules):
             if nxt.endswith("ing") or nxt in g.GENERAL_ADJECTIVES:
                 self.delete(first, k + 1, bio[0][2])
             elif g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS or self.verb_like(k + 1):
-                self.delete(c, k + 1, bio[0][2])
+                if contracted:  # "She's slender and wears glasses" -> "They wear glasses"
+                    self.delete(c + 1, k + 1, bio[0][2])
+                    if "gender" in self.on:
+                        self.replace(c, g.match_case(self.tok[c], "they"), "gender")
+                        verb = g.plural_verb(self.tok[k + 1])
+                        if verb:
+                            self.replace(k + 1, verb, "gender")
+                else:
+                    self.delete(c, k + 1, bio[0][2])
             else:
                 self.delete_sentence(c, bio[0][2])
         else:
@@ -150,6 +163,8 @@ class PredicateRules(AgeRules):
             self.lw(p - 1) in g.POSSESSIVES or self.base(p - 1)[0] in lx.PERSON_HEADS
         ):
             return "feature", lx.FEATURE_HEADS[subject]
+        if subject in lx.FEATURE_HEADS and self.lw(p - 1) == "whose" and self.person_head(p - 2):
+            return "whose", lx.FEATURE_HEADS[subject]  # "a woman whose eyes are light blue"
         for k in range(p - 1, max(-1, p - 5), -1):  # "the one on the right is White"
             if self.low[k] in _ONE_OF and self.lw(k + 1) in POSTMODIFIER:
                 return ("person", None) if any(self.heads[max(0, k - 25) : k]) else (None, None)
@@ -159,7 +174,7 @@ class PredicateRules(AgeRules):
         k = p - 1
         while k >= 0 and p - k < 9 and self.low[k] not in g.SENTENCE_END and self.low[k] != ",":
             if self.person_head(k) and not self.base(k)[1]:
-                return ("person", None) if self.lw(k + 1) in POSTMODIFIER else (None, None)
+                return ("person", None) if self.postmodified(k + 1) else (None, None)
             k -= 1
         return None, None
 
@@ -246,6 +261,8 @@ class PredicateRules(AgeRules):
             return (k, last + (self.lw(last) in _TONE), fattr)  # "a warm olive tone"
         if low in g.FUNCTION_WORDS or low in g.COPULAS or g.is_coordinated_verb(low):
             return None
+        if low in g.POSSESSIVES or low in g.PERSON_PRONOUNS:
+            return None  # "... thin and *his* shirt hangs": a new clause
         if fattr is not None:
             end = self.colour_end(k, fattr)  # "light auburn", "cornflower blue"
             return (k, k + 1, None) if end is None else (k, end, fattr)
@@ -299,7 +316,11 @@ class PredicateRules(AgeRules):
             k = m + 1
             in_decade = self.lw(k) == "in" and self.lw(k + 1) in g.POSSESSIVES  # "in his 30s"
             if self.lw(k) in POSTMODIFIER and not in_decade:  # "the kid on the left Black?"
-                while k < min(self.n, m + 6) and self.word(k) and not self.bio(k):
+                while (
+                    k < min(self.n, m + 8)
+                    and self.word(k)
+                    and (not self.bio(k) or self.modifies_thing(k))
+                ):
                     k += 1
         else:
             return
@@ -351,6 +372,8 @@ class PredicateRules(AgeRules):
         b = i
         while b < self.n and self.low[b] not in g.SENTENCE_END:
             b += 1
+        if self.lw(a) in ("yes", "no") and self.lw(a + 1) == "," and self.lw(b) == ";":
+            a += 2  # "Yes, the boy is Black; he is ..." -> "Yes, they are ..." (heldout8)
         self.delete(a, min(b + 1, self.n), attribute)
 
 

