@@ -155,6 +155,8 @@ KEY_FIGURES = [
         ("reader", "username_exact"), 100),
     Key(r"90.3 rows/s on one Ray node and ([\d.]+) on two", "scale.md",
         r"Ray, 2 nodes \(1 CPU each\) \| ([\d.]+)"),
+    Key(r"1.0`\) runs at ([\d.]+)x the all-core floor", "embed.json", ("photo", "ratio")),
+    Key(r"the command as a user runs it at ([\d.]+)x", "embed.json", ("photo", "ratio_cli")),
 ]
 # fmt: on
 
