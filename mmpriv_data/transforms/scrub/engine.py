@@ -25,6 +25,7 @@ _INVERT_AUX = frozenset({"is", "was", "does", "has", "isn't", "wasn't", "doesn't
 _HAVE_NEXT = frozenset({"been", "got", "gotten", "had", "done", "seen", "taken", "made"})
 _TITLES = frozenset({"mr", "mrs", "ms", "miss"})
 _CONTRACTED = frozenset({"he's", "she's"})
+_RANKS_BY = frozenset(w for w in lx.SUPERLATIVES if w.endswith("st"))  # "tallest", "oldest"
 _NUMBER_WORDS = NUMBER_WORDS | APPROXIMATE  # the tokens that send a word to `number`
 _DO = frozenset({"does", "do", "did", "doesn't", "don't", "didn't"})
 _QUESTION_START = _DO | {"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"}
@@ -99,15 +100,16 @@ class Scrubber(FeatureRules):
     def mark(self) -> None:
         done = 0
         lows, bios, is_word, gender = self.low, self.bios, self.is_word, "gender" in self.on
+        commas = "," in lows  # appositions ("the groom, stout and cheerful,") need one
         for i in flagged(lows, _candidate, _CANDIDATE_CACHE):
             if i < done:
                 continue
             low, step = lows[i], i + 1
             if low in _PRONOUN_WORDS:
                 if gender:
-                    self.pronoun(i)
-                if low in _CONTRACTED:
-                    self.predicate(i)  # "He's tall and heavyset"
+                    self.pronoun(i)  # "He's tall": its predicate too
+                elif low in _CONTRACTED:
+                    self.predicate(i, True)
             elif low in g.COPULAS or low in _DO:
                 if low in _QUESTION_START and self.tok[i][0].isupper() and self.sent_start(i):
                     self.inverted_predicate(i)
@@ -123,7 +125,10 @@ class Scrubber(FeatureRules):
             else:
                 consumed = False
                 if bios[i] or low in lx.NOUN_USE:
-                    step, consumed = self.modifiers(i)
+                    if low in _RANKS_BY and self.superlative_rank(i):  # "the tallest one"
+                        step, consumed = i + 1, True
+                    else:
+                        step, consumed = self.modifiers(i)
                 if not consumed and is_word[i]:
                     word = low  # "woman's" -> "woman" ("'" first: most words have none)
                     if "'" in low and low.endswith("'s") and low not in lx.PRONOUNS:
@@ -132,13 +137,11 @@ class Scrubber(FeatureRules):
                         self.feature(i)
                     elif word in lx.PERSON_HEADS:
                         self.noun(i)
-                        if i + 1 < self.n and lows[i + 1] == ",":
+                        if commas and i + 1 < self.n and lows[i + 1] == ",":
                             self.apposition(i)
             done = step if step > i + 1 else i + 1
-        if (
-            self.dele
-            and self.low[0] in ("yes", "no")
-            and all(k in self.dele for k in range(2, self.n) if self.is_word[k])
+        if self.answer_kept and all(
+            k in self.dele for k in range(2, self.n) if self.is_word[k]
         ):  # "No, she is not tall; she is short.": no bare "No" is left
             self.delete(0, self.n, next(iter(self.dele.values())))
 
@@ -151,8 +154,11 @@ class Scrubber(FeatureRules):
             new = g.her_form(nxt, after)
         elif low == "his":
             new = g.his_form(self.tok[i + 1] if i + 1 < self.n else None)
-        elif low in ("he's", "she's"):
+        elif low in _CONTRACTED:
             new = "they've" if self.lw(i + 1) in _HAVE_NEXT else "they're"
+            self.replace(i, g.match_case(tok, new), "gender")
+            self.predicate(i, True)  # "He's tall and heavyset"
+            return
         else:
             new = lx.PRONOUNS[low]
         self.replace(i, g.match_case(tok, new), "gender")
@@ -264,8 +270,6 @@ class Scrubber(FeatureRules):
         """Adjectives before a person noun ("an older woman"); returns (next index, done)."""
         if self.low[i] == "aged" and (end := self.aged_number(i)) is not None:
             return end, True
-        if self.low[i] in lx.SUPERLATIVES and self.superlative_rank(i):
-            return i + 1, True
         j, n, lows, bios, heads = i, self.n, self.low, self.bios, self.heads
         k = i + 1  # the common case, one adjective before a thing ("white shirt"): done early
         if (

@@ -92,9 +92,10 @@ class FeatureRules(PredicateRules):
             return  # "a black eye", "two black eyes": a bruise, not a colour
         p = a - 1
         word, suffix = self.base(p)
+        owner = self.low[p] if p >= 0 else ""
         if (
-            self.lw(p) in g.POSSESSIVES or (suffix and word in lx.PERSON_HEADS)
-            or self.lw(p) == "whose" and self.owner(p - 1)  # "a woman whose violet eyes"
+            owner in g.POSSESSIVES or (suffix and word in lx.PERSON_HEADS)
+            or owner == "whose" and self.owner(p - 1)  # "a woman whose violet eyes"
         ):  # fmt: skip
             self.drop_items(items)
             if tail is not None:

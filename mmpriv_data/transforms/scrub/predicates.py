@@ -38,7 +38,6 @@ _INVERTED = frozenset({"is", "are", "was", "were", "isn't", "aren't", "wasn't", 
 _DO = frozenset({"does", "do", "did", "doesn't", "don't", "didn't"})
 LOOK = frozenset("look looks seem seems appear appears".split())
 _SUBJECT_PRONOUNS = lx.SUBJECT_PRONOUNS | {"they", "i", "you", "we"}
-_CONTRACTED = frozenset({"he's", "she's"})
 # Words that start a new clause after ", and" ("..., and she smiles", "... and the dog runs").
 _CLAUSE_STARTS = g.PERSON_PRONOUNS | {"the", "a", "an", "this", "that", "it", "there"}
 _CLAUSE_STARTS |= g.POSSESSIVES  # "..., and *his* shirt hangs loosely" (heldout8)
@@ -54,11 +53,13 @@ _ITEM_STARTS = (
 class PredicateRules(AgeRules):
     """Rules for predicates; marks tokens of the view replaced or deleted."""
 
-    def predicate(self, c: int) -> None:
+    # Set where a sentence starting "Yes," or "No," is deleted after the answer word.
+    answer_kept = False
+
+    def predicate(self, c: int, contracted: bool = False) -> None:
         """ "She is tall and thin", "Her eyes are blue", "He is 40 years old"."""
         lows, n = self.low, self.n
-        contracted = lows[c] in _CONTRACTED  # "He's tall": the subject is the token itself
-        p = c if contracted else c - 1
+        p = c if contracted else c - 1  # "He's tall": the subject is the token itself
         if lows[c] == "be" and self.lw(p) in _MODALS:
             p -= 1  # "The man could be Hispanic"
         k = c + 3 if c + 2 < n and lows[c + 1] == "to" and lows[c + 2] == "be" else c + 1
@@ -159,12 +160,12 @@ class PredicateRules(AgeRules):
             return ("person", None) if person else (None, None)
         if 0 <= p and self.heads[p] and self.person_head(p) and not self.base(p)[1]:
             return "person", None
-        if subject in lx.FEATURE_HEADS and (
-            self.lw(p - 1) in g.POSSESSIVES or self.base(p - 1)[0] in lx.PERSON_HEADS
-        ):
-            return "feature", lx.FEATURE_HEADS[subject]
-        if subject in lx.FEATURE_HEADS and self.lw(p - 1) == "whose" and self.person_head(p - 2):
-            return "whose", lx.FEATURE_HEADS[subject]  # "a woman whose eyes are light blue"
+        if subject in lx.FEATURE_HEADS:
+            before = self.lw(p - 1)
+            if before in g.POSSESSIVES or self.base(p - 1)[0] in lx.PERSON_HEADS:
+                return "feature", lx.FEATURE_HEADS[subject]
+            if before == "whose" and self.person_head(p - 2):
+                return "whose", lx.FEATURE_HEADS[subject]  # "a woman whose eyes are blue"
         for k in range(p - 1, max(-1, p - 5), -1):  # "the one on the right is White"
             if self.low[k] in _ONE_OF and self.lw(k + 1) in POSTMODIFIER:
                 return ("person", None) if any(self.heads[max(0, k - 25) : k]) else (None, None)
@@ -374,6 +375,7 @@ class PredicateRules(AgeRules):
             b += 1
         if self.lw(a) in ("yes", "no") and self.lw(a + 1) == "," and self.lw(b) == ";":
             a += 2  # "Yes, the boy is Black; he is ..." -> "Yes, they are ..." (heldout8)
+            self.answer_kept = a == 2
         self.delete(a, min(b + 1, self.n), attribute)
 
 
