@@ -20,6 +20,7 @@ from mmpriv_data.definitions import registry
 from mmpriv_data.hub import ray_engine
 from mmpriv_data.hub.cards import render_card
 from mmpriv_data.hub.layout import ConfigLayout, write_split
+from mmpriv_data.hub.row_source import ArrowFileRows
 
 _CONVERTERS = {"int": int, "float": float, "str": str, "str | None": str}
 
@@ -164,7 +165,9 @@ def build(
                 splits = generated.pop(config)
             else:
                 builder.download_and_prepare(num_proc=num_proc if num_proc > 1 else None)
-                splits = builder.as_dataset()
+                # Streamed from the Arrow files: `as_dataset()` would hold the whole split's
+                # record batches while the shards are written (issue 17, flat memory).
+                splits = {s: ArrowFileRows.of_builder(builder, s) for s in builder.info.splits}
             layout = ConfigLayout(config, builder.info.features)
             for split, dataset in splits.items():
                 write_split(dataset, target, config, split, layout)

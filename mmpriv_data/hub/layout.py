@@ -20,9 +20,12 @@ from datasets.arrow_writer import (
     get_writer_batch_size_from_data_size,
     get_writer_batch_size_from_features,
 )
-from datasets.formatting import query_table
 from datasets.io.parquet import get_parquet_column_options
 from datasets.utils.py_utils import convert_file_size_to_int
+
+from mmpriv_data.hub.row_source import ArrowFileRows, DatasetRows
+
+Rows = DatasetRows | ArrowFileRows
 
 DEFAULT_MAX_SHARD_SIZE = "500MB"
 # Why not datasets' 100MB: each row group is made one Arrow chunk (a copy) and encoded whole,
@@ -82,29 +85,26 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_parquet(dataset: datasets.Dataset, path: Path, batch_size: int) -> None:
-    """`Dataset.to_parquet`, with each batch made one Arrow chunk before it is written.
+def write_parquet(rows: Rows, start: int, stop: int, path: Path, batch_size: int) -> None:
+    """`Dataset.to_parquet` of rows [start, stop), with each batch one Arrow chunk.
 
     The rows of a build made by N processes sit in N Arrow files, so a batch that spans two
     of them arrives in two chunks, and parquet's content-defined chunking would cut its pages
     differently: the same rows, other bytes. One chunk per batch makes the file a function of
     the rows alone (of the number of processes, nodes or Ray blocks that made them).
     """
-    schema = dataset.features.arrow_schema
+    schema = rows.features.arrow_schema
     cdc = datasets.config.DEFAULT_CDC_OPTIONS  # what `to_parquet` uses, recorded the same way
     writer = pq.ParquetWriter(
         str(path),
         schema=schema,
         use_content_defined_chunking=cdc,
         write_page_index=True,
-        **get_parquet_column_options(dataset.features, schema),
+        **get_parquet_column_options(rows.features, schema),
     )
     try:
-        for offset in range(0, len(dataset), batch_size):
-            batch = query_table(
-                dataset.data, slice(offset, offset + batch_size), indices=dataset._indices
-            )
-            writer.write_table(batch.combine_chunks())
+        for batch in rows.tables(start, stop, batch_size):
+            writer.write_table(batch)
             del batch
             # The row group's one-chunk copy is freed; hand its pages back before the next,
             # or the allocator keeps one row group's worth per row group (memory, not bytes).
@@ -114,47 +114,53 @@ def write_parquet(dataset: datasets.Dataset, path: Path, batch_size: int) -> Non
         writer.close()
 
 
-def arrow_nbytes(dataset: datasets.Dataset, window: int = 256) -> int:
+def arrow_nbytes(rows: Rows, window: int = 256) -> int:
     """The rows' size in Arrow (what `Dataset._estimate_nbytes` measures for embedded bytes),
     counted window by window of one chunk each: Arrow's own count adds a few bytes per chunk
     (offsets, validity bits), and shard count and row-group size must not depend on chunking.
     """
-    return sum(
-        query_table(dataset.data, slice(offset, offset + window), indices=dataset._indices)
-        .combine_chunks()
-        .nbytes
-        for offset in range(0, len(dataset), window)
-    )
+    return sum(table.nbytes for table in rows.tables(0, len(rows), window))
+
+
+def shard_range(num_rows: int, num_shards: int, index: int) -> tuple[int, int]:
+    """Rows [start, stop) of shard `index`: `Dataset.shard(..., contiguous=True)`'s cut."""
+    div, mod = divmod(num_rows, num_shards)
+    start = div * index + min(index, mod)
+    return start, start + div + (1 if index < mod else 0)
 
 
 def write_split(
-    dataset: datasets.Dataset,
+    source: datasets.Dataset | Rows,
     folder: Path,
     config: str,
     split: str,
     layout: ConfigLayout,
     max_shard_size: int | str = DEFAULT_MAX_SHARD_SIZE,
 ) -> None:
-    """Write one split as parquet shards under `folder/config/` and record them in `layout`."""
-    nbytes = arrow_nbytes(dataset)
+    """Write one split as parquet shards under `folder/config/` and record them in `layout`.
+
+    `source`: a `datasets.Dataset` or the rows of a split's Arrow files (`ArrowFileRows`,
+    which a local build streams instead of loading the split with `as_dataset()`)."""
+    rows = DatasetRows(source) if isinstance(source, datasets.Dataset) else source
+    nbytes = arrow_nbytes(rows)
     pa.default_memory_pool().release_unused()  # the windows' copies, before the first shard
-    batch_size = get_writer_batch_size_from_features(dataset.features) or min(
-        get_writer_batch_size_from_data_size(len(dataset), nbytes),
-        max(1, len(dataset) * convert_file_size_to_int(MAX_ROW_GROUP_BYTES) // max(1, nbytes)),
+    batch_size = get_writer_batch_size_from_features(rows.features) or min(
+        get_writer_batch_size_from_data_size(len(rows), nbytes),
+        max(1, len(rows) * convert_file_size_to_int(MAX_ROW_GROUP_BYTES) // max(1, nbytes)),
     )
     num_shards = int(nbytes / convert_file_size_to_int(max_shard_size)) + 1
     (folder / config).mkdir(parents=True, exist_ok=True)
     for index in range(num_shards):
         relative = f"{config}/{split}-{index:05d}-of-{num_shards:05d}.parquet"
-        shard = dataset.shard(num_shards=num_shards, index=index, contiguous=True)
-        write_parquet(shard, folder / relative, batch_size)
+        start, stop = shard_range(len(rows), num_shards, index)
+        write_parquet(rows, start, stop, folder / relative, batch_size)
         layout.shards[relative] = sha256_file(folder / relative)
         layout.shard_bytes[relative] = (folder / relative).stat().st_size
         # Arrow's allocator (mimalloc) keeps the pages freed by a shard's batches and writer;
         # handing them back keeps them from piling up shard after shard (and into what runs
         # after the build). A memory-pool call: the bytes written do not depend on it.
         pa.default_memory_pool().release_unused()
-    layout.splits[split] = len(dataset)
+    layout.splits[split] = len(rows)
     # Uncompressed size from the parquet metadata: unlike the Arrow buffers' size it does not
     # depend on how many processes (and so Arrow chunks) produced the rows.
     layout.split_bytes[split] = sum(
