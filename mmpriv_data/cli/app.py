@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
 import warnings
 from typing import Annotated
@@ -179,6 +180,25 @@ def click_module():
     return vendored
 
 
+REMOTE_ERROR = re.compile(r"^mmpriv_data\.core\.errors\.MmprivError: (.+)$", re.MULTILINE)
+
+
+def mmpriv_cause(error: BaseException) -> MmprivError | None:
+    """The MmprivError an exception was raised from, however deep, or None."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, MmprivError):
+            return error
+        # A worker process's exception comes back with its traceback as text only
+        # (multiprocess' RemoteTraceback): our error is its line `...MmprivError: message`.
+        found = REMOTE_ERROR.findall(str(getattr(error, "tb", "")))
+        if found:
+            return MmprivError(found[-1])
+        seen.add(id(error))
+        error = error.__cause__  # raised "from" it; not an error met while handling it
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: an MmprivError or a usage mistake becomes one red line and exit code 2."""
     click = click_module()
@@ -212,6 +232,14 @@ def main(argv: list[str] | None = None) -> None:
     except (KeyboardInterrupt, typer.Abort):
         err.print("[red]interrupted[/]: nothing partial was left behind")
         sys.exit(130)
+    except Exception as error:
+        # datasets wraps what a generator raises (DatasetGenerationError, from a worker
+        # process too): our own error inside it is still the user's one line.
+        cause = mmpriv_cause(error)
+        if cause is None:
+            raise
+        err.print(f"[red]error:[/] {cause}", highlight=False, soft_wrap=True)
+        sys.exit(2)
     sys.exit(result if isinstance(result, int) else 0)
 
 

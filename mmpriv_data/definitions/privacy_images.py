@@ -30,6 +30,7 @@ import datasets
 from mmpriv_data.content import scenes
 from mmpriv_data.content.identities import USER_FIELDS, make_user_sets
 from mmpriv_data.core import schema
+from mmpriv_data.core.errors import MmprivError
 from mmpriv_data.core.seeding import stream, uniform01
 from mmpriv_data.files import sources
 from mmpriv_data.transforms import embedding
@@ -273,7 +274,11 @@ def make_row(plan: Params, config: str, item_id: str, probe_set: str | None = No
     if user_set is not None:
         rng = stream(plan.seed, DATASET, key, item_id)  # same draws at every rate
         user = embedding.choose_user(rng, user_sets(plan.seed, plan.users_per_set)[user_set])
-        params = embedding.get_params(rng, item["image"].size, user, plan.style)
+        try:
+            params = embedding.get_params(rng, item["image"].size, user, plan.style)
+        except MmprivError as error:  # name the entry: the worker's error reaches the user
+            where = f"source {plan.source} item {item_id}" if plan.source else f"item {item_id}"
+            raise MmprivError(f"{where}: {error}") from None
         marked = embedding.apply(item["image"], params)
         image_bytes = schema.encode_image(marked, fmt=item["format"], quality=JPEG_QUALITY)["bytes"]
         columns = {
