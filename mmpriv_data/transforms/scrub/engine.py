@@ -100,7 +100,7 @@ class Scrubber(FeatureRules):
     def mark(self) -> None:
         done = 0
         lows, bios, is_word, gender = self.low, self.bios, self.is_word, "gender" in self.on
-        commas = "," in lows  # appositions ("the groom, stout and cheerful,") need one
+        commas = "," in self.text  # appositions ("the groom, stout and cheerful,") need one
         for i in flagged(lows, _candidate, _CANDIDATE_CACHE):
             if i < done:
                 continue
