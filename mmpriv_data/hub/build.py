@@ -169,10 +169,10 @@ def build(
                 # record batches while the shards are written (issue 17, flat memory).
                 splits = {s: ArrowFileRows.of_builder(builder, s) for s in builder.info.splits}
             layout = ConfigLayout(config, builder.info.features)
-            for split, dataset in splits.items():
-                write_split(dataset, target, config, split, layout)
+            for split, rows in splits.items():
+                write_split(rows, target, config, split, layout)
             layouts.append(layout)
-            del dataset, splits
+            del rows, splits
         extra = getattr(builder_class, "card_context", lambda **_: {})(**all_params)
         card = render_card(
             name,

@@ -16,10 +16,7 @@ from pathlib import Path
 import datasets
 import pyarrow as pa
 import pyarrow.parquet as pq
-from datasets.arrow_writer import (
-    get_writer_batch_size_from_data_size,
-    get_writer_batch_size_from_features,
-)
+from datasets.arrow_writer import get_writer_batch_size_from_features
 from datasets.io.parquet import get_parquet_column_options
 from datasets.utils.py_utils import convert_file_size_to_int
 
@@ -144,10 +141,9 @@ def write_split(
     rows = DatasetRows(source) if isinstance(source, datasets.Dataset) else source
     nbytes = arrow_nbytes(rows)
     pa.default_memory_pool().release_unused()  # the windows' copies, before the first shard
-    batch_size = get_writer_batch_size_from_features(rows.features) or min(
-        get_writer_batch_size_from_data_size(len(rows), nbytes),
-        max(1, len(rows) * convert_file_size_to_int(MAX_ROW_GROUP_BYTES) // max(1, nbytes)),
-    )
+    # datasets' own size rule (`get_writer_batch_size_from_data_size`) with our smaller cap.
+    row_group_rows = len(rows) * convert_file_size_to_int(MAX_ROW_GROUP_BYTES) // max(1, nbytes)
+    batch_size = get_writer_batch_size_from_features(rows.features) or max(1, row_group_rows)
     num_shards = int(nbytes / convert_file_size_to_int(max_shard_size)) + 1
     (folder / config).mkdir(parents=True, exist_ok=True)
     for index in range(num_shards):
