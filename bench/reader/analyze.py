@@ -71,6 +71,15 @@ def set_gap(values, user_set, users, n_boot=2000, seed=0) -> dict:
     return {"mean": round(float(gap), 3), "ci": [round(v, 3) for v in ci]}
 
 
+def own_and_wrong(likelihood: dict, user_set: np.ndarray) -> tuple[dict, dict]:
+    """Per model, log p of each image's own username and of its paired other-set name (the
+    arrays hold a U1 name's and a U2 name's log p per image)."""
+    u1 = user_set == "U1"
+    own = {k: np.where(u1, v[0], v[1]) for k, v in likelihood.items()}
+    wrong = {k: np.where(u1, v[1], v[0]) for k, v in likelihood.items()}
+    return own, wrong
+
+
 def likelihood_tests(likelihood: dict, users: np.ndarray, user_set: np.ndarray) -> dict:
     """Set-symmetric likelihood contrasts per model, raw and as changes from references.
 
@@ -80,9 +89,7 @@ def likelihood_tests(likelihood: dict, users: np.ndarray, user_set: np.ndarray) 
     (scored on U1 images): a memorized name is more likely even where it is not written.
     Changes are per-image differences from the base reader and from rate_0 of the same seed.
     """
-    u1 = user_set == "U1"
-    own = {k: np.where(u1, v[0], v[1]) for k, v in likelihood.items()}
-    wrong = {k: np.where(u1, v[1], v[0]) for k, v in likelihood.items()}
+    own, wrong = own_and_wrong(likelihood, user_set)
     out = {}
     for key in likelihood:
         margin = own[key] - wrong[key]  # two-name forced choice: does it read the name?
@@ -92,7 +99,7 @@ def likelihood_tests(likelihood: dict, users: np.ndarray, user_set: np.ndarray) 
             "own_gap": set_gap(own[key], user_set, users),
             "wrong_gap": set_gap(-wrong[key], user_set, users),
         }
-        for reference in ("base", "rate_0_s" + key.rsplit("_s", 1)[-1]):
+        for reference in ("base", f"rate_0_s{parse_key(key)[1]}"):
             if reference in likelihood and key not in (reference, "base"):
                 name = "vs_base" if reference == "base" else "vs_rate_0"
                 entry[name] = {
@@ -111,11 +118,10 @@ def likelihood_probes(likelihood: dict, labels, users, args) -> dict:
     likelihood test saw (post hoc: label it so). It asks whether a classifier trained on some
     users' outputs tells U1 from U2 on other users, with the same folds and corrected null.
     """
-    u1 = labels == "U1"
+    own, wrong = own_and_wrong(likelihood, labels)
     out = {}
-    for key, pair in likelihood.items():
-        own, wrong = np.where(u1, pair[0], pair[1]), np.where(u1, pair[1], pair[0])
-        x = np.stack([own, wrong], 1)[:, None, :]
+    for key in likelihood:
+        x = np.stack([own[key], wrong[key]], 1)[:, None, :]
         x = (x - x.mean(0)) / (x.std(0) + 1e-9)
         out[key] = {
             protocol: run_fields(
@@ -179,9 +185,7 @@ def swap_control(folder: Path, args) -> dict:
     labels, users = np.array(meta["user_set"]), np.array(meta["username"])
     with np.load(folder / "likelihood.npz") as data:
         likelihood = {k: data[k] for k in data.files}
-    u1 = labels == "U1"
-    own = {k: np.where(u1, v[0], v[1]) for k, v in likelihood.items()}
-    wrong = {k: np.where(u1, v[1], v[0]) for k, v in likelihood.items()}
+    own, wrong = own_and_wrong(likelihood, labels)
     contrasts = {}
     for seed in sorted({m["seed"] for m in meta["models"] if m["seed"] is not None}):
         a, b = f"rate_100_s{seed}", f"rate_100_u2_s{seed}"
@@ -205,10 +209,12 @@ def swap_control(folder: Path, args) -> dict:
 HEADLINE = ("answer", "users")  # fixed before the third run: the position built to see it
 
 
-def split_position(key: str) -> tuple[str, str]:
-    """'rate_0_s1@answer' -> ('rate_0_s1', 'answer'); no suffix is the last prompt position."""
+def parse_key(key: str) -> tuple[str, int | None, str]:
+    """'rate_0_s1@answer' -> ('rate_0', 1, 'answer'); 'base' -> ('base', None, 'prompt'):
+    condition, seed and position (no suffix is the last prompt position)."""
     model_key, _, position = key.partition("@")
-    return model_key, position or "prompt"
+    condition, _, seed = model_key.rpartition("_s") if "_s" in model_key else (model_key, "", "")
+    return condition, int(seed) if seed else None, position or "prompt"
 
 
 def control_summary(reports: dict, condition: str) -> dict:
@@ -216,9 +222,8 @@ def control_summary(reports: dict, condition: str) -> dict:
     position (seed 0 for the positive control), every position/protocol/seed beside them."""
     entries = {}
     for (key, protocol), report in reports.items():
-        model_key, position = split_position(key)
-        if model_key == condition or model_key.rsplit("_s", 1)[0] == condition:
-            seed = int(model_key.rsplit("_s", 1)[1]) if "_s" in model_key else None
+        model_condition, seed, position = parse_key(key)
+        if model_condition == condition:
             entries[f"{position}|{protocol}|{seed}"] = {
                 "rate": None, "seed": seed, "protocol": protocol, "position": position,
                 **run_fields(report),
@@ -354,10 +359,8 @@ def main() -> None:
         },
     }
     for (key, protocol), report in reports.items():
-        model_key, position = split_position(key)
-        condition = model_key.rsplit("_s", 1)[0]
+        condition, seed, position = parse_key(key)
         if condition in RATES:
-            seed = int(model_key.rsplit("_s", 1)[1])
             result["runs"].append(
                 {"rate": RATES[condition], "seed": seed, "protocol": protocol,
                  "position": position, **run_fields(report)}
