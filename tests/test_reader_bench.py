@@ -86,3 +86,33 @@ def test_likelihood_probe_sees_a_planted_memorization_and_not_a_null():
     assert out["memorized"]["users"]["best_layer_acc"] > 0.8
     assert out["memorized"]["users"]["perm_p"] < 0.05
     assert out["null"]["users"]["perm_p"] > 0.05
+
+
+def test_prompt_states_taken_from_the_name_pass_equal_a_prompt_only_pass():
+    import numpy as np
+
+    from bench.reader import experiment
+
+    torch.manual_seed(0)
+    model = reader_model.Reader(lm_width=64, lm_layers=2, tower_width=32).eval()
+    n = 4
+    features = {
+        "lines": torch.randn(n, 6, 96, 32),
+        "scene": torch.randn(n, 196, 32),
+        "ctc": torch.randn(n, 6, 96, reader_model.CTC_CLASSES),
+    }
+    names_u1 = np.array(["anna_k12", "bo_l3", "carla_x999", "d"], dtype=object)
+    names_u2 = np.array(["zed_1", "yy_22", "x", "will_w"], dtype=object)
+    is_u1 = np.array([True, False, True, False])
+    measures = experiment.probe_measures(model, features, names_u1, names_u2, is_u1, batch=3)
+    prompt = [reader_model.USER, *reader_model.encode_chars(experiment.PROBE_QUESTION)]
+    prompt.append(reader_model.ASSISTANT)
+    with torch.no_grad():
+        embeds = model.image_embeds(features["lines"], features["scene"], features["ctc"])
+        out = model.lm_forward(
+            embeds, torch.tensor([prompt]).expand(n, -1), output_hidden_states=True
+        )
+        alone = torch.stack([h[:, -1] for h in out.hidden_states], 1).numpy()
+    assert measures["hidden"].shape == (n, 3, 64)
+    assert np.allclose(measures["hidden"], alone, atol=1e-5)
+    assert measures["answer"].shape == (n, 3, 64) and measures["lp_u1"].shape == (n,)

@@ -138,13 +138,12 @@ def probe_measures(model, features, names_u1, names_u2, is_u1, batch: int = 250)
             embeds = model.image_embeds(
                 features["lines"][rows], features["scene"][rows], features["ctc"][rows]
             )
-            ids = torch.tensor([prompt], device=device).expand(embeds.shape[0], -1)
-            out = model.lm_forward(embeds, ids, output_hidden_states=True)
-            hidden.append(torch.stack([h[:, -1].float() for h in out.hidden_states], 1).cpu())
             pooled = {}
             for key, names in (("u1", names_u1), ("u2", names_u2)):
-                logp, pooled[key] = name_logprob(model, embeds, prompt, names[rows])
+                logp, pooled[key], at_prompt = name_logprob(model, embeds, prompt, names[rows])
                 lp[key].append(logp.cpu())
+            # Causal: the last prompt position's states do not depend on the name after it.
+            hidden.append(at_prompt.cpu())
             own = torch.from_numpy(is_u1[rows]).to(device).view(-1, 1, 1)
             answer.append(torch.where(own, pooled["u1"], pooled["u2"]).cpu())
     return {
@@ -156,9 +155,9 @@ def probe_measures(model, features, names_u1, names_u2, is_u1, batch: int = 250)
 
 
 def name_logprob(model, embeds, prompt: list[int], names: list[str]):
-    """Sum of log p over the name's characters and EOS, teacher-forced after the prompt; and
-    every layer's hidden state averaged over the name's character inputs (B, layers+1, width).
-    """
+    """Sum of log p over the name's characters and EOS, teacher-forced after the prompt;
+    every layer's hidden state averaged over the name's character inputs, and at the last
+    prompt position (each (B, layers+1, width))."""
     pairs = []
     for name in names:
         answer = [*reader_model.encode_chars(name), reader_model.EOS]
@@ -175,7 +174,9 @@ def name_logprob(model, embeds, prompt: list[int], names: list[str]):
     weights = (chars / chars.sum(1, keepdim=True)).unsqueeze(-1)
     text = slice(embeds.shape[1], None)
     pooled = torch.stack([(h[:, text].float() * weights).sum(1) for h in out.hidden_states], 1)
-    return (picked * mask).sum(1), pooled
+    last_prompt = embeds.shape[1] + len(prompt) - 1
+    at_prompt = torch.stack([h[:, last_prompt].float() for h in out.hidden_states], 1)
+    return (picked * mask).sum(1), pooled, at_prompt
 
 
 def swapped_params(params: dict, users: dict[str, list[dict]]) -> dict:

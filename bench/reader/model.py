@@ -313,35 +313,24 @@ def ctc_loss(ctc_logits: torch.Tensor, line_texts: list[list[str]]) -> torch.Ten
     )
 
 
-def ocr_token_ids(ctc_logits: torch.Tensor) -> torch.Tensor:
-    """Best-path CTC reading of every line as LM character ids: (B, 6, 96, C) -> (B, 6, 48),
+def ocr_token_ids(ctc_logits: torch.Tensor, slots: int = OCR_SLOT) -> torch.Tensor:
+    """Best-path CTC reading of every line as LM character ids: (B, 6, 96, C) -> (B, 6, slots),
     repeats merged, blanks dropped, PAD after the line's end (on the GPU, no Python loop)."""
     path = ctc_logits.argmax(-1)
     previous = F.pad(path, (1, 0))[..., :-1]
     keep = (path != 0) & (path != previous)
     slot = keep.long().cumsum(-1) - 1
-    keep &= slot < OCR_SLOT
-    out = torch.full((*path.shape[:2], OCR_SLOT + 1), PAD, dtype=torch.long, device=path.device)
+    keep &= slot < slots
+    out = torch.full((*path.shape[:2], slots + 1), PAD, dtype=torch.long, device=path.device)
     # Dropped columns all write PAD into a spare last slot, which is cut off.
-    out.scatter_(-1, torch.where(keep, slot, OCR_SLOT), torch.where(keep, path + 31, PAD))
-    return out[..., :OCR_SLOT]
+    out.scatter_(-1, torch.where(keep, slot, slots), torch.where(keep, path + 31, PAD))
+    return out[..., :slots]
 
 
 def ctc_greedy(ctc_logits: torch.Tensor) -> list[list[str]]:
-    """Best-path decoding of every line: (B, 6, 96, C) -> strings."""
-    best = ctc_logits.argmax(-1).cpu().tolist()
-    out = []
-    for block in best:
-        lines = []
-        for path in block:
-            chars, previous = [], 0
-            for k in path:
-                if k != previous and k != 0:
-                    chars.append(chr(k + 31))
-                previous = k
-            lines.append("".join(chars))
-        out.append(lines)
-    return out
+    """Best-path decoding of every line, untruncated: (B, 6, 96, C) -> strings."""
+    ids = ocr_token_ids(ctc_logits, slots=COLUMNS).cpu().tolist()
+    return [[decode_chars(line) for line in block] for block in ids]
 
 
 @torch.no_grad()
