@@ -6,8 +6,9 @@ each person, next to a numpy stream with the same keys, so nothing depends on ca
 (Re-seeding a shared instance is not thread-safe; use processes, as ``datasets`` does.)
 
 Identifiers are plausible in shape but can never belong to a real person (DESIGN.md,
-"Synthetic identities are never real"): see ``NEVER_REAL_RULES`` and the ``is_*`` checkers.
-Faker's own email, phone and ssn providers are never used for those fields.
+"Synthetic identities are never real"): see ``NEVER_REAL_RULES`` and the ``is_*`` checkers
+(in `never_real`, re-exported here). Faker's own email, phone and ssn providers are never
+used for those fields.
 
 Names, cities and addresses keep their diacritics (e.g. "Groß-Gerau", "Łódź"). Pillow's
 default font covers ASCII only, so every field of a user record (the text drawn on images)
@@ -17,12 +18,22 @@ is plain ASCII: usernames are ASCII-folded and capture locations come from an AS
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from faker import Faker
-
+from mmpriv_data.content.never_real import (  # noqa: F401 (re-exported: the rules' old home)
+    CARD_PREFIX,
+    EMAIL_DOMAINS,
+    NEVER_REAL_RULES,
+    is_fictional_phone,
+    is_never_issued_card,
+    is_never_issued_national_id,
+    is_reserved_email,
+    luhn_complete,
+    luhn_ok,
+)
 from mmpriv_data.core.errors import MmprivError
 from mmpriv_data.core.seeding import stream, stream_key
 
@@ -113,69 +124,12 @@ AREA_CODES = _items(
     "201; 202; 206; 212; 213; 214; 303; 305; 312; 404; 415; 503; 512; 602; 617; 702; 713; "
     "718; 801; 919"
 )
-EMAIL_DOMAINS = ("example.com", "example.org", "example.net")
-CARD_PREFIX = "0"  # ISO/IEC 7812 major industry identifier 0: ISO/TC 68, never a payment card.
 _MONTHS = _items(
     "January; February; March; April; May; June; July; August; September; October; "
     "November; December"
 )
 _CAPTURE_START = datetime(2022, 1, 1)
 _CAPTURE_SECONDS = int((datetime(2026, 1, 1) - _CAPTURE_START).total_seconds())
-
-NEVER_REAL_RULES: dict[str, str] = {
-    "email": "E-mail addresses use only the RFC 2606 reserved domains example.com, example.org "
-    "and example.net, which can never be registered, so no mailbox is real.",
-    "phone": "Phone numbers are North American numbers in the 555-0100 to 555-0199 range, "
-    "which is reserved for fictional use under every area code.",
-    "national_id": "National ids are US-SSN-shaped numbers with area 666 or 000, which the "
-    "Social Security Administration never issues.",
-    "card_number": "Card numbers are 16-digit Luhn-valid numbers starting with 0, an ISO/IEC 7812 "
-    "major industry identifier reserved for ISO/TC 68 and never used for payment cards.",
-    "user_id": "User ids are random 10-digit integers of a fictitious service; they identify "
-    "nothing outside the dataset.",
-}
-
-
-# ---------------------------------------------------------------- never-real checkers
-_EMAIL_RE = re.compile(r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@([A-Za-z0-9.-]+)")
-_PHONE_RE = re.compile(r"(?:\+1[ .-]?)?\(?([2-9]\d{2})\)?[ .-]?555[ .-]?01(\d{2})")
-_SSN_RE = re.compile(r"(\d{3})-(\d{2})-(\d{4})")
-
-
-def is_reserved_email(s: str) -> bool:
-    """True if ``s`` is an e-mail address whose domain is example.com, .org or .net."""
-    m = _EMAIL_RE.fullmatch(s) if isinstance(s, str) else None
-    return bool(m) and m.group(1).lower() in EMAIL_DOMAINS
-
-
-def is_fictional_phone(s: str) -> bool:
-    """True if ``s`` is a NANP number in the fictional 555-0100..555-0199 range."""
-    return isinstance(s, str) and _PHONE_RE.fullmatch(s.strip()) is not None
-
-
-def is_never_issued_national_id(s: str) -> bool:
-    """True if ``s`` is AAA-GG-SSSS, area 666 or 000 (never issued), GG 01-99, SSSS 0001-9999."""
-    m = _SSN_RE.fullmatch(s) if isinstance(s, str) else None
-    return bool(m) and m.group(1) in ("666", "000") and m.group(2) != "00" and m.group(3) != "0000"
-
-
-def luhn_ok(digits: str) -> bool:
-    """Luhn checksum of a digit string."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
-def is_never_issued_card(s: str) -> bool:
-    """True if ``s`` is 16 Luhn-valid digits starting with MII 0 (spaces/hyphens allowed)."""
-    if not isinstance(s, str):
-        return False
-    digits = s.replace(" ", "").replace("-", "")
-    ok = len(digits) == 16 and digits.isascii() and digits.isdigit()
-    return ok and digits.startswith(CARD_PREFIX) and luhn_ok(digits)
-
 
 # ---------------------------------------------------------------- helpers
 _FOLD = str.maketrans("łŁøØđðı", "lLoOddi") | str.maketrans(
@@ -196,12 +150,27 @@ def _slug(text: str) -> str:
 # Only the providers a person is drawn from: Faker's default set loads about 25 providers
 # per locale, which made the user sets of a small `mmpriv embed` cost more than its images.
 # Which providers are loaded does not change what the loaded ones return for a seed.
-_PROVIDERS = ["faker.providers.person", "faker.providers.address", "faker.providers.company"]
+_PROVIDERS = ("faker.providers.person", "faker.providers.address", "faker.providers.company")
+# A user record reads only the first and last names, Faker's first two draws after seeding
+# (see `_build`), so its Faker loads the person provider alone: the address and company data
+# of a dozen locales were half of the generated users' time in `mmpriv embed`.
+_NAME_PROVIDERS = ("faker.providers.person",)
+
+
+def __getattr__(name: str):
+    """`Faker`, imported on first use: 40 ms that `embed --users` and table readers skip."""
+    if name == "Faker":
+        from faker import Faker
+
+        globals()["Faker"] = Faker
+        return Faker
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @cache
-def _faker(locale: str) -> Faker:
-    fake = Faker(locale, providers=_PROVIDERS)
+def _faker(locale: str, providers: tuple[str, ...] = _PROVIDERS):
+    # Read through the module, so that a `Faker` replaced here (tests count instances) is used.
+    fake = sys.modules[__name__].Faker(locale, providers=list(providers))
     for provider in fake.providers:
         # Some locales (it_IT) build their city list from a set: its order, and so the city a
         # seed picks, would change with PYTHONHASHSEED. A sorted copy makes it reproducible.
@@ -209,6 +178,22 @@ def _faker(locale: str) -> Faker:
         if isinstance(cities, list):
             provider.cities = sorted(cities)
     return fake
+
+
+class _NamesOnly:
+    """A user record's Faker: names from the person provider; places and companies, which no
+    user field reads and which Faker draws only after the names, are left empty."""
+
+    def __init__(self, fake):
+        self._fake = fake
+
+    def __getattr__(self, name: str):
+        return getattr(self._fake, name)
+
+    def city(self) -> str:
+        return ""
+
+    address = company_suffix = city
 
 
 def age_on(birth: date, ref: date = REFERENCE_DATE) -> int:
@@ -220,27 +205,21 @@ def _article(word: str) -> str:
     return "an" if word[0].lower() in "aeiou" else "a"
 
 
-def _luhn_complete(body: str) -> str:
-    for check in "0123456789":
-        if luhn_ok(body + check):
-            return body + check
-    raise AssertionError("unreachable")
-
-
 def _pick(rng, seq):
     return seq[int(rng.integers(len(seq)))]
 
 
 # ---------------------------------------------------------------- people
-def _build(seed: int, space: tuple, index: int) -> dict:
-    """One person from the streams keyed (seed, "identities", *space, index)."""
+def _build(seed: int, space: tuple, index: int, names_only: bool = False) -> dict:
+    """One person from the streams keyed (seed, "identities", *space, index); `names_only`
+    leaves Faker's places and companies empty (a user record), the numpy draws unchanged."""
     if int(index) < 0:
         raise MmprivError(f"identities: index must be >= 0, got {index}")
     keys = ("identities", *space, int(index))
     rng = stream(seed, *keys)
     locale = _pick(rng, _LOCALE_NAMES)
     country, nationality = LOCALES[locale]
-    fake = _faker(locale)
+    fake = _NamesOnly(_faker(locale, _NAME_PROVIDERS)) if names_only else _faker(locale)
     fake.seed_instance(stream_key(seed, *keys) % 2**63)
 
     gender = GENDERS[int(rng.choice(4, p=_GENDER_P))]
@@ -298,7 +277,7 @@ def _build(seed: int, space: tuple, index: int) -> dict:
     phone = f"+1 ({_pick(rng, AREA_CODES)}) 555-01{int(rng.integers(100)):02d}"
     area = "666" if rng.random() < 0.75 else "000"
     national_id = f"{area}-{int(rng.integers(1, 100)):02d}-{int(rng.integers(1, 10000)):04d}"
-    card_number = _luhn_complete(CARD_PREFIX + "".join(str(d) for d in rng.integers(0, 10, 14)))
+    card_number = luhn_complete(CARD_PREFIX + "".join(str(d) for d in rng.integers(0, 10, 14)))
     user_style = int(rng.integers(4))
     username = (
         f"{f_slug}.{l_slug}{birth.year % 100:02d}",
@@ -381,7 +360,7 @@ def make_user_record(seed: int, set_name: str, index: int) -> dict:
     Built by the profile generator in its own index space (keys ("user", set_name, index)),
     so users never coincide with make_person's profiles by construction.
     """
-    person = _build(seed, ("user", str(set_name)), index)
+    person = _build(seed, ("user", str(set_name)), index, names_only=True)
     return {k: person[k] for k in USER_FIELDS}
 
 
