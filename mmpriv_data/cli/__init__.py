@@ -1,5 +1,5 @@
 """The `mmpriv` command line: `app` holds the root app and the one table of command
-modules; every other module here is one command group.
+modules, `typer_fixes` its changes to typer; every other module here is one command group.
 
 The top stage: may import everything, including `trainers` and `evaluators` (lazily, inside
 commands, so that `mmpriv build` never needs torch).

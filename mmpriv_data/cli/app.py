@@ -6,6 +6,7 @@ it; this module imports them only when `main` registers the table.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import re
@@ -14,8 +15,8 @@ import warnings
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from mmpriv_data.cli.typer_fixes import light_coercion, plain_help
 from mmpriv_data.core.errors import MmprivError
 
 app = typer.Typer(
@@ -24,9 +25,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Synthetic privacy datasets for multimodal LLMs: build, publish, train, evaluate.",
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
 train_app = typer.Typer(
     no_args_is_help=True, help="Thin training recipes (install the train extra)."
 )
@@ -70,12 +68,76 @@ COMMANDS: list[tuple[str, str, str]] = [
 ]
 
 
+# The rich consoles are made on first use: importing rich.console and setting one up is 15-20 ms
+# that a command piped to a log, as the bench's `mmpriv embed`, need not pay for its one line.
+def rich_console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, soft_wrap=True)
+
+
+def __getattr__(name: str):
+    if name == "err":  # `from mmpriv_data.cli.app import err`, or `err_console()`, makes it
+        made = globals()["err"] = rich_console(stderr=True)
+        return made
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def err_console():
+    """`err`, the rich console on stderr (made on first use; one set here by a test is used)."""
+    return globals().get("err") or __getattr__("err")
+
+
+def surely_not_terminal(stream) -> bool:
+    """What rich's `is_terminal` says without asking it: False for a stream that is not a tty
+    unless TTY_COMPATIBLE=1 or FORCE_COLOR is set (rich's overrides)."""
+    forced = os.environ.get("TTY_COMPATIBLE") == "1" or os.environ.get("FORCE_COLOR")
+    isatty = getattr(stream, "isatty", None)
+    return not forced and not (isatty and isatty())
+
+
+# What rich writes unchanged where there are no colours: printable ASCII without markup ('[',
+# and '\\' which escapes it) and without emoji codes (':name:'); its highlighting only colours.
+PLAIN = re.compile(r"[ -Z\]-~]*")
+EMOJI_CODE = re.compile(r":\S*:")
+
+
+class Out:
+    """`out`: stdout's rich console, made on first use. One plain string printed to a stream
+    that is not a terminal is written directly, as rich would write it."""
+
+    rich = None
+
+    def print(self, *objects, **options) -> None:
+        text = objects[0] if len(objects) == 1 and not options else None
+        plain = isinstance(text, str) and PLAIN.fullmatch(text) and not EMOJI_CODE.search(text)
+        if plain and self.rich is None and surely_not_terminal(sys.stdout):
+            sys.stdout.write(text + "\n")
+        else:
+            self.console().print(*objects, **options)
+
+    def console(self):
+        if self.rich is None:
+            self.rich = rich_console()
+        return self.rich
+
+    def __getattr__(self, name: str):  # everything but `print`: rich's
+        return getattr(self.console(), name)
+
+
+out = Out()
+
+
 def progress_bar(what: str, total: int | None = None, quiet: bool = False):
     """(context manager, advance(n, total=None)): a transient rich bar on stderr with count and
     ETA, or nothing at all with `--quiet`. A `total` learnt later is passed to `advance`."""
     from contextlib import nullcontext
 
-    if quiet or not err.is_terminal:  # piped to a log: no bar, no blank line left behind
+    if quiet or ("err" not in globals() and surely_not_terminal(sys.stderr)):
+        return nullcontext(), lambda n=1, total=None: None  # piped to a log: no bar, no blank
+    err = err_console()
+    if not err.is_terminal:
+        return nullcontext(), lambda n=1, total=None: None
         return nullcontext(), lambda n=1, total=None: None
     # Imported only for a bar: rich.progress is about 10 ms of every command's start-up.
     from rich.progress import (
@@ -115,32 +177,6 @@ def root(
     """Synthetic privacy datasets for multimodal LLMs: build, publish, train, evaluate."""
 
 
-def plain_help() -> None:
-    """Help as users read it: flags without a `<bool>` value, usage naming the arguments
-    (`INPUT OUTPUT`, not `{source} {output}`). typer 0.29 renders both otherwise."""
-    from typer.core import TyperArgument, TyperOption
-
-    if hasattr(TyperOption, "display_type_rich"):
-        typed = TyperOption.display_type_rich
-
-        def display_type_rich(self, ctx):
-            return None if self.is_flag else typed(self, ctx)
-
-        TyperOption.display_type_rich = display_type_rich
-    if isinstance(getattr(TyperArgument, "display_name_raw", None), property):
-        named = TyperArgument.display_name_raw.fget
-        # Upper case in the usage line, the arguments panel and "Missing argument" alike.
-        TyperArgument.display_name_raw = property(lambda self: named(self).upper())
-    if hasattr(TyperArgument, "_usage_display_name"):
-
-        def usage_name(self) -> str:
-            name = self.display_name_raw
-            name = name if self.required else f"[{name}]"
-            return name + ("..." if self.nargs != 1 else "")
-
-        TyperArgument._usage_display_name = usage_name
-
-
 def named_command(argv: list[str]) -> tuple[str, str] | None:
     """The (group, name) that `argv` runs, if it names one command of the table."""
     words = [w for w in argv if not w.startswith("-")][:2]
@@ -156,6 +192,7 @@ def register_commands(argv: list[str] | None = None) -> None:
     Importing one command module, not all, keeps start-up light: the evaluators' modules
     pull in `datasets` and friends, seconds before a mistyped path could even be reported."""
     plain_help()
+    light_coercion()
     for typer_app in GROUPS.values():
         typer_app.registered_commands.clear()
     wanted = named_command(argv or [])
@@ -201,6 +238,18 @@ def mmpriv_cause(error: BaseException) -> MmprivError | None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: an MmprivError or a usage mistake becomes one red line and exit code 2."""
+    try:
+        run(argv)
+    finally:
+        if argv is None:  # the process ends here (console script, `python -m`), not a test
+            # Interpreter shutdown runs the cyclic collector over every object left: Faker's
+            # name tables, numpy, pydantic. Frozen, they are skipped (still freed, atexit
+            # handlers still run): 60-100 ms less per `mmpriv embed`.
+            gc.freeze()
+
+
+def run(argv: list[str] | None = None) -> None:
+    """`main` without its exit: the command line, errors and exit codes."""
     click = click_module()
     argv = sys.argv[1:] if argv is None else list(argv)
     # datasets' info logs are noise here; set without importing it (seconds of start-up).
@@ -216,7 +265,7 @@ def main(argv: list[str] | None = None) -> None:
         # Without standalone mode click returns a command's `typer.Exit(code)` as a value.
         result = command.main(args=argv, prog_name="mmpriv", standalone_mode=False)
     except MmprivError as error:
-        err.print(f"[red]error:[/] {error}", highlight=False, soft_wrap=True)
+        err_console().print(f"[red]error:[/] {error}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except click.exceptions.NoArgsIsHelpError as error:
         error.show()
@@ -225,12 +274,12 @@ def main(argv: list[str] | None = None) -> None:
         path = error.ctx.command_path.split()[1:] if error.ctx else []
         where = f" ({' '.join(['mmpriv', *path, '--help'])})"
         message = error.format_message().replace("\n", " ")
-        err.print(f"[red]error:[/] {message}{where}", highlight=False, soft_wrap=True)
+        err_console().print(f"[red]error:[/] {message}{where}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except (KeyboardInterrupt, typer.Abort):
-        err.print("[red]interrupted[/]: nothing partial was left behind")
+        err_console().print("[red]interrupted[/]: nothing partial was left behind")
         sys.exit(130)
     except Exception as error:
         # datasets wraps what a generator raises (DatasetGenerationError, from a worker
@@ -238,7 +287,7 @@ def main(argv: list[str] | None = None) -> None:
         cause = mmpriv_cause(error)
         if cause is None:
             raise
-        err.print(f"[red]error:[/] {cause}", highlight=False, soft_wrap=True)
+        err_console().print(f"[red]error:[/] {cause}", highlight=False, soft_wrap=True)
         sys.exit(2)
     sys.exit(result if isinstance(result, int) else 0)
 
