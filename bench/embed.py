@@ -1,7 +1,7 @@
 """Wall time of `mmpriv embed` against the all-core floor: a pool that only decodes and
 re-encodes the same files.
 
-    python bench/embed.py [--n 400] [--repeats 3] [--out bench/results]
+    python bench/embed.py [--n 400] [--repeats 3] [--out bench/results] [--baseline REF]
 
 On the same N photo-like JPEGs of 640x480 (quality 90):
   floor: a fresh Python process imports Pillow and decodes + re-encodes every image into a
@@ -11,8 +11,11 @@ On the same N photo-like JPEGs of 640x480 (quality 90):
          manifest, temp folder + rename) on every core;
   cli:   `mmpriv embed SRC DST --rate 1.0` as a user types it, against the floor as a script
          (`python -c ...`): interpreter start and imports included on both sides.
-Each timing starts before the imports, inside the child. The three alternate, `--repeats`
-times, in one run; the medians are compared. Target: embed >= 0.85 x floor in images/s.
+  cli_baseline (with `--baseline REF`): the same command from the mmpriv_data of git REF (its
+         files extracted and compiled, put first on PYTHONPATH), to tell a change from the load
+         of the machine, which other jobs share.
+Each timing starts before the imports, inside the child. They alternate, `--repeats` times,
+in one run; the medians are compared. Target: embed >= 0.85 x floor in images/s.
 
 Both commands run their interpreter directly: `mmpriv` is the console script installed beside
 `sys.executable` (what a venv or pip install puts on PATH), not a pyenv shim, which adds a
@@ -21,9 +24,10 @@ compiled first, as pip does at install: this sandbox sets PYTHONDONTWRITEBYTECOD
 which an editable checkout compiles every module it imports again on each run.
 
 Where the command's time goes (`phases`, the same `mmpriv embed` run in-process with its steps
-timed): interpreter start (`python -c pass`), the CLI's imports (typer, rich), parsing the
-command line and importing the embed path (numpy, Faker, Pillow), the generated user set,
-then the tree itself (listing, checks, decode, overlay, encode, manifest, rename).
+timed): interpreter start (`python -c pass`), the CLI's imports (typer), importing the embed
+path (numpy, Pillow), the generated user set (Faker's import and the users), parsing the
+command line, then the tree itself (listing, checks, decode, overlay, encode, manifest,
+rename).
 """
 
 from __future__ import annotations
@@ -162,18 +166,35 @@ def console_script(name: str) -> str:
     return str(beside) if beside.exists() else shutil.which(name) or name
 
 
-def command_seconds(command: list[str]) -> float:
+def command_seconds(command: list[str], env: dict | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(command, capture_output=True, check=True)
+    subprocess.run(command, capture_output=True, check=True, env=env)
     return time.perf_counter() - start
 
 
-def bench(n: int, repeats: int, work: Path) -> dict:
+def baseline_tree(ref: str, work: Path) -> Path:
+    """mmpriv_data as of git `ref`, extracted under `work` and compiled: a PYTHONPATH entry."""
+    root = work / "baseline"
+    root.mkdir()
+    repo = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(
+        ["git", "-C", str(repo), "archive", ref, "mmpriv_data"], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
+    compileall.compile_dir(root / "mmpriv_data", quiet=1)
+    return root
+
+
+def bench(n: int, repeats: int, work: Path, baseline: str | None = None) -> dict:
     src = work / "src"
     make_images(src, n, "photo")
     package = Path(__file__).resolve().parents[1] / "mmpriv_data"
     compileall.compile_dir(package, quiet=1)  # as installed: see the module's docstring
     mmpriv = console_script("mmpriv")
+
+    def command(dst: Path) -> list[str]:
+        return [mmpriv, "embed", str(src), str(dst), "--rate", "1.0", "--quality", str(QUALITY)]
+
     runs = {
         "floor_threads": lambda dst: child_seconds(FLOOR, src, dst, "threads", QUALITY),
         "floor_processes": lambda dst: child_seconds(FLOOR, src, dst, "processes", QUALITY),
@@ -181,10 +202,11 @@ def bench(n: int, repeats: int, work: Path) -> dict:
         "cli_floor": lambda dst: command_seconds(
             [sys.executable, "-c", FLOOR, str(src), str(dst), "threads", str(QUALITY)]
         ),
-        "cli_embed": lambda dst: command_seconds(
-            [mmpriv, "embed", str(src), str(dst), "--rate", "1.0", "--quality", str(QUALITY)]
-        ),
+        "cli_embed": lambda dst: command_seconds(command(dst)),
     }
+    if baseline:  # the same console script, finding the baseline's package first
+        env = {**os.environ, "PYTHONPATH": str(baseline_tree(baseline, work))}
+        runs["cli_baseline"] = lambda dst: command_seconds(command(dst), env=env)
     seconds: dict[str, list[float]] = {name: [] for name in runs}
     for r in range(repeats):
         order = list(runs) if r % 2 == 0 else list(runs)[::-1]  # both see the same load
@@ -219,6 +241,23 @@ def bench(n: int, repeats: int, work: Path) -> dict:
         "ratio_cli_per_repeat": [
             round(f / e, 3) for f, e in zip(seconds["cli_floor"], seconds["cli_embed"], strict=True)
         ],
+        **(
+            {
+                "baseline": baseline,
+                "ratio_cli_baseline": round(median["cli_floor"] / median["cli_baseline"], 3),
+                "ratio_cli_baseline_per_repeat": [
+                    round(f / e, 3)
+                    for f, e in zip(seconds["cli_floor"], seconds["cli_baseline"], strict=True)
+                ],
+                # below 1: this tree's command is faster than the baseline's in that repeat
+                "cli_embed_over_baseline_per_repeat": [
+                    round(e / b, 3)
+                    for e, b in zip(seconds["cli_embed"], seconds["cli_baseline"], strict=True)
+                ],
+            }
+            if baseline
+            else {}
+        ),
         "cli_embed_steps_median_seconds": {
             name: round(statistics.median(s[name] for s in steps), 3) for name in steps[0]
         },
@@ -230,10 +269,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=400)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--baseline", help="git ref whose `mmpriv embed` alternates too")
     args = parser.parse_args()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-embed-") as tmp:
-        result = bench(args.n, args.repeats, Path(tmp))
+        result = bench(args.n, args.repeats, Path(tmp), args.baseline)
     cores = len(os.sched_getaffinity(0))
     report = {
         "machine": f"{platform.machine()}, {cores} cores, {platform.system()}",
@@ -258,6 +298,12 @@ def main() -> None:
         "as commands:",
         result["ratio_cli_per_repeat"],
     )
+    if args.baseline:
+        print(
+            f"baseline {args.baseline}: mmpriv embed {m['cli_baseline']:.3f} s -> "
+            f"{result['ratio_cli_baseline']:.3f}x; this tree over the baseline per repeat:",
+            result["cli_embed_over_baseline_per_repeat"],
+        )
     print("mmpriv embed, seconds per step (medians):", result["cli_embed_steps_median_seconds"])
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "embed.json").write_text(json.dumps(report, indent=2) + "\n")
