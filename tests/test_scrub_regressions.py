@@ -1,6 +1,6 @@
 """Regression cases of issue 18: the issue's own examples and the misses and wrong changes
 read on the tuned corpus parts (tuning, heldout, heldout2, heldout3; later rounds: heldout4 to
-heldout8, each after its blind score). Each expected output is
+heldout9, each after its blind score). Each expected output is
 exact, so a rule that stops firing, or fires on a hard negative, fails here."""
 
 from __future__ import annotations
@@ -243,9 +243,66 @@ ROUND_SEVEN = [  # heldout8's classes (round 7), in new wording; all fail on a5e
 ]  # fmt: skip
 
 
+# Round 8 (heldout9's miss classes, after its blind score), in new wording: each failed on the
+# round-7 rules (8ca2f7d) except the kept texts (lamps, lemons, a gold frame), which guard the new
+# rules' limits.
+ROUND_EIGHT = [
+    # the age or build word of 'the X one' after people named before (not of lamps)
+    ('Two brothers fish off the pier; the younger one holds the bait bucket.',
+     'Two siblings fish off the pier; the one holds the bait bucket.'),
+    ('Three nieces pose by the fountain. The burly one on the left is laughing.',
+     'Three relatives pose by the fountain. The one on the left is laughing.'),
+    ('Of the two lamps, the older one flickers.',
+     'Of the two lamps, the older one flickers.'),
+    # 'One has ...; the other has ...': one of the people named before owns the feature
+    ('Two cousins wait at the bus stop. One has copper hair; the other has grey eyes.',
+     'Two cousins wait at the bus stop.'),
+    # an estimated number set off by commas after people is an age (not a count of lemons)
+    ('The grandsons, around four and seven, splash in the pool.',
+     'The grandchildren splash in the pool.'),
+    ('Two girls play chess. The elder one, perhaps eleven, moves a rook.',
+     'Two people play chess. The one moves a rook.'),
+    ('The students are at the museum, all about fifteen.',
+     'The students are at the museum.'),
+    ('The grocer counted the lemons, about ten, and left.',
+     'The grocer counted the lemons, about ten, and left.'),
+    ('A boy of perhaps nine flies a kite.',
+     'A person flies a kite.'),
+    # graded build words: 'chunkier', 'wirier', 'the tallest of them', 'is the shortest'
+    ('The twins look alike, but one is chunkier.',
+     BIOMETRIC_REFUSAL),
+    ('The runner is wirier than her coach.',
+     BIOMETRIC_REFUSAL),
+    ('The men stand in a row. The tallest of them holds a banner.',
+     'The people stand in a row. One of them holds a banner.'),
+    ('He is the shortest.',
+     BIOMETRIC_REFUSAL),
+    # a noun of style between colour and head; haircut heads; adjectives of a build
+    ('A baker with a grey walrus moustache kneads dough.',
+     'A baker with a walrus moustache kneads dough.'),
+    ('The violinist has a short brown bob.',
+     'The violinist has a short bob.'),
+    ('A dancer with a powerful build leaps across the stage.',
+     'A dancer leaps across the stage.'),
+    ('The waiter has a heavyset, compact frame.',
+     BIOMETRIC_REFUSAL),
+    ('The portrait hangs in a gold frame.',
+     'The portrait hangs in a gold frame.'),
+    # kin prefixes, and gendered nouns added from heldout9's misses (in other sentences)
+    ('A great-grandfather reads to a toddler.',
+     'A grandparent reads to a person.'),
+    ('The fellow by the door is portly.',
+     BIOMETRIC_REFUSAL),
+    ('The matron at the nursery desk is stout.',
+     BIOMETRIC_REFUSAL),
+    ('A ballerino stretches at the barre.',
+     'A ballet dancer stretches at the barre.'),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
-    ISSUE_EXAMPLES + FIXES + ROUND_THREE + ROUND_FOUR + ROUND_SIX + ROUND_SEVEN,
+    ISSUE_EXAMPLES + FIXES + ROUND_THREE + ROUND_FOUR + ROUND_SIX + ROUND_SEVEN + ROUND_EIGHT,
     ids=lambda v: v[:50],
 )
 def test_regression(text: str, expected: str):

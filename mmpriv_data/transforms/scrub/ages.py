@@ -25,6 +25,10 @@ APPROXIMATELY = frozenset(
 )
 FEW = frozenset({"few", "couple"})  # "a few months old", "a couple of years old"
 _SPANS = frozenset({"years", "months", "weeks", "days"})
+# Words of share before an estimated age ("both about ten", "all under ten").
+_SHARED = frozenset({"both", "all", "each"})
+_STANDS_FOR = frozenset({"one", "ones", "them", "age", "they", "other", "others"})
+_APPOSITION_ENDS = frozenset({",", ".", ";", "!", ":"})
 # Words after a person noun that start an age ("a man about 60 is rowing").
 APPROXIMATE = frozenset({"about", "around", "approximately", "roughly"})
 
@@ -97,6 +101,10 @@ class AgeRules(SenseRules):
     def number(self, i: int) -> None:
         """A number after a person: "A man, 40 years old,", "a boy of ten", "a man about 60"."""
         prev = self.low[i - 1]
+        if prev in APPROXIMATELY and self.lw(i - 2) == "of" and i > 2:
+            self.age_of(i - 1, i - 3)  # "a girl of maybe seven"
+        if self.low[i] in NUMBER_WORDS or self.low[i].isdigit():
+            self.estimated_age(i)
         if prev in HEDGES and self.lw(i - 2) == ",":
             self.age_apposition(i, i - 2)  # "Two boys, probably around eight, play"
         elif prev == ",":
@@ -106,6 +114,40 @@ class AgeRules(SenseRules):
                 self.age_of(i, i - 2)
         elif self.low[i] in APPROXIMATE and self.person_head(i - 1):
             self.age_of(i, i - 1)  # "a woman about 35 is rowing"
+
+    def estimated_age(self, i: int) -> None:
+        """ "The two boys, around six and nine, chase a ball", "the younger one, maybe five,",
+        "..., both about ten.": an estimated number set off by a comma, in a text about
+        people, that counts nothing after it, is an age (round 8)."""
+        a = i
+        while a > 0 and (self.low[a - 1] in APPROXIMATELY or self.low[a - 1] in HEDGES):
+            a -= 1
+        if a == i or "age" not in self.on:
+            return  # a bare number after a comma is as often a count
+        shared = self.lw(a - 1) in _SHARED
+        a -= shared
+        if self.lw(a - 1) != ",":
+            return
+        named = a - 2  # what the apposition follows: people ("two boys, about ten,")
+        if not (
+            shared or self.person_head(named) or self.lw(named) in _STANDS_FOR
+            or self.bios[named] == "age" if named >= 0 else False
+        ):  # fmt: skip
+            return  # "apples, about ten,": a count
+        j = i + 1
+        if self.lw(j) in ("and", "or", "to", "-") and (
+            self.lw(j + 1) in NUMBER_WORDS or self.lw(j + 1).isdigit()
+        ):  # fmt: skip
+            j += 2
+        if self.lw(j) in ("years", "year") and self.lw(j + 1) == "old":
+            j += 2
+        if j < self.n and self.low[j] not in _APPOSITION_ENDS:
+            return  # "about ten people", "around six o'clock"
+        if any(
+            self.person_head(k) or self.low[k] in g.PERSON_PRONOUNS or self.low[k] == "they"
+            for k in range(max(0, a - 30), a)
+        ):  # fmt: skip
+            self.delete(a, j, "age")
 
     def age_of(self, i: int, head: int) -> None:
         """ "A boy of about ten", "a woman of 40", "a man about 60" (age)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub import lexicon_data as data
+from mmpriv_data.transforms.scrub import tagger
 from mmpriv_data.transforms.scrub.ages import APPROXIMATE, NUMBER_WORDS
 from mmpriv_data.transforms.scrub.colours import NAMES, SHADES, shade
 from mmpriv_data.transforms.scrub.features import FeatureRules
@@ -101,8 +102,19 @@ class Scrubber(FeatureRules):
         done = 0
         lows, bios, is_word, gender = self.low, self.bios, self.is_word, "gender" in self.on
         commas = "," in self.text  # appositions ("the groom, stout and cheerful,") need one
-        for i in flagged(lows, _candidate, _CANDIDATE_CACHE):
+        indices = flagged(lows, _candidate, _CANDIDATE_CACHE)
+        guessed = tagger.hints(self)
+        if guessed:  # the tagger's words join the listed ones, in text order
+            indices = list(indices)
+            guessed.difference_update(indices)  # words a rule reads anyway keep their rule
+            indices = sorted(guessed.union(indices))
+        for i in indices:
             if i < done:
+                continue
+            if guessed and i in guessed:
+                if i not in self.dele and i not in self.repl:
+                    self.modifiers(i)  # never skips the words after it: they are read on
+                done = i + 1
                 continue
             low, step = lows[i], i + 1
             if low in _PRONOUN_WORDS:
@@ -125,8 +137,8 @@ class Scrubber(FeatureRules):
             else:
                 consumed = False
                 if bios[i] or low in lx.NOUN_USE:
-                    if low in _RANKS_BY and self.superlative_rank(i):  # "the tallest one"
-                        step, consumed = i + 1, True
+                    if (low in _RANKS_BY or self.lw(i - 1) == "the") and self.superlative_rank(i):
+                        step, consumed = i + 1, True  # "the tallest one", "the older one"
                     else:
                         step, consumed = self.modifiers(i)
                 if not consumed and is_word[i]:

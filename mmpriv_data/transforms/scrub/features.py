@@ -36,6 +36,17 @@ _TAIL_STARTS = COLOUR_VERBS | {",", "of"}
 _ASKS = frozenset({"is", "are", "was", "were", "does", "do", "did"})
 # Words of an apposition besides its adjectives ("one chubby and one skinny").
 _APPOSED = g.SEPARATORS | g.INTENSIFIERS | {"one", "the", "other", "another", "and", "or"}
+# Ranked by age or build ("the older one", "the burly one"; round 8).
+_RANKED = frozenset({"age", "build"})
+# Objects after "the tallest of" that are a group of people ("the tallest of them").
+_GROUP_OF = frozenset({"them", "us", "all", "the", "these", "those"})
+# Words that stand for one of the people named before, and where their clause may start.
+_ONE_OF = frozenset({"one", "other", "another", "both", "each"})
+_CLAUSE_EDGES = frozenset({",", ";", ":", "and", "but", "while", "whereas", "."})
+_RANKED_WORDS = frozenset(lx.SUPERLATIVES)
+# Heads whose every adjective says a build ("a powerful build", "a compact frame"; round 8).
+_SHAPE_HEADS = frozenset({"build", "physique", "frame", "figure", "stature"})
+_FRAMES = frozenset({"frame", "figure"})  # also things ("a gold frame", "a bronze figure")
 _NEAREST = frozenset({"closest", "nearest", "farthest", "furthest", "standing", "sitting"})
 
 
@@ -55,27 +66,17 @@ class FeatureRules(PredicateRules):
         attribute = lx.FEATURE_HEADS[self.base(h)[0]]
         if attribute not in self.on or nxt in FEATURE_COMPOUND:
             return
-        a, lows, colours = h, self.low, lx.FEATURE_ADJECTIVES[attribute]
-        while a > 0:  # back over colours and style words (set lookups inline: speed)
-            prev = lows[a - 1]
-            if prev in _STOPS:
-                break  # "with", "has", "a" ... (most chains end here: speed)
-            if not (
-                prev in _FEATURE_MODIFIERS or prev in colours or shade(prev, attribute)
-                or prev in g.SEPARATORS and self.word(a - 2) and (
-                    self.colour(lows[a - 2], attribute) or lows[a - 2] in _FEATURE_MODIFIERS
-                )  # "long, dark hair"
-                or prev.endswith(_PARTICIPLE) and prev.isalpha()
-                and prev not in g.FUNCTION_WORDS  # "thinning white hair"
-                or "-" in prev and prev[0].isalpha()  # compounds: "peach-fuzz", "deep-set"
-                or prev.endswith("ly") and prev.isalpha()  # "a neatly trimmed gray beard"
-            ):  # fmt: skip
-                break
-            a -= 1
+        lows, colours = self.low, lx.FEATURE_ADJECTIVES[attribute]
+        shape = lows[h] in _SHAPE_HEADS  # "a powerful build": any adjective is a build
+        a = self.chain_start(h, attribute, shape)
+        if shape and lows[h] in _FRAMES and not any(lows[k] in colours for k in range(a, h)):
+            shape = False  # "a gold frame": a frame is a build only beside a listed build word
+            a = self.chain_start(h, attribute, shape)
         while a < h and lows[a] in g.SEPARATORS:
             a += 1
         items = [(k, k + 1, attribute if lows[k] in colours or self.colour(lows[k], attribute)
-                  else None) for k in range(a, h)]  # fmt: skip
+                  or self.bios[k] == attribute or shape and lows[k].isalpha() else None)
+                 for k in range(a, h)]  # fmt: skip
         if h - a > 1:  # "warm brown", "bright red": a shade before a colour is colour too
             for m in range(h - a - 2, -1, -1):
                 if items[m][2] is None and items[m + 1][2] and shade(lows[a + m], attribute):
@@ -152,6 +153,35 @@ class FeatureRules(PredicateRules):
         else:
             self.drop_items(items)
 
+    def chain_start(self, h: int, attribute: str, shape: bool) -> int:
+        """Start of the colours and style words before the feature head at h."""
+        a, lows, colours = h, self.low, lx.FEATURE_ADJECTIVES[attribute]
+        while a > 0:  # back over colours and style words (set lookups inline: speed)
+            prev = lows[a - 1]
+            if prev in _STOPS:
+                break  # "with", "has", "a" ... (most chains end here: speed)
+            if a == h and a > 1 and prev.isalpha() and (
+                lows[a - 2] in colours or self.colour(lows[a - 2], attribute)
+            ) and not shade(prev, attribute):  # fmt: skip
+                a -= 1  # a noun of the style between colour and head: "red handlebar moustache"
+                continue
+            if not (
+                shape and prev.isalpha() and not self.heads[a - 1]
+                or
+                prev in _FEATURE_MODIFIERS or prev in colours or shade(prev, attribute)
+                or self.bios[a - 1] == attribute  # the tagger's guess ("tawny hair")
+                or prev in g.SEPARATORS and self.word(a - 2) and (
+                    self.colour(lows[a - 2], attribute) or lows[a - 2] in _FEATURE_MODIFIERS
+                )  # "long, dark hair"
+                or prev.endswith(_PARTICIPLE) and prev.isalpha()
+                and prev not in g.FUNCTION_WORDS  # "thinning white hair"
+                or "-" in prev and prev[0].isalpha()  # compounds: "peach-fuzz", "deep-set"
+                or prev.endswith("ly") and prev.isalpha()  # "a neatly trimmed gray beard"
+            ):  # fmt: skip
+                break
+            a -= 1
+        return a
+
     def apposition(self, h: int) -> None:
         """Build, age or colour words set off by commas after a person noun: "the groom,
         stout and cheerful, lifts", "two sisters, one chubby and one skinny, blow" (heldout8)."""
@@ -178,14 +208,30 @@ class FeatureRules(PredicateRules):
         """ "the tallest one leans", "the oldest girl", "she is the tallest in her class": a
         person ranked by build or age; the rank goes (heldout8). Returns whether it did."""
         low, nxt = self.low[i], self.lw(i + 1)
-        attribute = lx.SUPERLATIVES.get(low)
-        if attribute not in self.on or self.lw(i - 1) != "the" or not low.endswith("st"):
+        if self.lw(i - 1) != "the":
+            return False
+        attribute = lx.SUPERLATIVES.get(low) if low.endswith("st") else None
+        if attribute is None and self.bios[i] in _RANKED:  # "the burly one", "the older one"
+            if (
+                nxt in ("one", "ones")
+                and self.bios[i] in self.on
+                and any(self.person_head(k) or self.low[k] in g.PERSON_PRONOUNS for k in range(i))
+            ):  # a person named before: "one" stands for them, not for a chair
+                self.delete(i, i + 1, self.bios[i])
+                return True
+            return False
+        if attribute not in self.on:
             return False
         if nxt in ("one", "ones") or self.person_head(i + 1):
             self.delete(i, i + 1, attribute)  # "the tallest one" -> "the one"
             return True
         if nxt == "in" and self.lw(i - 2) in g.COPULAS and self.person_before(i - 2):
             self.delete_sentence(i, attribute)  # "The boy is the tallest in his class."
+            return True
+        if (nxt in g.SENTENCE_END or nxt == "of" and self.lw(i + 2) in _GROUP_OF) and (
+            self.lw(i - 2) in g.COPULAS and self.person_before(i - 2)
+        ):  # "She is the oldest.", "he is the tallest of them." (round 8)
+            self.delete_sentence(i, attribute)
             return True
         return False
 
@@ -240,6 +286,21 @@ class FeatureRules(PredicateRules):
             word in g.PERSON_PRONOUNS
             or self.person_head(k)
             or (word in lx.NOUN_USE and self.lw(k - 1) in g.DETERMINERS)
+            or word in _ONE_OF
+            and self.one_of_people(k)
+        )
+
+    def one_of_people(self, k: int) -> bool:
+        """ "One has red hair and the other ...", "the older one has", "both have": one of
+        the people named before, at the start of its clause (round 8)."""
+        before = self.lw(k - 1)
+        if before in ("the", "each") or before in _RANKED_WORDS and self.lw(k - 2) == "the":
+            before = self.lw(k - 2 - (before != "the" and before != "each"))
+        if not (k == 0 or before in _CLAUSE_EDGES or self.sent_start(k)):
+            return False
+        return any(
+            self.person_head(m) or self.low[m] in g.PERSON_PRONOUNS or self.low[m] == "they"
+            for m in range(max(0, k - 40), k)
         )
 
     def has_subject(self, w: int) -> bool:

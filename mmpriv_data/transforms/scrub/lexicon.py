@@ -16,6 +16,21 @@ from __future__ import annotations
 import re
 
 from mmpriv_data.transforms.scrub import lexicon_data as data
+from mmpriv_data.transforms.scrub.context_words import (  # noqa: F401 (re-exported)
+    BABY_MODIFIED,
+    BARE_HEADS,
+    CONTINUES,
+    COWBOY_MODIFIED,
+    FEATURE_COMPOUND,
+    GAME_WORDS,
+    MODIFIED,
+    NOBLE_TITLES,
+    NOT_PEOPLE,
+    ORIGIN,
+    ROYALS,
+    SHEPHERD_BREEDS,
+    STYLE,
+)
 from mmpriv_data.transforms.scrub.descriptors import (  # noqa: F401 (for the leakage detector)
     SKIN_TONE_WORDS,
     VALUE_DESCRIPTORS,
@@ -46,9 +61,16 @@ def _with_plurals(pairs: dict[str, str], irregular: dict[str, str] | None = None
 
 
 def _pluralize(noun: str) -> str:
-    special = {"person": "people", "child": "children", "businessperson": "businesspeople",
-               "salesperson": "salespeople", "spokesperson": "spokespeople",
-               "handyperson": "handypeople"}  # fmt: skip
+    special = {
+        "person": "people",
+        "child": "children",
+        "businessperson": "businesspeople",
+        "salesperson": "salespeople",
+        "spokesperson": "spokespeople",
+        "handyperson": "handypeople",
+        "grandchild": "grandchildren",
+        "stepchild": "stepchildren",
+    }  # fmt: skip ("grandsons": round 8)
     head, _, last = noun.rpartition(" ")
     if last in special:
         return (head + " " if head else "") + special[last]
@@ -97,14 +119,6 @@ KINSHIP_AGE_NOUNS = frozenset(
 # ... except those that also say the offspring is small: "her baby" -> "their child".
 KINSHIP_YOUNG = {"baby": "child", "babies": "children", "little ones": "children",
                  "young ones": "children"}  # fmt: skip
-# "baby" is a modifier, not a person, before these ("baby elephant", "baby stroller").
-BABY_MODIFIED = frozenset(
-    "elephant elephants giraffe giraffes zebra zebras bear bears animal animals bird birds cow "
-    "cows horse horses goat goats sheep lamb duck ducks chick chicks seal seals stroller "
-    "strollers carriage bottle bottles food shower seat clothes toys toy monitor grand carrot "
-    "carrots spinach shark sharks penguin penguins deer".split()
-)
-COWBOY_MODIFIED = frozenset({"hat", "hats", "boots", "boot"})
 
 GENERIC_PERSON_NOUNS = frozenset(
     "person people persons individual individuals someone somebody human humans figure "
@@ -193,11 +207,58 @@ PERSON_ADJECTIVES.update(
     dict.fromkeys((w for w in data.colours("hair_colours.tsv") if w.endswith("headed")),
                   "hair_color")
 )  # fmt: skip
+# Sizes that grade things as often as people ("a smaller room", "a pipe fitter", "a hedge
+# trimmer"): their comparatives are not made below.
+_THING_GRADES = frozenset(
+    "small tiny big large huge enormous massive gigantic trim fit slight short tall squat "
+    "rounded towering broad round full heavy thin fat slim buff".split()
+)
+
+
+def graded(word: str) -> tuple[str, str]:
+    """Comparative and superlative of a one-word adjective by the regular spelling rules
+    ("stocky" -> "stockier", "lean" -> "leanest", "slim" -> "slimmer").
+
+    >>> graded("stocky"), graded("lean"), graded("slim")
+    (('stockier', 'stockiest'), ('leaner', 'leanest'), ('slimmer', 'slimmest'))
+    """
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return word[:-1] + "ier", word[:-1] + "iest"
+    if word.endswith("e"):
+        return word + "r", word + "st"
+    if (
+        len(word) > 2 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou"
+        and word[-3] not in "aeiou"
+    ):  # fmt: skip
+        return word + word[-1] + "er", word + word[-1] + "est"
+    return word + "er", word + "est"
+
+
+def _gradable(word: str) -> bool:
+    """Adjectives graded with -er/-est: one syllable ("lean", "stout") or two ending in -y
+    ("stocky"); not the comparatives listed already nor the sizes of things."""
+    if not word.isalpha() or word in _THING_GRADES or word.endswith(("er", "ed", "ing")):
+        return False
+    stem = word[:-1] if word.endswith(("y", "e")) else word
+    syllables = len(re.findall("[aeiou]+", stem))
+    return syllables == 1 or syllables == 2 and word.endswith("y")
+
+
+# Graded forms of the build adjectives ("one is stockier", "the burliest of them"; round 8):
+# the same attribute where the form is no listed word of its own.
+GRADED_BUILD = frozenset(
+    form
+    for word, attribute in PERSON_ADJECTIVES.items()
+    if attribute == "build" and _gradable(word)
+    for form in graded(word)
+    if form not in PERSON_ADJECTIVES
+)
 RACE_WORDS = frozenset(w for w, a in PERSON_ADJECTIVES.items() if a == "race")
 # Multi-word expressions merged into one token before matching.
 MULTIWORD = {tuple(w.split()) for w in PERSON_ADJECTIVES if " " in w} | {
     ("senior", "citizen"), ("senior", "citizens"), ("skin", "tone"), ("salt", "and", "pepper"),
     ("little", "ones"), ("young", "ones"),
+    ("buzz", "cut"), ("crew", "cut"), ("pixie", "cut"),  # haircuts (round 8)
     ("jet", "black"), ("eye", "color"), ("eye", "colour"), ("hair", "color"),
     ("hair", "colour"), ("he", "or", "she"), ("she", "or", "he"), ("his", "or", "her"),
     ("him", "or", "her"), ("himself", "or", "herself"), ("he", "/", "she"),
@@ -252,7 +313,10 @@ FEATURE_HEADS: dict[str, str] = {
         "hair beard beards moustache mustache eyebrows brows curls locks ponytail "
         "braids braid bangs goatee goatees sideburns stubble pigtails plaits dreadlocks afro "
         "mohawk fringe temples roots highlights streaks lashes eyelashes cornrows fuzz "
-        "waves".split(),
+        "waves "
+        # haircuts and hair words of round 8 (heldout9's misses, in general form)
+        "bob bobs whiskers ringlets mane tresses locs mullet quiff updo buzz-cut".split()
+        + ["buzz cut", "crew cut", "pixie cut"],
         "hair_color",
     ),  # fmt: skip
     **dict.fromkeys(["skin", "complexion", "skin tone"], "race"),
@@ -336,71 +400,3 @@ PRONOUNS = {
 }  # fmt: skip
 SUBJECT_PRONOUNS = frozenset({"he", "she", "he or she", "she or he", "he / she", "s / he"})
 TITLES = {"mr": "Mx", "mrs": "Mx", "ms": "Mx", "miss": "Mx", "mr.": "Mx.", "mrs.": "Mx."}
-
-# --- context words the rules look at ------------------------------------------------------
-# Nouns after which a gendered or age noun is a modifier, not a person ("man cave").
-MODIFIED = BABY_MODIFIED | frozenset(
-    "cave band bands scout scouts ship board size sized bed beds power hole hours made seat "
-    "seats care gate hostel soccer team league center centre club camp orchestra football "
-    "supervision content discount menu safety proof book books room bedroom magazine "
-    "playground pool section ticket tickets restroom restrooms bathroom bathrooms toilet "
-    "toilets locker lockers changing bee bees ant ants termite termites wasp wasps hornet "
-    "hornets gloves glove cactus cobra cobras crab crabs bumblebee bumblebees salmon hen "
-    "hens spider spiders snake snakes moth moths beetle beetles clock clocks conch".split()
-)
-# King and queen are chess pieces or playing cards when the text speaks of a game.
-ROYALS = frozenset(
-    w for piece in ("king", "queen", "bishop", "knight") for w in (piece, piece + "s", piece + "'s")
-)
-GAME_WORDS = frozenset(
-    "chess chessboard pawn pawns rook rooks checkmate castles castled castling kingside "
-    "queenside card cards deck poker clubs hearts spades diamonds dealer solitaire hive hives "
-    "check checkmated stalemate bishop bishops bishop's knight knights board boards piece "
-    "pieces ace aces jack jacks flush "
-    "colony beekeeper honeycomb apiary anthill hive's colony's bee bees ant ants wasp wasps "
-    "drone drones swarm larvae prawn prawns".split()
-) | {f + r for f in "abcdefgh" for r in "12345678"}  # (insects: "the hive's queen"; "to g8")
-
-FEATURE_COMPOUND = frozenset(
-    "dryer dryers brush brushes clip clips tie ties band bands salon spray gel stylist "
-    "products product net pin pins glasses drops chart shadow liner wash lotion armor "
-    "armour language shop shops care".split()
-)
-
-CONTINUES = frozenset(
-    "in tied pulled styled braided that which up down pinned slicked falling flowing cut "
-    "worn swept combed parted".split()
-)
-
-STYLE = frozenset(
-    "long short curly wavy straight thick thin messy shoulder-length cropped braided spiky "
-    "shaggy neat tousled sleek shiny slicked-back bright piercing big large small "
-    "almond-shaped deep-set sparkling closed narrow wide round full bushy trimmed "
-    "well-groomed natural dyed colored coloured highlighted streaked wispy watery "
-    "fine silky glossy soft coarse frizzy".split()  # (heldout6: "fine red hair")
-)
-
-ORIGIN = frozenset({"descent", "origin", "heritage", "ethnicity", "background", "ancestry"})
-
-# Heads that say nothing once their colour or size is gone ("with blue eyes" goes whole).
-BARE_HEADS = frozenset(
-    "eyes eye irises iris hair skin complexion build physique frame figure height stature "
-    "body shoulders arms legs chest belly stomach waist face cheeks temples roots highlights hips "
-    "streaks".split()
-) | {"skin tone", "eye color", "eye colour", "hair color", "hair colour"}
-
-NOT_PEOPLE = frozenset(
-    "dog dogs cat cats horse horses bird birds cow cows sheep bear bears teddy doll dolls "
-    "statue statues mannequin mannequins toy toys puppy puppies kitten kittens animal "
-    "animals giraffe giraffes zebra zebras elephant elephants monkey monkeys lion lions "
-    "painting poster picture photo figurine robot rabbit rabbits bunny bunnies hamster goat "
-    "goats pig pigs fox foxes wolf wolves owl owls parrot parrots fish frog frogs lizard deer "
-    "mouse mice rat rats duck ducks chicken chickens donkey donkeys".split()
-)
-
-# Titles that, capitalised before a capitalised name, are part of the name ("Queen Victoria").
-NOBLE_TITLES = frozenset(
-    "king queen prince princess duke duchess lord lady sir dame emperor empress".split()
-)
-# Dog breeds named "<origin> shepherd": the shepherd is then a dog, not a herder.
-SHEPHERD_BREEDS = frozenset("german australian anatolian belgian caucasian dutch".split())

@@ -103,6 +103,7 @@ def _may_change(text: str) -> bool:
         ("-" in w or "'" in w or "’" in w or w[0].isdigit())
         and (w[:-2] in _TRIGGERS or w.rpartition("-")[2] in _COMPOUND_ENDS
              or w.replace("-", "") in _TRIGGERS  # "pre-schooler"
+             or w.startswith(("great-", "step-"))  # "great-grandmother" (round 8)
              or lx.AGE_TOKEN.match(w.removesuffix("s")) or lx.DECADE.match(w))
         for w in words
     )  # fmt: skip

@@ -141,6 +141,8 @@ class SenseRules(TokenView):
             k = i + 2
             while self.lw(k) in g.DETERMINERS or self.lw(k) in lx.NUMBER_WORD_SET:
                 k += 1
+            if self.lw(k) in ("them", "us", "all"):  # "the tallest of them holds" (round 8)
+                return True
             return self.person_head(k) or k > i + 2 and not self.word(k)  # "of the three."
         return not self.word(i + 1) or nxt in g.AUXILIARIES or g.is_coordinated_verb(nxt)
 

@@ -32,6 +32,8 @@ _SPLIT = re.compile(f"({g.TOKEN.pattern})")
 # Word-level lookups precomputed once, since the rules ask them for most tokens (speed):
 # prenominal adjectives with their attribute, and every form whose base is a person noun.
 _BIO_WORDS = {**dict.fromkeys(lx.BUILD_COMPOUNDS, "build"), **lx.PERSON_ADJECTIVES}
+# Graded forms of the build adjectives ("one is stockier"; round 8), see lexicon.graded.
+_BIO_WORDS.update((w, "build") for w in lx.GRADED_BUILD if w not in _BIO_WORDS)
 _SHEPHERDS = frozenset({"shepherd", "shepherds"})
 # Small words inside a title-cased name ("The Girl with a Pearl Earring", "Man of Steel").
 _TITLE_LINKS = frozenset({"of", "the", "with", "a", "an", "in", "on", "and"})
@@ -41,6 +43,8 @@ _PERSON_HEAD_FORMS = lx.PERSON_HEADS | {
 }
 
 
+# Prefixes of kin nouns: "great-grandmother" is a grandmother for the rules.
+_KIN_PREFIXES = ("great-", "step-")
 # Person nouns written with a hyphen ("pre-schooler", "grand-daughter") -> the listed word.
 _HYPHENATED_HEADS = {
     w[:p] + "-" + w[p:]: w for w in _PERSON_HEAD_FORMS if w.isalpha() for p in range(2, len(w) - 1)
@@ -197,6 +201,10 @@ class TokenView:
                     self.bios[k] = _compound_bio(lows[k]) or _race_compound(tok[k], lows[k])
                     if self.bios[k] is None and lows[k] in _HYPHENATED_HEADS:
                         lows[k] = _HYPHENATED_HEADS[lows[k]]  # "pre-schooler", "grand-daughter"
+                    elif self.bios[k] is None and lows[k].startswith(_KIN_PREFIXES):
+                        last = lows[k].rpartition("-")[2]  # "great-grandmother" (round 8)
+                        if last in _PERSON_HEAD_FORMS:
+                            lows[k] = last
         self.heads = list(map(_PERSON_HEAD_FORMS.__contains__, lows))  # see person_head()
         if rare and not lx.ROYALS.isdisjoint(lows) and not lx.GAME_WORDS.isdisjoint(lows):
             for k in compress(range(self.n), map(lx.ROYALS.__contains__, lows)):
