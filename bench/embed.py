@@ -37,6 +37,7 @@ import compileall
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -208,11 +209,15 @@ def bench(n: int, repeats: int, work: Path, baseline: str | None = None) -> dict
         env = {**os.environ, "PYTHONPATH": str(baseline_tree(baseline, work))}
         runs["cli_baseline"] = lambda dst: command_seconds(command(dst), env=env)
     seconds: dict[str, list[float]] = {name: [] for name in runs}
+    cpu: dict[str, list[float]] = {name: [] for name in runs}  # user + system, the whole child
     for r in range(repeats):
         order = list(runs) if r % 2 == 0 else list(runs)[::-1]  # both see the same load
         for name in order:
             dst = work / f"{name}-{r}"
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             seconds[name].append(runs[name](dst))
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
             shutil.rmtree(dst)
     steps = []
     for r in range(repeats):  # after the timed runs: a breakdown, not part of the ratios
@@ -231,6 +236,12 @@ def bench(n: int, repeats: int, work: Path, baseline: str | None = None) -> dict
         "embed_images_per_s": round(n / median["embed"], 1),
         "ratio": round(floor / median["embed"], 3),
         "ratio_cli": round(median["cli_floor"] / median["cli_embed"], 3),
+        # CPU seconds of each child (its pool's processes included): what the ratio tends to
+        # when other jobs hold the cores and nothing overlaps.
+        "cpu_median_seconds": {name: round(statistics.median(v), 3) for name, v in cpu.items()},
+        "ratio_cli_cpu": round(
+            statistics.median(cpu["cli_floor"]) / statistics.median(cpu["cli_embed"]), 3
+        ),
         # The runs of one repeat follow each other, so they share its load: ratios per repeat.
         "ratio_per_repeat": [
             round(min(t, p) / e, 3)
@@ -297,6 +308,12 @@ def main() -> None:
         result["ratio_per_repeat"],
         "as commands:",
         result["ratio_cli_per_repeat"],
+    )
+    c = result["cpu_median_seconds"]
+    print(
+        f"CPU seconds (medians): floor script {c['cli_floor']:.3f}, mmpriv embed "
+        f"{c['cli_embed']:.3f} -> {result['ratio_cli_cpu']:.3f}x"
+        + (f", baseline {c['cli_baseline']:.3f}" if args.baseline else "")
     )
     if args.baseline:
         print(
