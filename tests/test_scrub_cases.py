@@ -77,25 +77,33 @@ CORPUS = Path(__file__).parents[1] / "bench" / "data" / "scrub_corpus"
 # Every part was read after its blind score and tuned on (heldout8 in round 7: blind 94.1% with
 # ec2b2fb, 99.3% after; heldout9 in round 8: blind 91.9% with the round-7 rules of 184a0d9,
 # 96.0% after, and the round-8 tagger was trained on it), so these floors guard against
-# regressions only.
+# regressions only. heldout10 is the only part no rule was tuned on (a third independent author,
+# frozen in 7b5ec9b, scored once, blind, with the round-8 scrubber of eaff886: 90.3%); its floors
+# are its blind values rounded down.
 RECALL_FLOORS = {
     "tuning": 0.995, "heldout": 0.995, "heldout2": 0.995, "heldout3": 0.995, "heldout4": 0.995,
     "heldout5": 0.995, "heldout6": 0.995, "heldout7": 0.99, "heldout8": 0.99, "heldout9": 0.95,
+    "heldout10": 0.90,
 }  # fmt: skip
 # Per-attribute floors where a score is below 99% (rounded down): heldout8's after round 7,
-# heldout9's after round 8.
+# heldout9's after round 8, heldout10's blind values.
 ATTRIBUTE_FLOORS = {
     "heldout8": {"gender": 0.99, "age": 0.99, "race": 0.99, "eye_color": 0.98,
                  "hair_color": 0.98, "build": 0.99},
     "heldout9": {"gender": 0.98, "age": 0.96, "race": 0.97, "eye_color": 0.90,
                  "hair_color": 0.95, "build": 0.88},
+    "heldout10": {"gender": 0.99, "age": 0.89, "race": 0.87, "eye_color": 0.76,
+                  "hair_color": 0.77, "build": 0.82},
 }  # fmt: skip
 # heldout8: its blind value (3839/3862), rounded down; heldout9: its value after round 8
 # (4202/4251; blind 4271/4315): the estimated ages now go with their hedges ("maybe five"),
 # which its labels count as unrelated words.
-UNRELATED_FLOORS = {"heldout8": 0.994, "heldout9": 0.988}
+# heldout10: its blind value (6608/6687), rounded down.
+UNRELATED_FLOORS = {"heldout8": 0.994, "heldout9": 0.988, "heldout10": 0.988}
 # Held-out parts of the later rounds, each frozen first.
-HELD_OUT_LATER = ("heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9")
+HELD_OUT_LATER = (
+    "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
+)  # fmt: skip
 # Short texts of the frozen heldout7 that earlier parts already held word for word (written
 # independently; found after heldout7 was scored, kept since the part is frozen; none was missed).
 HELDOUT7_REPEATS = frozenset({
