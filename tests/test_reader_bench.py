@@ -116,3 +116,24 @@ def test_prompt_states_taken_from_the_name_pass_equal_a_prompt_only_pass():
     assert measures["hidden"].shape == (n, 3, 64)
     assert np.allclose(measures["hidden"], alone, atol=1e-5)
     assert measures["answer"].shape == (n, 3, 64) and measures["lp_u1"].shape == (n,)
+
+
+def test_blind_test_sees_a_planted_name_preference_and_its_ci_covers_a_null():
+    import numpy as np
+
+    from bench.reader import controls
+
+    rng = np.random.default_rng(0)
+    users = np.repeat(np.arange(200), 10).astype(str)
+    noise = rng.normal(0, 3, size=(2, 2000))
+    blind = {
+        "base": noise,
+        "rate_0_s0": noise + rng.normal(0, 0.5, size=(2, 2000)),
+        "positive_s0": noise + np.array([[2.0], [0.0]]),  # U1 names 2 nats more likely
+    }
+    out = controls.blind_tests(blind, users)
+    planted = out["positive_s0"]["vs_base"]
+    assert planted["ci"][0] > 1.5 and planted["ci"][1] < 2.5
+    null = out["rate_0_s0"]["vs_base"]
+    assert null["ci"][0] < 0 < null["ci"][1]
+    assert "vs_rate_0" in out["positive_s0"] and "vs_base" not in out["base"]

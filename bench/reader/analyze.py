@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.reader import controls
 from evaluators.probing_stats import probe_report
 
 RATES = {"rate_0": 0, "rate_50": 0.5, "rate_100": 1.0}
@@ -159,7 +160,7 @@ def probe_all(meta: dict, hidden: dict, labels, users, args) -> dict:
     started = time.perf_counter()
     jobs = []
     for model in meta["models"]:
-        for key in (model["key"], model["key"] + "@answer"):
+        for key in (model["key"], model["key"] + "@answer", model["key"] + "@blind"):
             if key not in hidden:
                 continue
             x = pca_layers(hidden[key], args.pca)
@@ -193,7 +194,9 @@ def swap_control(folder: Path, args) -> dict:
             "own_gap_u1_seen_minus_u2_seen": set_gap(own[a] - own[b], labels, users),
             "wrong_gap_u1_seen_minus_u2_seen": set_gap(-(wrong[a] - wrong[b]), labels, users),
         }
-    reports = probe_all(meta, load_hidden(folder), labels, users, args)
+    # the swap run's probe reports come from their own device file (--swap-reports)
+    swap_args = argparse.Namespace(**{**vars(args), "reports": args.swap_reports})
+    reports = probe_all(meta, load_hidden(folder), labels, users, swap_args)
     probes = [
         {"model": key, "protocol": protocol, **run_fields(report)}
         for (key, protocol), report in reports.items()
@@ -260,8 +263,9 @@ def plot(result: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    positions = ("prompt", "answer")
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8), sharey=True)
+    present = {run["position"] for run in result["runs"]}
+    positions = [p for p in ("prompt", "answer", "blind") if p in present]
+    fig, axes = plt.subplots(len(positions), 2, figsize=(11, 4 * len(positions)), sharey=True)
     for row, position in enumerate(positions):
         for ax, protocol in zip(axes[row], ("paper", "users"), strict=True):
             series = []
@@ -284,7 +288,10 @@ def plot(result: dict, path: Path) -> None:
                 ax.plot(layers, acc, color=color, marker="o", ms=3, label=text, alpha=0.8)
                 ax.fill_between(layers, lo, hi, color=color, alpha=0.06)
             ax.axhline(0.5, color="grey", ls="--", lw=1)
-            ax.set_title(f"{position} position, protocol: {protocol}")
+            where = (
+                "answer position, text removed" if position == "blind" else f"{position} position"
+            )
+            ax.set_title(f"{where}, protocol: {protocol}")
             ax.set_xlabel("LM layer (0 = embeddings)")
             ax.legend(fontsize=7)
         axes[row][0].set_ylabel("probe balanced accuracy, U1 vs U2 (95% CI)")
@@ -302,6 +309,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("bench/results/probing_reader.json"))
     parser.add_argument("--swap", type=Path, default=None, help="experiment --plan swap output")
     parser.add_argument("--swap-only", action="store_true", help="update swap_control only")
+    parser.add_argument("--swap-reports", type=Path, default=None, help="--swap's probe reports")
+    parser.add_argument("--replicate", type=Path, default=None, help="a rerun of the same plan")
+    parser.add_argument("--replicate-reports", type=Path, default=None)
     parser.add_argument("--pca", type=int, default=128)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--permutations", type=int, default=500)
@@ -369,6 +379,15 @@ def main() -> None:
         result[name] = control_summary(reports, condition)
     result["likelihood"] = likelihood_tests(likelihood, users, labels)
     result["likelihood_probe"] = likelihood_probes(likelihood, labels, users, args)
+    if (args.exp / "likelihood_blind.npz").exists():
+        with np.load(args.exp / "likelihood_blind.npz") as data:
+            result["blind_likelihood"] = controls.blind_tests(dict(data), users)
+    if args.replicate:
+        with np.load(args.replicate / "likelihood.npz") as data:
+            tests = likelihood_tests(dict(data), users, labels)
+        saved = json.loads(args.replicate_reports.read_text())
+        reports = {tuple(k.split("|")): v for k, v in saved.items()}
+        result["replicate"] = controls.replicate_summary(tests, reports)
     if args.swap:
         result["swap_control"] = swap_control(args.swap, args)
     args.out.write_text(json.dumps(result, indent=1))

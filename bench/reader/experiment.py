@@ -15,7 +15,11 @@ Saved for the CPU-side analysis (device file limits: 16 MiB a file):
   (key suffix `@answer`) the same layers averaged over the image's own username fed as the
   answer: the second run's positive control was invisible at the prompt position;
 - log p(username | image, prompt) of a U1 and of a U2 username for every probe image (the
-  image's own name for its set, a paired name of the other set otherwise).
+  image's own name for its set, a paired name of the other set otherwise);
+- (`@blind`, fourth run) the same name pass on the probe image's scene WITHOUT its text:
+  the answer-position states and both log p. With nothing to read, a U1 name can only be
+  more likely, or its states different, if the model memorized it (Das et al.'s point:
+  a blind baseline separates memorization from reading).
 
     python -m bench.reader.experiment --bundle B --ckpt C --steps 250 --seeds 0,1,2
 """
@@ -118,7 +122,7 @@ def finetune(base, features, index, turns, steps, batch, lr, seed) -> tuple[obje
         torch.nn.utils.clip_grad_norm_(trainable, 1.0)
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
     model.eval()
     return model, losses
 
@@ -244,6 +248,7 @@ def main() -> None:
     probe_features = tower_features(
         base, render([(r["png"], r["params"]) for r in probe], args.workers)
     )
+    blind_features = tower_features(base, render([(r["png"], None) for r in probe], args.workers))
     names_u1, names_u2 = paired_names(probe, bundle["user_sets"])
     is_u1 = np.array([r["user_set"] == "U1" for r in probe])
     print(f"features ready {time.perf_counter() - started:.0f}s", flush=True)
@@ -262,7 +267,7 @@ def main() -> None:
         "steps": args.steps, "batch": args.batch, "lr": args.lr,
         "train_rows": len(train), "models": [],
     }  # fmt: skip
-    hidden, likelihood = {}, {}
+    hidden, likelihood, blind = {}, {}, {}
     for condition, seed in plan:
         tic = time.perf_counter()
         losses = []
@@ -278,16 +283,19 @@ def main() -> None:
         hidden[key] = quantize(measures["hidden"])
         hidden[f"{key}@answer"] = quantize(measures["answer"])
         likelihood[key] = np.stack([measures["lp_u1"], measures["lp_u2"]])
+        no_text = probe_measures(model, blind_features, names_u1, names_u2, is_u1)
+        hidden[f"{key}@blind"] = quantize(no_text["answer"])
+        blind[key] = np.stack([no_text["lp_u1"], no_text["lp_u2"]])
         meta["models"].append({"key": key, "condition": condition, "seed": seed,
                                "first_loss": losses[0] if losses else None,
                                "last_loss": float(np.mean(losses[-20:])) if losses else None,
                                "seconds": round(time.perf_counter() - tic, 1)})  # fmt: skip
         print(json.dumps(meta["models"][-1]), flush=True)
-        save(args.out, hidden, likelihood, meta)
+        save(args.out, hidden, likelihood, meta, blind)
     print(f"done {time.perf_counter() - started:.0f}s", flush=True)
 
 
-def save(out: Path, hidden: dict, likelihood: dict, meta: dict) -> None:
+def save(out: Path, hidden: dict, likelihood: dict, meta: dict, blind: dict) -> None:
     """int8 hidden states, at most MODELS_PER_FILE models a file (2000 x 7 x 384 bytes each:
     the device returns files of at most 16 MiB), then likelihoods and metadata."""
     out.mkdir(parents=True, exist_ok=True)
@@ -297,6 +305,7 @@ def save(out: Path, hidden: dict, likelihood: dict, meta: dict) -> None:
         arrays = {f"{k}.{field}": hidden[k][field] for k in chunk for field in ("q", "mean", "std")}
         np.savez_compressed(out / f"hidden_part{part}.npz", **arrays)
     np.savez(out / "likelihood.npz", **likelihood)
+    np.savez(out / "likelihood_blind.npz", **blind)
     (out / "experiment_meta.json").write_text(json.dumps(meta))
 
 
