@@ -60,6 +60,7 @@ KEY_FIGURES = [
         ("heldout8", "`ec2b2fb`", "recall_all"), 100),
     Key(r"and ([\d.]+)% \(`heldout9`", "scrub_eval.json",
         ("heldout9", "`8ca2f7d`", "recall_all"), 100),
+    Key(r"and ([\d.]+)% \(`heldout10`", "scrub_eval.json", ("heldout10", "this tree", "recall_all"), 100),
     Key(r"reads the username line exactly in ([\d.]+)% of", "probing_reader.json",
         ("reader", "ctc_username_line_exact"), 100),
     Key(r"it misses the positive control too \((?:[^)]*?: )?([\d.]+)", "probing_reader.json",
