@@ -38,7 +38,7 @@ def plain_help() -> None:
 
 
 # Command-line strings taken without pydantic (`light_coercion`): those whose conversion by
-# int()/float() is the one pydantic makes (no sign, leading zero, exponent, inf or space).
+# int()/float() is the one pydantic makes (no '+', leading zero, '_', exponent, inf or space).
 INT_TEXT = re.compile(r"-?(0|[1-9][0-9]{0,17})")
 FLOAT_TEXT = re.compile(r"-?(0|[1-9][0-9]{0,17})(\.[0-9]{1,17})?")
 NOT_LIGHT = object()
@@ -104,7 +104,10 @@ def light_coercion() -> None:
     still goes to typer."""
     from typer import _coercion, core
 
-    if not hasattr(core, "_TyperParameter") or hasattr(core._TyperParameter, "light"):
+    parameter = getattr(core, "_TyperParameter", None)
+    if not hasattr(_coercion, "build_runtime_param") or not hasattr(parameter, "get_runtime_param"):
+        return  # another typer: its own coercion, unchanged
+    if hasattr(parameter, "light"):
         return
 
     def get_runtime_param(self):
@@ -113,5 +116,5 @@ def light_coercion() -> None:
             self._runtime_param = LightParam(light_kind(self.type_descriptor), build)
         return self._runtime_param
 
-    core._TyperParameter.get_runtime_param = get_runtime_param
-    core._TyperParameter.light = True
+    parameter.get_runtime_param = get_runtime_param
+    parameter.light = True
