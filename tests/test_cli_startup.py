@@ -22,13 +22,14 @@ HEAVY = ("datasets", "pyarrow", "polars", "pandas", "torch", "transformers", "ra
          "scipy", "sklearn", "huggingface_hub", "rich", "pydantic")  # fmt: skip
 
 CHILD = """
-import json, sys
+import json, os, sys
 from mmpriv_data.cli.app import main
 try:
     main(["embed", sys.argv[1], sys.argv[2], "--rate", "1.0", "--seed", "3"])
 except SystemExit as done:
     code = done.code
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+blas = os.environ.get("OPENBLAS_NUM_THREADS")
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "blas": blas}))
 """
 
 
@@ -37,7 +38,8 @@ def test_embed_command_imports_nothing_heavy(tmp_path):
     (src / "sub").mkdir(parents=True)
     for i in range(3):
         Image.new("RGB", (160, 120), (30 * i, 90, 160)).save(src / "sub" / f"{i}.jpg")
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    unset = ("FORCE_COLOR", "TTY_COMPATIBLE", "OPENBLAS_NUM_THREADS")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     done = subprocess.run(
         [sys.executable, "-c", CHILD, str(src), str(tmp_path / "dst")],
         capture_output=True, text=True, env=env, check=True,
@@ -51,6 +53,7 @@ def test_embed_command_imports_nothing_heavy(tmp_path):
     loaded = {name.split(".")[0] for name in result["modules"]}
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
     assert {"PIL", "numpy", "faker", "typer"} <= loaded  # the check sees the imports
+    assert result["blas"] == "1"  # numpy's BLAS threads, never used here, are not started
 
 
 class _Param:  # what typer's coercion reads of a click parameter
