@@ -34,11 +34,13 @@ FROZEN = {
     "heldout4": "9f6cc04", "heldout5": "4196cc8", "heldout6": "3796bfd", "heldout7": "df6819c",
     "heldout8": "1c8771e", "heldout9": "03a97bd", "heldout10": "7b5ec9b",
 }  # fmt: skip
-# The one blind score of each: the part and the scrubber it was scored with, once.
+# The one blind score of each: the part and the scrubber it was scored with, once (the newest
+# part in both modes: the default and the opt-in contextual tagger).
+CONTEXTUAL = "this tree + minilm"
 BLIND = {
     "heldout4": "`c9a99e5`", "heldout5": "`4b4e926`", "heldout6": "`d755c3a`",
     "heldout7": "`9cf652e`", "heldout8": "`ec2b2fb`", "heldout9": "`8ca2f7d`",
-    "heldout10": "this tree",
+    "heldout10": "`eaff886`", "heldout11": ("this tree", CONTEXTUAL),
 }  # fmt: skip
 NOTES = [
     "Corpus: bench/data/scrub_corpus/ (written by hand, independently of the lexicon). Each "
@@ -94,10 +96,10 @@ def with_interval(successes: int, trials: int) -> str:
     return f"{rate} ({successes}/{trials}; {100 * low:.1f}-{100 * high:.1f})"
 
 
-def scrub_texts(texts: list[str]) -> list[tuple[str, list[dict]]]:
+def scrub_texts(texts: list[str], tagger: str | None = None) -> list[tuple[str, list[dict]]]:
     from mmpriv_data.transforms.scrub import scrub
 
-    return [(r.text, r.changes) for r in map(scrub, texts)]
+    return [(r.text, r.changes) for r in (scrub(text, tagger=tagger) for text in texts)]
 
 
 def scrub_texts_at(revision: str, texts: list[str]) -> list[tuple[str, list[dict]]]:
@@ -148,7 +150,8 @@ def table(summaries: dict[str, dict]) -> list[str]:
 def blind_summary(record: dict) -> list[str]:
     """A table of the blind scores (each held-out part with the scrubber it was scored with
     once), when this run scored those variants."""
-    rows = [(part, variant) for part, variant in BLIND.items()
+    rows = [(part, variant) for part, variants in BLIND.items()
+            for variant in ((variants,) if isinstance(variants, str) else variants)
             if variant in record.get(part, {})]  # fmt: skip
     if not rows:
         return []
@@ -183,6 +186,11 @@ def main() -> None:
     parser.add_argument("--misses", type=int, default=1000, help="misses listed per attribute")
     parser.add_argument("--out", type=Path, default=REPO / "bench/results/scrub_eval.md")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-contextual",
+        action="store_true",
+        help=f"skip the '{CONTEXTUAL}' column (it needs the eval extra)",
+    )
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(scrub_texts(json.loads(args.worker.read_text()))))
@@ -199,6 +207,8 @@ def main() -> None:
         texts = [item.text for item in items]
         variants = {f"`{rev}`": scrub_texts_at(rev, texts) for rev in revisions}
         variants["this tree"] = scrub_texts(texts)
+        if not args.no_contextual:
+            variants[CONTEXTUAL] = scrub_texts(texts, "minilm")
         reports = {name: evaluate(items, results) for name, results in variants.items()}
         summaries = {name: report.summary() for name, report in reports.items()}
         record[part] = {"items": len(items), **summaries}
@@ -212,6 +222,11 @@ def main() -> None:
         for attribute, misses in report.misses.items():
             for where, term, _, output in misses[: args.misses]:
                 lines.append(f"- {attribute} `{term}` ({where}): {output}")
+        if part == parts[0] and CONTEXTUAL in reports:  # the newest part: both modes' misses
+            lines += ["", f"### Misses ({part}, {CONTEXTUAL})", ""]
+            for attribute, misses in reports[CONTEXTUAL].misses.items():
+                lines += [f"- {attribute} `{term}` ({where}): {output}"
+                          for where, term, _, output in misses[: args.misses]]  # fmt: skip
         lines += ["", f"### Unrelated words changed ({part}, this tree)", ""]
         lines += [f"- `{word}` as {attribute} ({where}): {output}"
                   for where, word, attribute, output in report.wrongly_changed]  # fmt: skip

@@ -13,7 +13,7 @@ from mmpriv_data.definitions import prism
 from mmpriv_data.definitions import scrubbed_captions as captions
 from mmpriv_data.definitions.params import builder_config
 
-_VERSION = datasets.Version("1.4.0")  # bump whenever the same seed would give other rows
+_VERSION = datasets.Version("1.5.0")  # bump whenever the same seed would give other rows
 WORK_UNIT = 256  # records per unit; units, not processes, fix what each stream sees
 IMAGE_UNIT = 8  # portraits per unit of the PRISM configs
 

