@@ -26,13 +26,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "bench" / "data" / "scrub_corpus"
 PARTS = (
-    "heldout10", "heldout9", "heldout8", "heldout7", "heldout6", "heldout5", "heldout4",
-    "heldout3", "heldout2", "heldout", "tuning",
+    "heldout11", "heldout10", "heldout9", "heldout8", "heldout7", "heldout6", "heldout5",
+    "heldout4", "heldout3", "heldout2", "heldout", "tuning",
 )  # fmt: skip
 # Commits that added a held-out part alone, before the rule changes it was to measure.
 FROZEN = {
     "heldout4": "9f6cc04", "heldout5": "4196cc8", "heldout6": "3796bfd", "heldout7": "df6819c",
-    "heldout8": "1c8771e", "heldout9": "03a97bd", "heldout10": "7b5ec9b",
+    "heldout8": "1c8771e", "heldout9": "03a97bd", "heldout10": "7b5ec9b", "heldout11": "48b00d8",
 }  # fmt: skip
 # The one blind score of each: the part and the scrubber it was scored with, once (the newest
 # part in both modes: the default and the opt-in contextual tagger).
@@ -57,23 +57,30 @@ NOTES = [
     "(`8ca2f7d`: the rules of `184a0d9`, same outputs); heldout10 (435 items, "
     f"`{FROZEN['heldout10']}`, a third independent author, written while round 8 was being "
     "made and not opened until the round-8 rules and tagger were committed in `eaff886`) with "
-    "the round-8 scrubber (`this tree`, the scrubber of `eaff886`) - the headline. Every other "
-    "column of a part that was tuned on is NOT a held-out figure; `tuning`, `heldout`, "
+    "the round-8 scrubber `eaff886`; heldout11 (441 items, "
+    f"`{FROZEN['heldout11']}`, a fourth independent author, in new styles: forms, police and "
+    "clinic notes, chat answers, heights and weights in figures; written while round 9 was "
+    "being made and not opened until the round-9 rules and taggers were committed in "
+    "`7debe2c`) with the round-9 scrubber (`this tree`, the scrubber of `7debe2c`) in both "
+    "modes: the default (rules and the round-8 spelling tagger) and `this tree + minilm` "
+    '(`scrub(text, tagger="minilm")`, the opt-in contextual tagger) - the headline. Every '
+    "other column of a part that was tuned on is NOT a held-out figure; `tuning`, `heldout`, "
     "`heldout2` and `heldout3` were all read and tuned on, heldout7 in round 6, heldout8 in "
-    "round 7 and heldout9 in round 8 (each after its blind score; round 8's token tagger was "
-    "also trained on all of them, see bench/results/scrub_tagger.md). heldout4 to heldout7 "
+    "round 7, heldout9 in round 8 and heldout10 in round 9 (each after its blind score; the "
+    "spelling tagger and the MiniLM head were trained on all of them, see "
+    "bench/results/scrub_context.md for each left out). heldout4 to heldout7 "
     "were written by the person who wrote the rules, so they are less independent than "
-    "heldout8 to heldout10. "
+    "heldout8 to heldout11. "
     "The misses of the blind scores are listed in this file as committed right after each: "
     "heldout4 in `ed3a585`, heldout5 in `0381e89`, heldout6 in `7e97ffe`, heldout7 in "
-    "`2d8910e`, heldout8 in `a5eb0fb`, heldout9 in `0352509`, heldout10 "
-    "below (this tree). "
+    "`2d8910e`, heldout8 in `a5eb0fb`, heldout9 in `0352509`, heldout10 in `86ce724`, "
+    "heldout11 below (this tree, both modes). "
     "Recall: terms removed, with a 95% Wilson interval; precision: changed words that were "
     "labelled, per attribute the scrubber logged; unrelated words kept: unlabelled words left "
     "as they were (a/an, verbs agreeing with 'they' and function words or articles deleted "
     "with a term excepted). `9f6cc04` = the scrubber before this issue's second round. "
     "Columns: `python bench/scrub_eval.py --baseline "
-    "9f6cc04,c9a99e5,4b4e926,d755c3a,9cf652e,ec2b2fb,8ca2f7d`.",
+    "9f6cc04,c9a99e5,4b4e926,d755c3a,9cf652e,ec2b2fb,8ca2f7d,eaff886`.",
     "",
 ]
 
@@ -99,7 +106,8 @@ def with_interval(successes: int, trials: int) -> str:
 def scrub_texts(texts: list[str], tagger: str | None = None) -> list[tuple[str, list[dict]]]:
     from mmpriv_data.transforms.scrub import scrub
 
-    return [(r.text, r.changes) for r in (scrub(text, tagger=tagger) for text in texts)]
+    options = {"tagger": tagger} if tagger else {}  # older revisions' scrub() has no tagger
+    return [(r.text, r.changes) for r in (scrub(text, **options) for text in texts)]
 
 
 def scrub_texts_at(revision: str, texts: list[str]) -> list[tuple[str, list[dict]]]:

@@ -77,32 +77,39 @@ CORPUS = Path(__file__).parents[1] / "bench" / "data" / "scrub_corpus"
 # Every part was read after its blind score and tuned on (heldout8 in round 7: blind 94.1% with
 # ec2b2fb, 99.3% after; heldout9 in round 8: blind 91.9% with the round-7 rules of 184a0d9,
 # 96.0% after, and the round-8 tagger was trained on it), so these floors guard against
-# regressions only. heldout10 is the only part no rule was tuned on (a third independent author,
-# frozen in 7b5ec9b, scored once, blind, with the round-8 scrubber of eaff886: 90.3%); its floors
-# are its blind values rounded down.
+# regressions only; heldout10 in round 9 (blind 90.3% with the round-8 scrubber of eaff886, 91.5%
+# after). heldout11 is the only part no rule was tuned on (a fourth independent author, frozen in
+# 48b00d8, scored once, blind, with the round-9 scrubber of 7debe2c: 85.8%); its floors are its
+# blind values rounded down.
 RECALL_FLOORS = {
     "tuning": 0.995, "heldout": 0.995, "heldout2": 0.995, "heldout3": 0.995, "heldout4": 0.995,
     "heldout5": 0.995, "heldout6": 0.995, "heldout7": 0.99, "heldout8": 0.99, "heldout9": 0.95,
-    "heldout10": 0.90,
+    "heldout10": 0.91, "heldout11": 0.85,
 }  # fmt: skip
 # Per-attribute floors where a score is below 99% (rounded down): heldout8's after round 7,
-# heldout9's after round 8, heldout10's blind values.
+# heldout9's after round 8, heldout10's after round 9, heldout11's blind values.
 ATTRIBUTE_FLOORS = {
     "heldout8": {"gender": 0.99, "age": 0.99, "race": 0.99, "eye_color": 0.98,
                  "hair_color": 0.98, "build": 0.99},
     "heldout9": {"gender": 0.98, "age": 0.96, "race": 0.97, "eye_color": 0.90,
                  "hair_color": 0.95, "build": 0.88},
-    "heldout10": {"gender": 0.99, "age": 0.89, "race": 0.87, "eye_color": 0.76,
-                  "hair_color": 0.77, "build": 0.82},
+    "heldout10": {"gender": 0.99, "age": 0.91, "race": 0.87, "eye_color": 0.79,
+                  "hair_color": 0.79, "build": 0.85},
+    "heldout11": {"gender": 0.97, "age": 0.85, "race": 0.84, "eye_color": 0.75,
+                  "hair_color": 0.78, "build": 0.71},
 }  # fmt: skip
 # heldout8: its blind value (3839/3862), rounded down; heldout9: its value after round 8
 # (4202/4251; blind 4271/4315): the estimated ages now go with their hedges ("maybe five"),
 # which its labels count as unrelated words.
-# heldout10: its blind value (6608/6687), rounded down.
-UNRELATED_FLOORS = {"heldout8": 0.994, "heldout9": 0.988, "heldout10": 0.988}
+# heldout10: its value after round 9 (6602/6680; blind 6608/6687), rounded down; heldout11: its
+# blind value (6782/6903), rounded down.
+UNRELATED_FLOORS = {"heldout8": 0.994, "heldout9": 0.988, "heldout10": 0.988, "heldout11": 0.982}
+# Hard negatives kept: 93% unless a part's blind value was lower (heldout11: 219/239).
+HARD_NEGATIVE_FLOORS = {"heldout11": 0.91}
 # Held-out parts of the later rounds, each frozen first.
 HELD_OUT_LATER = (
     "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
+    "heldout11",
 )  # fmt: skip
 # Short texts of the frozen heldout7 that earlier parts already held word for word (written
 # independently; found after heldout7 was scored, kept since the part is frozen; none was missed).
@@ -110,6 +117,7 @@ HELDOUT7_REPEATS = frozenset({
     "What is the skinny kid eating?", "Are the girls twins?", "What color is the man's beard?",
     "What color are the woman's eyes?", "Is the baby a boy or a girl?",
     "An Arabian horse with a gray coat is galloping.", "What is the muscular guy lifting?",
+    "Where are the grandparents sitting?",  # heldout11:331 repeats tuning (independent author)
 })  # fmt: skip
 
 
@@ -142,10 +150,16 @@ def test_biometric_terms_go_and_unrelated_words_stay_on_the_independent_corpus(p
     for attribute, row in summary["per_attribute"].items():
         assert row["recall"] >= floors.get(attribute, 0.9), (attribute, report.misses[attribute])
     assert summary["unrelated_kept"] >= UNRELATED_FLOORS.get(part, 0.99), report.wrongly_changed
-    assert summary["hard_negatives_kept"] >= 0.93
-    # problems already in the input ("a orange ball", a typo kept in the frozen heldout4) aside
-    in_input = {(item.where, problem) for item in items for problem in grammar_problems(item.text)}
-    assert [g for g in report.grammar if (g[0], g[1]) not in in_input] == []
+    assert summary["hard_negatives_kept"] >= HARD_NEGATIVE_FLOORS.get(part, 0.93)
+    # problems already in the input ("a orange ball", a typo kept in the frozen heldout4; chat
+    # text written in lower case in heldout11, "lol the guy in the back ...") aside, by kind:
+    # the quoted snippet changes with the scrubbed words
+    in_input = {
+        (item.where, problem.partition(":")[0])
+        for item in items
+        for problem in grammar_problems(item.text)
+    }  # fmt: skip
+    assert [g for g in report.grammar if (g[0], g[1].partition(":")[0]) not in in_input] == []
 
 
 def test_the_corpus_score_fails_a_scrubber_that_does_nothing_or_too_much():
