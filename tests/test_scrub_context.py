@@ -92,3 +92,42 @@ def test_the_contextual_mode_keeps_its_blind_score_on_heldout11(loaded):
     assert summary["recall_all"] >= 0.87
     assert summary["unrelated_kept"] >= 0.981
     assert summary["hard_negatives_kept"] >= 0.89
+
+
+def _run_cli(argv: list[str], capsys) -> tuple[int, str]:
+    from mmpriv_data.cli.app import main
+
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as stop:
+        code = stop.code or 0
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_cli_tagger_minilm_scrubs_what_the_default_keeps(tmp_path, capsys, loaded):
+    import json
+
+    record = {"id": "a", "conversations": [{"from": "gpt", "value": TEXT}]}
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    values = {}
+    for mode in ("default", "minilm"):
+        output = tmp_path / f"out_{mode}.jsonl"
+        code, text = _run_cli(["scrub", str(source), str(output), "--tagger", mode], capsys)
+        assert code == 0, text
+        values[mode] = json.loads(output.read_text())["conversations"][0]["value"]
+        report = json.loads((tmp_path / f"out_{mode}.jsonl.report.json").read_text())
+        assert report["tagger"] == mode
+    assert WORD in values["default"] and WORD not in values["minilm"]
+
+
+def test_cli_unknown_tagger_is_one_line_and_writes_nothing(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "conversations": []}\n', encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    code, text = _run_cli(["scrub", str(source), str(output), "--tagger", "spacy"], capsys)
+    assert code == 2
+    assert "unknown scrub tagger 'spacy'" in text and len(text.strip().splitlines()) == 1
+    assert not output.exists() and not (tmp_path / "out.jsonl.report.json").exists()

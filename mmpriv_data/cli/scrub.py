@@ -29,6 +29,13 @@ def scrub(
         Path | None, typer.Option(help="Report JSON (default: OUTPUT.report.json).")
     ] = None,
     num_proc: Annotated[int, typer.Option(help="Worker processes (rules only).")] = 1,
+    tagger: Annotated[
+        str,
+        typer.Option(
+            help="default (rules and spelling tagger) or minilm (adds a contextual tagger: "
+            "higher recall, ~85x slower, needs pip install 'mmpriv[eval]')."
+        ),
+    ] = "default",
 ) -> None:
     """Scrub every turn of INPUT into OUTPUT and write a report (changes per attribute)."""
     import json
@@ -63,6 +70,7 @@ def scrub(
             rewriter=model,
             report_path=report_path,
             num_proc=num_proc,
+            tagger=tagger,
             progress=lambda n: progress.advance(task, n),
         )
     table = Table(title=f"scrubbed {result['records']} records ({result['turns']} turns)")

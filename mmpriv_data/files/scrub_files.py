@@ -87,8 +87,8 @@ def validate_record(record: object) -> dict:
     return record
 
 
-def scrub_record(record: dict, attributes=None, rewriter: Rewriter | None = None
-                 ) -> tuple[dict, list[dict]]:  # fmt: skip
+def scrub_record(record: dict, attributes=None, rewriter: Rewriter | None = None,
+                 tagger: str | None = None) -> tuple[dict, list[dict]]:  # fmt: skip
     """(scrubbed copy of the record, changes with their `turn` index).
 
     With a `rewriter` (a model), each turn is rewritten by it first and the rules then run on
@@ -104,7 +104,7 @@ def scrub_record(record: dict, attributes=None, rewriter: Rewriter | None = None
                 changes.append({"turn": index, "attribute": "rewriter", "original": text,
                                 "replacement": rewritten, **whole})  # fmt: skip
             text = rewritten
-        result = scrub(text, attributes)
+        result = scrub(text, attributes, tagger=tagger)
         changes += [{"turn": index, **change} for change in result.changes]
         turns.append({**turn, "value": result.text})
     return {**record, "conversations": turns}, changes
@@ -114,8 +114,8 @@ _CHUNK = 2000  # records per job
 
 
 def _scrub_chunk(job: tuple) -> list[tuple[dict, list[dict]]]:
-    chunk, attributes, rewriter = job
-    return [scrub_record(record, attributes, rewriter) for record in chunk]
+    chunk, attributes, rewriter, tagger = job
+    return [scrub_record(record, attributes, rewriter, tagger) for record in chunk]
 
 
 def default_report_path(output: str | Path) -> Path:
@@ -178,9 +178,11 @@ def scrub_file(
     report_path: str | Path | None = None,
     progress: Callable[[int], None] | None = None,
     num_proc: int = 1,
+    tagger: str | None = None,
 ) -> dict:
     """Scrub every turn of `source` into `output` (same format) and return the report; the
-    report is also written to `report_path` when given. Nothing is written on an error."""
+    report is also written to `report_path` when given. Nothing is written on an error.
+    `tagger` is `scrub()`'s: None/"default", or "minilm" (the `eval` extra's contextual one)."""
     source, output = Path(source), Path(output)
     report_path = Path(report_path) if report_path is not None else None
     check_scrub_paths(source, output, report_path)
@@ -189,10 +191,11 @@ def scrub_file(
         raise MmprivError(f"--num-proc must be at least 1, got {num_proc}")
     if rewriter is not None and num_proc > 1:
         raise MmprivError("--rewriter runs in one process: leave --num-proc at 1")
+    scrub("", tagger=tagger)  # an unknown tagger or a missing extra fails before any work
     skipped: list[str] = []
     records = list(iter_records(source, skip_bad=skip_bad, skipped=skipped))
     chunks = [records[i : i + _CHUNK] for i in range(0, len(records), _CHUNK)]
-    jobs = [(chunk, enabled, rewriter) for chunk in chunks]
+    jobs = [(chunk, enabled, rewriter, tagger) for chunk in chunks]
     per_attribute: Counter = Counter()
     counts = Counter()
     scrubbed = []
@@ -232,6 +235,7 @@ def scrub_file(
         "backend": "rules"
         if rewriter is None
         else f"model+rules ({getattr(rewriter, 'name', '')})",
+        "tagger": tagger or "default",
         "records": counts["records"],
         "turns": counts["turns"],
         "samples_changed": counts["samples_changed"],
