@@ -51,6 +51,7 @@ class ScrubbedCaptionsBuilder(datasets.GeneratorBasedBuilder):
             "attribute_words": prism.ATTRIBUTE_WORDS,
             "age_groups": prism.AGE_GROUPS,
             "source": params["source"],
+            "tagger": params.get("tagger", "default"),
         }
 
     def _info(self) -> datasets.DatasetInfo:
@@ -77,8 +78,9 @@ class ScrubbedCaptionsBuilder(datasets.GeneratorBasedBuilder):
         for unit in units:
             if cfg.name == "train":
                 rows = captions.train_rows(
-                    cfg.seed, cfg.num_captions, cfg.source, cfg.skip_bad, cfg.attributes, *unit
-                )
+                    cfg.seed, cfg.num_captions, cfg.source, cfg.skip_bad, cfg.attributes, *unit,
+                    tagger=cfg.tagger,
+                )  # fmt: skip
             else:
                 rows = prism.prism_rows(
                     cfg.seed, cfg.name, num_images=cfg.num_images, image_size=cfg.image_size,

@@ -131,3 +131,32 @@ def test_cli_unknown_tagger_is_one_line_and_writes_nothing(tmp_path, capsys):
     assert code == 2
     assert "unknown scrub tagger 'spacy'" in text and len(text.strip().splitlines()) == 1
     assert not output.exists() and not (tmp_path / "out.jsonl.report.json").exists()
+
+
+def test_scrubbed_captions_builder_takes_the_tagger(tmp_path, capsys, loaded):
+    import json
+
+    import datasets
+
+    from mmpriv_data.definitions.scrubbed_captions import Params, train_rows
+
+    record = {"id": "a", "conversations": [{"from": "gpt", "value": TEXT}]}
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    text = {}
+    for mode in ("default", "minilm"):
+        out = tmp_path / mode
+        argv = ["build", "scrubbed-captions", "--out", str(out), "--config", "train",
+                "--set", f"source={source}", "--set", f"tagger={mode}"]  # fmt: skip
+        code, printed = _run_cli(argv, capsys)
+        assert code == 0, printed
+        files = sorted((out / "scrubbed-captions").rglob("*.parquet"))
+        row = datasets.load_dataset("parquet", data_files=[str(f) for f in files])["train"][0]
+        text[mode] = row["messages"][0]["content"][0]["text"]
+        card = (out / "scrubbed-captions" / "README.md").read_text()
+        assert ("were scrubbed with the opt-in contextual tagger" in card) == (mode == "minilm")
+    assert WORD in text["default"] and WORD not in text["minilm"]
+    rows = list(train_rows(0, 1, str(source), False, "all", 0, 1, tagger="minilm"))
+    assert WORD not in rows[0]["messages"][0]["content"][0]["text"]
+    with pytest.raises(ValueError, match="tagger must be default or minilm"):
+        Params(tagger="spacy")

@@ -36,6 +36,7 @@ class Params:
     skip_bad: bool = False  # skip malformed source records instead of failing
     num_images: int = 50  # PRISM portraits (each asked about all six attributes)
     image_size: int = 256
+    tagger: str = "default"  # or "minilm": the contextual tagger (the `eval` extra; slower)
 
     def __post_init__(self):
         from mmpriv_data.transforms.scrub import resolve_attributes
@@ -47,6 +48,8 @@ class Params:
         if not 64 <= self.image_size <= 1024:
             raise ValueError(f"image_size must be within 64..1024, got {self.image_size}")
         resolve_attributes(self.attributes)
+        if self.tagger not in ("default", "minilm"):
+            raise ValueError(f"tagger must be default or minilm, got {self.tagger!r}")
 
 
 def features() -> datasets.Features:
@@ -108,12 +111,12 @@ def _record(seed: int, source: str | None, skip_bad: bool, index: int) -> dict:
     return _source_records(source, skip_bad)[index]
 
 
-def train_rows(seed, num_captions, source, skip_bad, attributes, start, stop):
-    """Rows start..stop-1 of the train config."""
+def train_rows(seed, num_captions, source, skip_bad, attributes, start, stop, tagger=None):
+    """Rows start..stop-1 of the train config (`tagger`: `scrub()`'s)."""
     repeated = _repeated_ids(source, skip_bad) if source else frozenset()
     for index in range(start, stop):
         record = _record(seed, source, skip_bad, index)
-        scrubbed, changes = scrub_record(record, attributes)
+        scrubbed, changes = scrub_record(record, attributes, tagger=tagger)
         image = record.get("image")
         row_id = str(record.get("id", index))
         yield {
