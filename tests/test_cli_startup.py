@@ -126,3 +126,53 @@ def test_out_prints_what_rich_prints(capsys, monkeypatch, text):
     assert capsys.readouterr().out == expected.getvalue()
     # plain text is written without rich; anything else goes through it
     assert (out.rich is None) is (text in TEXTS[:3])
+
+
+PAUSED = """
+import atexit, gc, json, sys
+from mmpriv_data.cli import app
+seen = {}
+real = app.import_paused
+def spy(modules):
+    seen["enabled_before"] = gc.isenabled()
+    real(modules)
+    seen["modules"], seen["after"] = list(modules), [gc.isenabled(), gc.get_freeze_count() > 0]
+app.import_paused = spy
+atexit.register(lambda: print(json.dumps(seen)))
+sys.argv = ["mmpriv", "embed", sys.argv[1], sys.argv[2], "--rate", "1.0"]
+app.main()
+"""
+
+
+def test_embed_imports_its_modules_with_the_collector_paused(tmp_path):
+    """As a command (the process ends with it), `embed` imports its modules with the cyclic
+    collector paused and freezes them; the collector runs again for the tree."""
+    src = tmp_path / "src"
+    src.mkdir()
+    Image.new("RGB", (160, 120), (30, 90, 160)).save(src / "a.jpg")
+    done = subprocess.run(
+        [sys.executable, "-c", PAUSED, str(src), str(tmp_path / "dst")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'dst'}: embedded 1, copied 0")
+    seen = json.loads(lines[-1])
+    assert seen == {
+        "enabled_before": True,
+        "modules": ["mmpriv_data.files.embed_files"],
+        "after": [True, True],
+    }
+
+
+def test_embed_called_in_process_freezes_nothing(tmp_path):
+    """`main(argv)` (tests, notebooks) leaves the collector as it was."""
+    import gc
+
+    src = tmp_path / "src"
+    src.mkdir()
+    Image.new("RGB", (160, 120), (30, 90, 160)).save(src / "a.jpg")
+    frozen = gc.get_freeze_count()
+    with pytest.raises(SystemExit) as done:
+        cli_app.main(["embed", str(src), str(tmp_path / "dst"), "--rate", "1.0"])
+    assert done.value.code == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
