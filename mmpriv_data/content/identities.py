@@ -147,9 +147,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", ascii_fold(text).lower()) or "x"
 
 
-# Only the providers a person is drawn from (Faker's default set loads about 25 per locale);
-# which providers are loaded does not change what the loaded ones return for a seed.
+# Only the providers a person is drawn from: Faker's default set loads about 25 providers
+# per locale, which made the user sets of a small `mmpriv embed` cost more than its images.
+# Which providers are loaded does not change what the loaded ones return for a seed.
 _PROVIDERS = ("faker.providers.person", "faker.providers.address", "faker.providers.company")
+# A user record reads only the first and last names, Faker's first two draws after seeding
+# (see `_build`), so its Faker loads the person provider alone: the address and company data
+# of a dozen locales were half of the generated users' time in `mmpriv embed`.
+_NAME_PROVIDERS = ("faker.providers.person",)
 
 
 def __getattr__(name: str):
@@ -163,9 +168,9 @@ def __getattr__(name: str):
 
 
 @cache
-def _faker(locale: str):
+def _faker(locale: str, providers: tuple[str, ...] = _PROVIDERS):
     # Read through the module, so that a `Faker` replaced here (tests count instances) is used.
-    fake = sys.modules[__name__].Faker(locale, providers=list(_PROVIDERS))
+    fake = sys.modules[__name__].Faker(locale, providers=list(providers))
     for provider in fake.providers:
         # Some locales (it_IT) build their city list from a set: its order, and so the city a
         # seed picks, would change with PYTHONHASHSEED. A sorted copy makes it reproducible.
@@ -175,18 +180,9 @@ def _faker(locale: str):
     return fake
 
 
-@cache
-def _names(locale: str):
-    """A user record reads only the names, Faker's first two draws after seeding (`_build`):
-    the person provider alone, without `import faker` (`faker_names`; most of its time)."""
-    from mmpriv_data.content.faker_names import name_generator
-
-    return _NamesOnly(name_generator(locale))
-
-
 class _NamesOnly:
-    """Names from the person provider; places and companies, which no user field reads and
-    which Faker draws only after the names, are left empty."""
+    """A user record's Faker: names from the person provider; places and companies, which no
+    user field reads and which Faker draws only after the names, are left empty."""
 
     def __init__(self, fake):
         self._fake = fake
@@ -223,7 +219,7 @@ def _build(seed: int, space: tuple, index: int, names_only: bool = False) -> dic
     rng = stream(seed, *keys)
     locale = _pick(rng, _LOCALE_NAMES)
     country, nationality = LOCALES[locale]
-    fake = _names(locale) if names_only else _faker(locale)
+    fake = _NamesOnly(_faker(locale, _NAME_PROVIDERS)) if names_only else _faker(locale)
     fake.seed_instance(stream_key(seed, *keys) % 2**63)
 
     gender = GENDERS[int(rng.choice(4, p=_GENDER_P))]

@@ -23,6 +23,7 @@ import os
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from io import BytesIO
@@ -102,8 +103,24 @@ def generated_users(seed: int) -> list[dict]:
 
     U1 is filled first, so asking for it alone gives the same users for half the work.
     """
-    users = make_user_sets(seed, names=(GENERATED_SET,))[GENERATED_SET]
+    with _faker_locale_listing_cached():
+        users = make_user_sets(seed, names=(GENERATED_SET,))[GENERATED_SET]
     return [{"user_set": GENERATED_SET, **u} for u in users]
+
+
+@contextmanager
+def _faker_locale_listing_cached():
+    """Faker lists every provider package's locale folders again for each locale it sets up
+    (most of the second that the generated users take); the listing never changes while a
+    command runs, so it is cached for the duration."""
+    import faker.factory
+
+    listing = faker.factory.list_module
+    faker.factory.list_module = lru_cache(maxsize=None)(listing)
+    try:
+        yield
+    finally:
+        faker.factory.list_module = listing
 
 
 def available_cores() -> int:
