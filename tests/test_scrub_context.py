@@ -14,6 +14,7 @@ from mmpriv_data.transforms.scrub import contextual, scrub, tagger
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.colours import NAMES, SHADES, colour
 from mmpriv_data.transforms.scrub.evaluation import grammar_problems
+from tests.test_scrub_cli import run as run_cli
 
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
@@ -94,18 +95,6 @@ def test_the_contextual_mode_keeps_its_blind_score_on_heldout11(loaded):
     assert summary["hard_negatives_kept"] >= 0.89
 
 
-def _run_cli(argv: list[str], capsys) -> tuple[int, str]:
-    from mmpriv_data.cli.app import main
-
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as stop:
-        code = stop.code or 0
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
-
-
 def test_cli_tagger_minilm_scrubs_what_the_default_keeps(tmp_path, capsys, loaded):
     import json
 
@@ -115,7 +104,7 @@ def test_cli_tagger_minilm_scrubs_what_the_default_keeps(tmp_path, capsys, loade
     values = {}
     for mode in ("default", "minilm"):
         output = tmp_path / f"out_{mode}.jsonl"
-        code, text = _run_cli(["scrub", str(source), str(output), "--tagger", mode], capsys)
+        code, text = run_cli(["scrub", str(source), str(output), "--tagger", mode], capsys)
         assert code == 0, text
         values[mode] = json.loads(output.read_text())["conversations"][0]["value"]
         report = json.loads((tmp_path / f"out_{mode}.jsonl.report.json").read_text())
@@ -127,7 +116,7 @@ def test_cli_unknown_tagger_is_one_line_and_writes_nothing(tmp_path, capsys):
     source = tmp_path / "in.jsonl"
     source.write_text('{"id": "a", "conversations": []}\n', encoding="utf-8")
     output = tmp_path / "out.jsonl"
-    code, text = _run_cli(["scrub", str(source), str(output), "--tagger", "spacy"], capsys)
+    code, text = run_cli(["scrub", str(source), str(output), "--tagger", "spacy"], capsys)
     assert code == 2
     assert "unknown scrub tagger 'spacy'" in text and len(text.strip().splitlines()) == 1
     assert not output.exists() and not (tmp_path / "out.jsonl.report.json").exists()
@@ -148,7 +137,7 @@ def test_scrubbed_captions_builder_takes_the_tagger(tmp_path, capsys, loaded):
         out = tmp_path / mode
         argv = ["build", "scrubbed-captions", "--out", str(out), "--config", "train",
                 "--set", f"source={source}", "--set", f"tagger={mode}"]  # fmt: skip
-        code, printed = _run_cli(argv, capsys)
+        code, printed = run_cli(argv, capsys)
         assert code == 0, printed
         files = sorted((out / "scrubbed-captions").rglob("*.parquet"))
         row = datasets.load_dataset("parquet", data_files=[str(f) for f in files])["train"][0]
