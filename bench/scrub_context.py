@@ -26,11 +26,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 CORPUS = REPO / "bench" / "data" / "scrub_corpus"
-# Every part but the newest held-out one (scored blind by bench/scrub_eval.py with this head).
-TRAIN_PARTS = (
-    "tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
-    "heldout7", "heldout8", "heldout9", "heldout10",
-)  # fmt: skip
+# Every part but the newest held-out one (scored blind by bench/scrub_eval.py with this head):
+# the parts the round-8 tagger is trained on.
+from scrub_tagger import TRAIN_PARTS  # noqa: E402
+
 C = 1.0  # inverse L2 strength, chosen by leave-one-part-out
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 CACHE = Path("/tmp/mmpriv_scrub_context_vectors_l024.pkl")  # word vectors per text (speed only)
@@ -56,24 +55,14 @@ def vectors(parts) -> dict:
 
 
 def examples(part: str, vecs: dict) -> list[tuple]:
-    """(vector, label, word, listed) for each word the tagger may guess for."""
-    from mmpriv_data.transforms.scrub import tagger
-    from mmpriv_data.transforms.scrub.evaluation import load_corpus
-    from mmpriv_data.transforms.scrub.lexicon import ATTRIBUTES
-    from mmpriv_data.transforms.scrub.tokens import TokenView
+    """(vector, label, word, listed) for each word the tagger may guess for (the round-8
+    tagger's candidates and labels, scrub_tagger.labelled_tokens)."""
+    from scrub_tagger import labelled_tokens
 
-    found = []
-    for item in load_corpus(CORPUS / f"{part}.txt"):
-        view = TokenView(item.text, frozenset(ATTRIBUTES))
-        table = vecs[item.text]
-        for i in range(view.n):
-            if not tagger.candidate(view, i, True):
-                continue
-            a, b = view.start[i], view.end[i]
-            label = next((lab for s, e, lab in item.spans if s < b and a < e), "O")
-            label = label if label in tagger.LABELS else "O"
-            found.append((table[i], label, view.low[i], view.bios[i] is not None))
-    return found
+    return [
+        (vecs[text][i], label, view.low[i], view.bios[i] is not None)
+        for text, view, i, label in labelled_tokens(part)
+    ]
 
 
 def train(rows, c: float = C):

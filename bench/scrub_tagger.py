@@ -36,15 +36,15 @@ PRUNE = 0.1  # features whose weights are all smaller are left out of the file (
 C = 0.3  # inverse L2 strength, chosen by leave-one-part-out
 
 
-def examples(part: str, listed: bool = True) -> list[tuple[list[str], str, str, bool]]:
-    """(features, label, word, listed) for each candidate token of a part; `listed`: the
-    words of the word lists too (training), else only those the tagger acts on."""
+def labelled_tokens(part: str, listed: bool = True):
+    """(text, view, index, label) for each candidate token of a part: the token's corpus span
+    attribute, or O. `listed`: the words of the word lists too (training), else only those
+    the tagger acts on. Both taggers' training rows come from here (bench/scrub_context.py)."""
     from mmpriv_data.transforms.scrub import tagger
     from mmpriv_data.transforms.scrub.evaluation import load_corpus
     from mmpriv_data.transforms.scrub.lexicon import ATTRIBUTES
     from mmpriv_data.transforms.scrub.tokens import TokenView
 
-    found = []
     for item in load_corpus(CORPUS / f"{part}.txt"):
         view = TokenView(item.text, frozenset(ATTRIBUTES))
         for i in range(view.n):
@@ -52,9 +52,17 @@ def examples(part: str, listed: bool = True) -> list[tuple[list[str], str, str, 
                 continue
             a, b = view.start[i], view.end[i]
             label = next((lab for s, e, lab in item.spans if s < b and a < e), "O")
-            label = label if label in tagger.LABELS else "O"
-            found.append((tagger.features(view, i), label, view.low[i], view.bios[i] is not None))
-    return found
+            yield item.text, view, i, label if label in tagger.LABELS else "O"
+
+
+def examples(part: str, listed: bool = True) -> list[tuple[list[str], str, str, bool]]:
+    """(features, label, word, listed) for each candidate token of a part."""
+    from mmpriv_data.transforms.scrub import tagger
+
+    return [
+        (tagger.features(view, i), label, view.low[i], view.bios[i] is not None)
+        for _, view, i, label in labelled_tokens(part, listed)
+    ]
 
 
 def train(rows: list[tuple[list[str], str, str]]) -> dict[str, tuple[float, ...]]:
