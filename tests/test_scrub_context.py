@@ -95,12 +95,20 @@ def test_the_contextual_mode_keeps_its_blind_score_on_heldout11(loaded):
     assert summary["hard_negatives_kept"] >= 0.89
 
 
-def test_cli_tagger_minilm_scrubs_what_the_default_keeps(tmp_path, capsys, loaded):
+def one_turn_source(tmp_path):
+    """A LLaVA .jsonl source whose one turn is TEXT."""
     import json
 
     record = {"id": "a", "conversations": [{"from": "gpt", "value": TEXT}]}
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return source
+
+
+def test_cli_tagger_minilm_scrubs_what_the_default_keeps(tmp_path, capsys, loaded):
+    import json
+
+    source = one_turn_source(tmp_path)
     values = {}
     for mode in ("default", "minilm"):
         output = tmp_path / f"out_{mode}.jsonl"
@@ -123,15 +131,12 @@ def test_cli_unknown_tagger_is_one_line_and_writes_nothing(tmp_path, capsys):
 
 
 def test_scrubbed_captions_builder_takes_the_tagger(tmp_path, capsys, loaded):
-    import json
 
     import datasets
 
     from mmpriv_data.definitions.scrubbed_captions import Params, train_rows
 
-    record = {"id": "a", "conversations": [{"from": "gpt", "value": TEXT}]}
-    source = tmp_path / "in.jsonl"
-    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    source = one_turn_source(tmp_path)
     text = {}
     for mode in ("default", "minilm"):
         out = tmp_path / mode
