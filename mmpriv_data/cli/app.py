@@ -277,7 +277,8 @@ def run(argv: list[str] | None = None, whole_process: bool = False) -> None:
     process ends with the command (its modules may be frozen, as `main` does at exit)."""
     click = click_module()
     argv = sys.argv[1:] if argv is None else list(argv)
-    if named_command(argv) in NO_BLAS_THREADS:
+    wanted = named_command(argv)
+    if wanted in NO_BLAS_THREADS:
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # read when numpy is imported
     # datasets' info logs are noise here; set without importing it (seconds of start-up).
     os.environ.setdefault("DATASETS_VERBOSITY", "error")
@@ -288,7 +289,7 @@ def run(argv: list[str] | None = None, whole_process: bool = False) -> None:
     warnings.filterwarnings("ignore", "`is_gradient_checkpointing`", FutureWarning)
     register_commands(argv)
     if whole_process and "--help" not in argv:
-        import_paused(START_UP_MODULES.get(named_command(argv), ()))
+        import_paused(START_UP_MODULES.get(wanted, ()))
     command = typer.main.get_command(app)
     try:
         # Without standalone mode click returns a command's `typer.Exit(code)` as a value.
