@@ -29,11 +29,13 @@ def user_mean_ci(values: np.ndarray, users: np.ndarray, n_boot: int = 2000, seed
 def blind_tests(blind: dict[str, np.ndarray], users: np.ndarray) -> dict:
     """{model: {"u1_minus_u2", "vs_base", "vs_rate_0"}} from (2, n) arrays of log p of a U1
     and of a U2 name per text-free probe scene."""
+    from bench.reader.analyze import parse_key  # analyze imports this module
+
     gap = {key: pair[0] - pair[1] for key, pair in blind.items()}
     out = {}
     for key, values in gap.items():
         entry = {"u1_minus_u2": user_mean_ci(values, users)}
-        seed = key.rpartition("_s")[2] if "_s" in key else None
+        seed = parse_key(key)[1]
         for name, reference in (("vs_base", "base"), ("vs_rate_0", f"rate_0_s{seed}")):
             if reference in gap and key not in (reference, "base"):
                 entry[name] = user_mean_ci(values - gap[reference], users)
