@@ -40,6 +40,7 @@ class Params:
 
     def __post_init__(self):
         from mmpriv_data.transforms.scrub import resolve_attributes
+        from mmpriv_data.transforms.scrub.rewrite import TAGGERS
 
         if not 1 <= self.num_captions <= 10_000_000:
             raise ValueError(f"num_captions must be within 1..10000000, got {self.num_captions}")
@@ -48,8 +49,8 @@ class Params:
         if not 64 <= self.image_size <= 1024:
             raise ValueError(f"image_size must be within 64..1024, got {self.image_size}")
         resolve_attributes(self.attributes)
-        if self.tagger not in ("default", "minilm"):
-            raise ValueError(f"tagger must be default or minilm, got {self.tagger!r}")
+        if self.tagger not in TAGGERS:
+            raise ValueError(f"tagger must be {' or '.join(TAGGERS)}, got {self.tagger!r}")
 
 
 def features() -> datasets.Features:
