@@ -10,9 +10,15 @@ on a CPU and adds nothing to a first-letter score that `choice` does not already
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
+
+# The tiny models' tokenizer text is drawn with another seed than the bench datasets' (0), so no
+# bench person's name or fact is in it.
+TOKENIZER_SEED = 1
 
 
 def mcq_items(rows, shuffle_seed: int) -> list[tuple[dict, object, str]]:
@@ -25,6 +31,23 @@ def mcq_items(rows, shuffle_seed: int) -> list[tuple[dict, object, str]]:
         for q in row["questions"]
         if q["task"] == "mcq"
     ]
+
+
+def tokenizer_texts(path: str | None = None) -> list[str]:
+    """The tiny model's tokenizer text: mmpriv text of seed 1 (no bench person's name or fact
+    in it), or the same list saved as JSON for a machine without Faker (see
+    bench/issue16_device.sh)."""
+    if path:
+        return json.loads(Path(path).read_text())
+    from trainers.tiny_model import default_texts
+
+    return default_texts(seed=TOKENIZER_SEED)
+
+
+def on_device(batch, model) -> dict:
+    """A collated batch moved to the model's device (a no-op on the CPU)."""
+    device = next(model.parameters()).device
+    return {k: v.to(device) if hasattr(v, "to") else v for k, v in batch.items()}
 
 
 def choice_correct(model, processor, items, batch_size: int = 32) -> np.ndarray:
@@ -43,7 +66,9 @@ def choice_correct(model, processor, items, batch_size: int = 32) -> np.ndarray:
         index = [i for i, (q, _, _) in enumerate(items) if q["with_image"] == with_image]
         for start in range(0, len(index), batch_size):
             chunk = index[start : start + batch_size]
-            batch = prompt_batch(processor, [items[i][:2] for i in chunk], with_image)
+            batch = on_device(
+                prompt_batch(processor, [items[i][:2] for i in chunk], with_image), model
+            )
             with torch.no_grad():
                 best = model(**batch).logits[:, -1, letter_ids].argmax(-1).tolist()
             for i, b in zip(chunk, best, strict=True):
@@ -79,11 +104,11 @@ def option_nlls(model, processor, items, batch_size: int = 32) -> np.ndarray:
         index = [i for i, e in enumerate(examples) if bool(e["images"]) == with_image]
         for start in range(0, len(index), batch_size):
             chunk = index[start : start + batch_size]
-            batch = collate([examples[i] for i in chunk])
+            batch = on_device(collate([examples[i] for i in chunk]), model)
             labels = batch.pop("labels")
             with torch.no_grad():
                 total, counts = sequence_nll(model(**batch).logits, labels)
-            nll[chunk] = (total / counts).numpy()
+            nll[chunk] = (total / counts).float().cpu().numpy()
     model.train(was_training)
     width = len(items[0][0]["options"]) if items else 4
     return nll.reshape(len(items), width)

@@ -25,23 +25,23 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 FORGET, RETAIN = "forget_15", "retain_85"
-# The tokenizer's text is drawn with another seed than the dataset's (0), so no bench person's
-# name or fact is in it.
-TOKENIZER_SEED = 1
 
 
 def train(args) -> None:
     import torch
 
+    from bench.unlearning_metrics import tokenizer_texts
     from trainers.lora import TrainSettings, train_lora
-    from trainers.tiny_model import build_tiny_model, default_texts
+    from trainers.tiny_model import build_tiny_model
 
     torch.set_num_threads(args.threads)
     work = Path(args.work)
     base = work / "base"
     if not base.exists():
-        texts = default_texts(seed=TOKENIZER_SEED)
+        texts = tokenizer_texts(args.texts)
         build_tiny_model("llava", args.size, base, texts, seed=args.model_seed)
+    if args.which == "none":  # the random init alone, before trainings run side by side
+        return
     settings = TrainSettings(
         epochs=args.epochs,
         lr=args.lr,
@@ -51,6 +51,7 @@ def train(args) -> None:
         warmup_ratio=0.05,
         max_grad_norm=1.0,
         seed=args.model_seed,
+        num_workers=args.workers,
     )
     summary = train_lora(str(base), args.data, args.which, work / args.which, settings)
     stride = max(1, len(summary["losses"]) // 40)
@@ -123,13 +124,19 @@ def unlearn_in_memory(method, ft_path, data, args, items, reference_scores) -> d
 
     import torch
 
-    from bench.unlearning_metrics import forget_quality, likelihood_correct, option_nlls
+    from bench.unlearning_metrics import (
+        forget_quality,
+        likelihood_correct,
+        on_device,
+        option_nlls,
+    )
     from trainers.data import ChatCollator, training_examples
     from trainers.lora import load_model, sequence_nll
     from trainers.unlearn import kl_to_reference, mean_nll, npo_loss
 
     torch.manual_seed(args.seed)
     model, processor = load_model(str(ft_path), False, True)
+    model.to(args.device)
     reference = (
         copy.deepcopy(model).eval().requires_grad_(False) if method in ("kl", "npo") else None
     )
@@ -141,7 +148,8 @@ def unlearn_in_memory(method, ft_path, data, args, items, reference_scores) -> d
         while True:  # reshuffled every pass, seeded: the seed sets the batch order
             order = torch.randperm(len(examples), generator=generator).tolist()
             for start in range(0, len(order) - args.batch_size + 1, args.batch_size):
-                yield collate([examples[i] for i in order[start : start + args.batch_size]])
+                chosen = [examples[i] for i in order[start : start + args.batch_size]]
+                yield on_device(collate(chosen), model)
 
     def logits_of(net, batch):
         return net(**{k: v for k, v in batch.items() if k != "labels"}).logits
@@ -244,7 +252,7 @@ def run(args) -> None:
     reference = {}
     for name in ("retain_85", "base", "full"):  # the retain-only model first: the reference
         model, processor = load_model(str(work / name), False, True)
-        row = score(model, processor, items, args.seed)
+        row = score(model.to(args.device), processor, items, args.seed)
         ratios = row.pop("truth_ratios")
         if name == "retain_85":  # the target of the stopping rule, and forget quality's anchor
             reference = {"retain_ratios": ratios, "target": row["forget"]["likelihood"]}
@@ -362,18 +370,30 @@ def collect(args) -> None:
     Path(args.out).write_text(json.dumps(record, indent=2) + "\n")
 
 
+def _has_cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p_train = sub.add_parser("train")
     p_train.add_argument("--data", required=True)
-    p_train.add_argument("--which", required=True, help="config to train on: full or retain_85")
+    p_train.add_argument(
+        "--which",
+        required=True,
+        help="config to train on: full or retain_85 (none: the random init only)",
+    )
     p_train.add_argument("--work", required=True)
     p_train.add_argument("--size", default="small")
     p_train.add_argument("--epochs", type=float, default=32)
     p_train.add_argument("--lr", type=float, default=1e-3)
     p_train.add_argument("--model-seed", type=int, default=0)
     p_train.add_argument("--threads", type=int, default=1)
+    p_train.add_argument("--workers", type=int, default=0, help="DataLoader processes")
+    p_train.add_argument("--texts", help="tokenizer texts (JSON list) instead of Faker's")
     p_run = sub.add_parser("run")
     p_run.add_argument("--data", required=True)
     p_run.add_argument("--work", required=True)
@@ -384,6 +404,7 @@ def main() -> None:
     p_run.add_argument("--batch-size", type=int, default=8)
     p_run.add_argument("--threads", type=int, default=1)
     p_run.add_argument("--max-steps", type=int, default=MAX_STEPS, help="smoke tests only")
+    p_run.add_argument("--device", default="cuda" if _has_cuda() else "cpu")
     p_collect = sub.add_parser("collect")
     p_collect.add_argument("files", nargs="+")
     p_collect.add_argument("--out", required=True)
