@@ -14,7 +14,9 @@
 #       losses come back and `mia_attacks.py fimmia` fits it on the CPU), seeds in parallel.
 #   bash bench/issue16_device.sh unlearn OUT SECONDS
 #       every seed x method of `unlearning_seeds.py run` as its own process, from the models
-#       the first call sent back (unpacked into bench/.cache/mu).
+#       the first call sent back (bench/.cache/mu_*.tgz).
+#   bash bench/issue16_device.sh rest OUT SECONDS
+#       `unlearn` for the runs U_RUNS names ("1:ga 0:kl ...") beside the MIA part again.
 #
 # SECONDS is a deadline for the whole call: what is still running then is stopped, and every
 # process has written its JSON after each stage. Env (defaults are the recorded run's):
@@ -51,6 +53,22 @@ EOF
     tar -C "$(dirname "$1")" -czf "$2" "$(basename "$1")"
 }
 
+mia() { # the base, then each seed's targets and attacks in its own process
+    local mia=/tmp/mia logs=/tmp/logs
+    mkdir -p "$logs"
+    until_deadline python3 bench/mia_attacks.py base --warmup "$cache/warm/profiles" \
+        --work "$mia" --size "${M_SIZE:-small}" --epochs "${M_BASE_EPOCHS:-40}" \
+        --lr "${M_BASE_LR:-1e-3}" --texts "$cache/texts.json" >"$logs/mia_base.log" 2>&1 ||
+        return 1
+    for seed in ${M_SEEDS:-0 1 2}; do
+        until_deadline python3 bench/mia_attacks.py run --data "$cache/mia/mia-neighbors" \
+            --work "$mia" --seeds "$seed" --attacks loss,zlib,min_k,min_k_pp,neighborhood,ref \
+            --epochs-list "${M_EPOCHS:-1,2,3,10}" \
+            --out /tmp/miares >"$logs/mia_seed$seed.log" 2>&1 &
+    done
+    wait
+}
+
 first() {
     local mu=/tmp/mu logs=/tmp/logs
     mkdir -p "$mu" "$logs"
@@ -70,20 +88,7 @@ first() {
         done
         cp "$mu"/train_*.json "$logs/" 2>/dev/null
     ) &
-    (
-        local mia=/tmp/mia
-        until_deadline python3 bench/mia_attacks.py base --warmup "$cache/warm/profiles" \
-            --work "$mia" --size "${M_SIZE:-small}" --epochs "${M_BASE_EPOCHS:-40}" \
-            --lr "${M_BASE_LR:-1e-3}" --texts "$cache/texts.json" >"$logs/mia_base.log" 2>&1 ||
-            exit 1
-        for seed in ${M_SEEDS:-0 1 2}; do
-            until_deadline python3 bench/mia_attacks.py run --data "$cache/mia/mia-neighbors" \
-                --work "$mia" --seeds "$seed" --attacks loss,zlib,min_k,min_k_pp,neighborhood,ref \
-                --epochs-list "${M_EPOCHS:-1,2,3,10}" \
-                --out /tmp/miares >"$logs/mia_seed$seed.log" 2>&1 &
-        done
-        wait
-    ) &
+    mia &
     wait
     tar -C /tmp -czf "$out/miares.tgz" miares 2>/dev/null
     tar -C /tmp -czf "$out/logs_first.tgz" logs
@@ -99,16 +104,29 @@ unlearn() {
     # tokenizer text give the same weights; its checksum is logged to compare with the first's.
     python3 bench/unlearning_seeds.py train --which none --data "$cache/u100/profiles" \
         --work "$mu" --size "${U_SIZE:-small}" --texts "$cache/texts.json" >"$logs/init.log" 2>&1
-    for seed in ${U_SEEDS:-0 1 2}; do
-        for method in ga graddiff kl npo; do
-            until_deadline python3 bench/unlearning_seeds.py run --data "$cache/u100/profiles" \
-                --work "$mu" --seed "$seed" --methods "$method" ${U_RUN_EXTRA:-} \
-                --out "/tmp/mures/seed${seed}_$method.json" >"$logs/s${seed}_$method.log" 2>&1 &
+    local runs=${U_RUNS:-} seed method
+    if [ -z "$runs" ]; then
+        for seed in ${U_SEEDS:-0 1 2}; do
+            for method in ga graddiff kl npo; do runs="$runs $seed:$method"; done
         done
+    fi
+    for run in $runs; do
+        seed=${run%%:*} method=${run#*:}
+        until_deadline python3 bench/unlearning_seeds.py run --data "$cache/u100/profiles" \
+            --work "$mu" --seed "$seed" --methods "$method" ${U_RUN_EXTRA:-} \
+            --out "/tmp/mures/seed${seed}_$method.json" >"$logs/s${seed}_$method.log" 2>&1 &
     done
     wait
     sha256sum "$mu"/base/*.safetensors >"$logs/base_sha256.txt"
     tar -C /tmp -czf "$out/mures.tgz" mures logs
+}
+
+rest() { # the unlearning runs U_RUNS names and the MIA part, side by side
+    unlearn &
+    mia &
+    wait
+    tar -C /tmp -czf "$out/miares.tgz" miares 2>/dev/null
+    tar -C /tmp -czf "$out/logs_rest.tgz" logs
 }
 
 nvidia-smi --query-gpu=name,memory.used --format=csv,noheader 2>/dev/null

@@ -50,6 +50,19 @@ def on_device(batch, model) -> dict:
     return {k: v.to(device) if hasattr(v, "to") else v for k, v in batch.items()}
 
 
+# Collated batches by (kind, items): the questions never change during a run, only the model
+# does, and collating (chat template, portraits) costs far more than a forward pass of these
+# small models on a GPU. Unlearning scores the same items hundreds of times.
+_COLLATED: dict[tuple, list] = {}
+
+
+def _collated(kind: str, items, build) -> list:
+    key = (kind, *map(id, items))
+    if key not in _COLLATED:
+        _COLLATED[key] = build()
+    return _COLLATED[key]
+
+
 def choice_correct(model, processor, items, batch_size: int = 32) -> np.ndarray:
     """1/0 per item: is the right letter the model's most likely next token among A-D?"""
     import torch
@@ -62,17 +75,23 @@ def choice_correct(model, processor, items, batch_size: int = 32) -> np.ndarray:
     correct = np.zeros(len(items))
     was_training = model.training
     model.eval()
-    for with_image in (True, False):
-        index = [i for i, (q, _, _) in enumerate(items) if q["with_image"] == with_image]
-        for start in range(0, len(index), batch_size):
-            chunk = index[start : start + batch_size]
-            batch = on_device(
-                prompt_batch(processor, [items[i][:2] for i in chunk], with_image), model
-            )
-            with torch.no_grad():
-                best = model(**batch).logits[:, -1, letter_ids].argmax(-1).tolist()
-            for i, b in zip(chunk, best, strict=True):
-                correct[i] = float(LETTERS[b] == items[i][0]["answer"])
+
+    def build():
+        batches = []
+        for with_image in (True, False):
+            index = [i for i, (q, _, _) in enumerate(items) if q["with_image"] == with_image]
+            for start in range(0, len(index), batch_size):
+                chunk = index[start : start + batch_size]
+                prompts = [items[i][:2] for i in chunk]
+                batches.append((chunk, prompt_batch(processor, prompts, with_image)))
+        return batches
+
+    for chunk, batch in _collated("choice", items, build):
+        with torch.no_grad():
+            logits = model(**on_device(batch, model)).logits
+        best = logits[:, -1, letter_ids].argmax(-1).tolist()
+        for i, b in zip(chunk, best, strict=True):
+            correct[i] = float(LETTERS[b] == items[i][0]["answer"])
     model.train(was_training)
     return correct
 
@@ -86,31 +105,37 @@ def option_nlls(model, processor, items, batch_size: int = 32) -> np.ndarray:
     from trainers.data import ChatCollator
     from trainers.lora import sequence_nll
 
-    examples = []
-    for q, image, _ in items:
-        bare = {**q, "task": "generation"}  # the question alone, options not listed
-        for option in q["options"]:
-            reply = {"role": "assistant", "content": [{"type": "text", "text": option}]}
-            examples.append(
-                {"images": [image] if q["with_image"] else [],
-                 "messages": [*prompt_messages(bare), reply]}
-            )  # fmt: skip
-    processor.tokenizer.padding_side = "right"
-    collate = ChatCollator(processor)
-    nll = np.zeros(len(examples))
+    def build():
+        examples = []
+        for q, image, _ in items:
+            bare = {**q, "task": "generation"}  # the question alone, options not listed
+            for option in q["options"]:
+                reply = {"role": "assistant", "content": [{"type": "text", "text": option}]}
+                examples.append(
+                    {"images": [image] if q["with_image"] else [],
+                     "messages": [*prompt_messages(bare), reply]}
+                )  # fmt: skip
+        collate = ChatCollator(processor)
+        batches = []
+        for with_image in (True, False):
+            index = [i for i, e in enumerate(examples) if bool(e["images"]) == with_image]
+            for start in range(0, len(index), batch_size):
+                chunk = index[start : start + batch_size]
+                batches.append((chunk, collate([examples[i] for i in chunk])))
+        return batches
+
+    processor.tokenizer.padding_side = "right"  # as the training batches (state others read)
+    width = len(items[0][0]["options"]) if items else 4
+    nll = np.zeros(len(items) * width)
     was_training = model.training
     model.eval()
-    for with_image in (True, False):
-        index = [i for i, e in enumerate(examples) if bool(e["images"]) == with_image]
-        for start in range(0, len(index), batch_size):
-            chunk = index[start : start + batch_size]
-            batch = on_device(collate([examples[i] for i in chunk]), model)
-            labels = batch.pop("labels")
-            with torch.no_grad():
-                total, counts = sequence_nll(model(**batch).logits, labels)
-            nll[chunk] = (total / counts).float().cpu().numpy()
+    for chunk, collated in _collated("options", items, build):
+        batch = on_device(collated, model)
+        labels = batch.pop("labels")
+        with torch.no_grad():
+            total, counts = sequence_nll(model(**batch).logits, labels)
+        nll[chunk] = (total / counts).float().cpu().numpy()
     model.train(was_training)
-    width = len(items[0][0]["options"]) if items else 4
     return nll.reshape(len(items), width)
 
 

@@ -114,7 +114,7 @@ def score(model, processor, items: dict, seed: int) -> dict:
     return out
 
 
-def unlearn_in_memory(method, ft_path, data, args, items, reference_scores) -> dict:
+def unlearn_in_memory(method, ft_path, data, args, items, reference_scores, on_milestone) -> dict:
     """One unlearning run from the finetuned model, the stopping rule checked as it goes.
 
     The loop is written out here rather than calling `trainers.unlearn.unlearn` (whose losses
@@ -194,6 +194,9 @@ def unlearn_in_memory(method, ft_path, data, args, items, reference_scores) -> d
                     | {"forget_quality": forget_quality(
                         scores["truth_ratios"], reference_scores["retain_ratios"])}
                 )  # fmt: skip
+                # A run stopped by a machine's deadline still leaves its curve and milestones.
+                on_milestone({"method": method, "seed": args.seed, "steps": step,
+                              "curve": curve, "milestones": milestones})  # fmt: skip
                 print(method, "step", step, "forget", forget_acc, "retain",
                       round(scores["retain"]["likelihood"], 3), flush=True)  # fmt: skip
             if forget_acc <= reference_scores["target"]:
@@ -264,8 +267,14 @@ def run(args) -> None:
         print(name, {s: (row[s]["choice"], row[s]["likelihood"]) for s in SPLITS}, flush=True)
         save()
     results["runs"] = []
+
+    def unfinished(row):  # replaced by the finished run below
+        results["unfinished"] = row
+        save()
+
     for method in args.methods.split(","):
-        row = unlearn_in_memory(method, work / "full", data, args, items, reference)
+        row = unlearn_in_memory(method, work / "full", data, args, items, reference, unfinished)
+        results.pop("unfinished", None)
         results["runs"].append(row)
         print(method, row["steps"], {s: round(row[s], 3) for s in SPLITS}, flush=True)
         save()
