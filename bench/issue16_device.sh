@@ -18,6 +18,11 @@
 #   bash bench/issue16_device.sh rest OUT SECONDS
 #       `unlearn` for the runs U_RUNS names ("1:ga 0:kl ...") beside the MIA part again.
 #
+# Carry (device tool): bench/.cache/{u100,warm,texts.json,wheels}, for the MIA part
+# bench/.cache/mia/mia-neighbors/{samples,README.md}, for `unlearn`/`rest` bench/.cache/mu_*.tgz
+# (the first call's archives, copied there). Everything that travels must stay under 64 MiB:
+# for `rest` the committed reader checkpoint (bench/reader/checkpoint, 31 MB) was moved out of
+# the working tree during the call and put back after it.
 # SECONDS is a deadline for the whole call: what is still running then is stopped, and every
 # process has written its JSON after each stage. Env (defaults are the recorded run's):
 # U_SIZE, U_EPOCHS, U_LR, U_SEEDS, U_RUN_EXTRA (more `run` flags), M_SIZE, M_SEEDS, M_EPOCHS
