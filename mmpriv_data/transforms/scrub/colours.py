@@ -2,11 +2,11 @@
 of the xkcd colour survey (data/colour_names.tsv) for eyes and hair, compounds ("sea-green",
 "bluish-gray", "coal-black", "gray-streaked"), "-ish" forms and comparatives ("darker").
 
-Names of the survey count only where a colour of eyes or hair is read: before those heads, or
+Names of the survey count only where a colour of eyes, hair or skin is read: before those heads, or
 after "her hair is". Shade words ("warm", "bright", "faded") count only before another colour.
 
->>> colour("cinnamon", "hair_color"), colour("cinnamon", "race"), colour("warm", "eye_color")
-(True, False, False)
+>>> colour("cinnamon", "hair_color"), colour("mahogany", "race"), colour("warm", "eye_color")
+(True, True, False)
 >>> colour("sea-green", "eye_color"), colour("bluish-gray", "eye_color")
 (True, True)
 >>> colour("darker", "hair_color"), colour("gray-streaked", "hair_color")
@@ -27,7 +27,12 @@ SHADES = frozenset(row["term"] for row in _ROWS if row["kind"] == "shade")
 TINT = frozenset(
     "colored coloured toned tinted hued streaked flecked tinged tipped".split()
 )  # fmt: skip
-_NAMED = frozenset({"eye_color", "hair_color"})  # attributes that take the survey's names
+# Attributes that take the survey's names; skin too since round 10 ("mahogany skin",
+# "cocoa-brown skin", "blue-black skin": skin colours named by things). Race reads colours
+# only before or after its heads (skin, complexion), never alone.
+_NAMED = frozenset({"eye_color", "hair_color", "race"})
+_NAMED_ISH = frozenset({"eye_color", "hair_color"})  # "reddish skin" is a flush, not a tone
+_SKIN_NAMES = frozenset(n for n in NAMES if not n.endswith("ish"))
 # Intensity words of colours in descriptions of people, beyond the survey's (this project's).
 SHADES |= frozenset("flaming fiery inky pitch jet snowy icy steely smoky misty".split())
 SHADES |= frozenset("milky faded washed-out".split())  # "milky blue eyes" (heldout8)
@@ -36,13 +41,15 @@ SHADES |= frozenset("milky faded washed-out".split())  # "milky blue eyes" (held
 def _single(low: str, attribute: str) -> bool:
     """One word (no hyphen): a listed colour, a survey name, "-ish" or a comparative."""
     words = lx.FEATURE_ADJECTIVES[attribute]
-    if low in words or attribute in _NAMED and low in NAMES:
+    if low in words or attribute in _NAMED_ISH and low in NAMES:
+        return True
+    if attribute == "race" and low in _SKIN_NAMES:
         return True
     if attribute == "build" or len(low) < 5:
         return False
     if low.endswith("ish"):  # "grayish", "reddish", "bluish"
         stem = low[:-3]
-        return any(s in words or attribute in _NAMED and s in NAMES
+        return any(s in words or attribute in _NAMED_ISH and s in NAMES
                    for s in (stem, stem + "e", stem[:-1]))  # fmt: skip
     if low.endswith("er"):  # "darker", "paler", "redder"
         stems = (low[:-2], low[:-1]) + ((low[:-3],) if low[-3] == low[-4] else ())
@@ -68,4 +75,5 @@ def colour(low: str, attribute: str) -> bool:
 
 def shade(low: str, attribute: str) -> bool:
     """A word that is part of a colour when another colour follows ("warm brown")."""
-    return attribute in _NAMED and (low in SHADES or low in NAMES) or colour(low, attribute)
+    names = _SKIN_NAMES if attribute == "race" else NAMES
+    return attribute in _NAMED and (low in SHADES or low in names) or colour(low, attribute)

@@ -13,10 +13,11 @@ from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub import lexicon_data as data
 from mmpriv_data.transforms.scrub.ages import APPROXIMATE, NUMBER_WORDS
 from mmpriv_data.transforms.scrub.colours import NAMES, SHADES, shade
-from mmpriv_data.transforms.scrub.features import FeatureRules
+from mmpriv_data.transforms.scrub.figures import FigureRules
 from mmpriv_data.transforms.scrub.lexicon import MODIFIED, ORIGIN  # context word lists
 from mmpriv_data.transforms.scrub.tokens import flagged
 
+_DIGITS = "0123456789"  # one C-level search per digit: cheaper than a regex (speed)
 _COORDINATORS = frozenset({"and", "or", "but", ","})
 _AGREE_STOPS = _COORDINATORS | {"who", "which", "that", "while", "when", "because", "whose"}
 _INVERT_AUX = frozenset({"is", "was", "does", "has", "isn't", "wasn't", "doesn't", "hasn't"})
@@ -87,7 +88,7 @@ def _candidate(word: str) -> bool:
     return word in _CANDIDATES or not word.isalpha() and (len(word) > 1 or word.isdigit())
 
 
-class Scrubber(FeatureRules):
+class Scrubber(FigureRules):
     """The rules: each marks tokens of the view replaced or deleted."""
 
     contextual = False  # True: the opt-in MiniLM tagger's hints too (scrub(tagger="minilm"))
@@ -153,9 +154,17 @@ class Scrubber(FeatureRules):
                         self.noun(i)
                         if commas and i + 1 < self.n and lows[i + 1] == ",":
                             self.apposition(i)
+
             done = step if step > i + 1 else i + 1
         if extra:
             contextual.leftovers(self, extra)  # colours before a head that no rule removed
+        text = self.text  # heights, weights and ages in figures, records (round 10)
+        if (
+            self.figure_words or ":" in text  # "six foot", "thirties", "M,"; "Eyes: GRN"
+            or "ale," in text  # "Male, 40s", "Female, Asian, slim"
+            or any(map(text.__contains__, _DIGITS))  # "5'9", "180cm", "23F", "mid-40s"
+        ):  # fmt: skip
+            self.figures()
         if self.answer_kept and all(
             k in self.dele for k in range(2, self.n) if self.is_word[k]
         ):  # "No, she is not tall; she is short.": no bare "No" is left
@@ -220,6 +229,8 @@ class Scrubber(FeatureRules):
     def noun(self, i: int) -> None:
         word, suffix = self.base(i)
         nxt = self.lw(i + 1)
+        if nxt == "from" and "race" in self.on:
+            self.origin_phrase(i)  # "a man from India" (round 10)
         if self.proper(i) or nxt in MODIFIED or (word in ("cowboy", "cowgirl") and nxt in
                                                   lx.COWBOY_MODIFIED):  # fmt: skip
             return

@@ -172,7 +172,8 @@ class FeatureRules(PredicateRules):
                 or self.bios[a - 1] == attribute  # the tagger's guess ("tawny hair")
                 or prev in g.SEPARATORS and self.word(a - 2) and (
                     self.colour(lows[a - 2], attribute) or lows[a - 2] in _FEATURE_MODIFIERS
-                )  # "long, dark hair"
+                    or lows[a - 2].endswith(_PARTICIPLE) and lows[a - 2].isalpha()
+                )  # "long, dark hair", "weathered, bronze skin" (round 10)
                 or prev.endswith(_PARTICIPLE) and prev.isalpha()
                 and prev not in g.FUNCTION_WORDS  # "thinning white hair"
                 or "-" in prev and prev[0].isalpha()  # compounds: "peach-fuzz", "deep-set"

@@ -163,7 +163,9 @@ _ADJ = {
     "age": "old older oldest elderly aged ageing aging young younger youngest youthful "
     "middle-aged teenage teenaged adolescent little baby toddler infant newborn grown "
     "grown-up adult juvenile preteen pre-teen elder wrinkled geriatric senior retired eldest "
-    "wizened",  # (heldout10)
+    "wizened "  # (heldout10)
+    "young-looking youthful-looking twentysomething thirtysomething fortysomething "
+    "fiftysomething sixtysomething",  # (round 10)
     "race": "white black brown caucasian hispanic latino latina latinx asian african "
     "african-american afro-american indigenous aboriginal arab biracial multiracial "
     "mixed-race ethnic interracial multiethnic multi-ethnic",
@@ -179,7 +181,12 @@ _ADJ = {
     "tubby paunchy lithe hulking strapping towering squat "  # (heldout4)
     "huge enormous massive gigantic "  # (round 6)
     "muscled corpulent rangy "  # (heldout5; corpulent, rangy: heldout8)
-    "emaciated rawboned shapely sinewy skeletal muscle-bound full-bosomed",  # (heldout10)
+    "emaciated rawboned shapely sinewy skeletal muscle-bound full-bosomed "  # (heldout10)
+    # round 10 (heldout11's misses, and the same kind of word beside them): body-shape
+    # adjectives and nouns used as adjectives ("a beanpole figure"), boxing weight classes
+    "leggy doughy voluptuous buxom curvaceous roly-poly beanpole zaftig "
+    "gangling reedy scraggy hunky welterweight middleweight featherweight bantamweight "
+    "flyweight",
 }
 PERSON_ADJECTIVES: dict[str, str] = {
     word: attribute for attribute, words in _ADJ.items() for word in words.split()
@@ -379,7 +386,7 @@ _NUMBER = (
 NUMBER_WORD_SET = frozenset(w for w in _NUMBER.split(")")[0].split("|") if w.isalpha())
 AGE_TOKEN = re.compile(
     rf"^{_NUMBER}(?:-|\s)?(?:year|month|week)s?-old$|^(?:twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|\d0)-something$"
+    r"seventy|eighty|ninety|\d0)-?something$"
 )
 
 

@@ -70,6 +70,12 @@ def resolve_attributes(attributes: Iterable[str] | str | None) -> frozenset[str]
 
 _WORDS = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
 _COMPOUND_MARK = re.compile(r"[-'’0-9]")
+# Heights, weights and ages in figures ("5'9", "6 ft", "180 cm", "200 lb", "8 yo", "23 f",
+# "age: 34") and sex letters of records (figures.py, round 10).
+_FIGURE = re.compile(
+    r"\b[3-7] ?(?:'|ft\b|foot\b|feet\b)|\d ?(?:cm|kg|kgs|kilos|kilograms|lbs?|pounds|yo|yrs"
+    r"|y/o|m|f)\b|\b(?:age|ht|wt|height|weight)\b|\b(?:three|four|five|six|seven)[ -](?:foot|feet)"
+)
 # Size words that describe things far more often than people ("small shops"): they are
 # removed only next to a person word, itself a trigger, so they trigger nothing (speed).
 _THING_SIZES = frozenset("small tiny slight trim sturdy squat towering".split())
@@ -99,6 +105,8 @@ def _may_change(text: str) -> bool:
         return True
     if not _COMPOUND_MARK.search(lowered):
         return False  # no hyphen, apostrophe or digit: no compound below (speed)
+    if _FIGURE.search(lowered):
+        return True  # "M, 5'9\", 160 lbs": a record of figures
     return any(
         ("-" in w or "'" in w or "’" in w or w[0].isdigit())
         and (w[:-2] in _TRIGGERS or w.rpartition("-")[2] in _COMPOUND_ENDS

@@ -37,7 +37,15 @@ _BIO_WORDS.update((w, "build") for w in lx.GRADED_BUILD if w not in _BIO_WORDS)
 _SHEPHERDS = frozenset({"shepherd", "shepherds"})
 # Small words inside a title-cased name ("The Girl with a Pearl Earring", "Man of Steel").
 _TITLE_LINKS = frozenset({"of", "the", "with", "a", "an", "in", "on", "and"})
-_RARE_WORDS = lx.CASED_RACE | lx.ROYALS | _SHEPHERDS
+# Words without a digit that may start a figure or a record (figures.py: "six foot",
+# "thirties", "M, 60s"): found by the same one pass as the rare words (speed).
+_DECADES = ("teens twenties thirties forties fifties sixties seventies eighties nineties").split()
+FIGURE_WORDS = frozenset(
+    ["foot", "feet", "ft", "m", "f", *_DECADES]
+    + [f"{p}-{d}" for p in ("early", "mid", "late") for d in _DECADES]
+    + [f"{n}something" for n in ("twenty", "thirty", "forty", "fifty", "sixty", "seventy")]
+)
+_RARE_WORDS = lx.CASED_RACE | lx.ROYALS | _SHEPHERDS | FIGURE_WORDS
 _PERSON_HEAD_FORMS = lx.PERSON_HEADS | {
     head + "'s" for head in lx.PERSON_HEADS if head + "'s" not in lx.PRONOUNS
 }
@@ -118,7 +126,8 @@ def _compound_bio(low: str) -> str | None:
         return "hair_color"  # "honey-blond", "strawberry-blonde"
     if suffix in lx.BODY_PART_SUFFIXES and (
         prefix in lx.BODY_SIZE_PREFIXES or prefix in lx.FEATURE_ADJECTIVES["build"]
-    ):
+        or suffix == "bellied" and prefix.isalpha()  # "beer-bellied" (round 10)
+    ):  # fmt: skip
         return "build"  # "broad-chested", "chubby-cheeked", "pot-bellied"
     if prefix == "sun" and lx.PERSON_ADJECTIVES.get(suffix) == "race":
         return "race"  # "sun-tanned", "sun-bronzed" (heldout6)
@@ -190,7 +199,8 @@ class TokenView:
         self.is_word = list(map(str.isalnum, map(_FIRST_CHAR, tok)))
         # Per-token word lookups the rules ask again and again, made once (in C, by map).
         self.bios = list(map(_BIO_WORDS.get, lows))  # see bio()
-        rare = not _RARE_WORDS.isdisjoint(lows)  # one pass for the two checks below (speed)
+        rare = not _RARE_WORDS.isdisjoint(lows)  # one pass for the checks below (speed)
+        self.figure_words = rare and not FIGURE_WORDS.isdisjoint(lows)
         if rare and not lx.CASED_RACE.isdisjoint(lows):  # demonyms only capitalised: "Polish"
             for k in compress(range(self.n), map(lx.CASED_RACE.__contains__, lows)):
                 if not tok[k][:1].isupper():
@@ -322,12 +332,13 @@ class TokenView:
     def fix_articles_and_case(self) -> None:
         if self.dele:
             self.fix_commas()
-        marked = sorted(set(self.repl) | set(self.dele))
+        marked = sorted({*self.repl, *self.dele})  # one set, not three (speed)
         kept_before = set()  # built in the same order as before, so it iterates the same
+        dele = self.dele
         for m in marked:
             m -= 1
-            while m >= 0 and m in self.dele:
-                m -= 1
+            if m in dele:
+                continue  # inside a run of deletions: its first mark added the same word
             kept_before.add(m)
         for i in kept_before:
             if i < 0 or self.low[i] not in ("a", "an"):

@@ -1,0 +1,172 @@
+"""Records (round 10): telegraphic descriptions that name no person noun, as in police
+notes, casting notes, intake cards and chat answers ("M, 60s, white, approx. 200 lb, gray
+hair", "Female, Asian, slim, long black hair", "Sex: F  Eyes: GRN  Hair: BLK"). A sentence is
+read as a record about one person when it lists a person's figure (figures.py) or starts with
+a sex item ("M,", "Female,"); its list items that state a biometric go. Form labels ("Eyes:",
+"Hair:", "Race:", "Build:", "Sex:") mark the value after them wherever they appear.
+
+>>> from mmpriv_data.transforms.scrub import scrub
+>>> scrub("Female, Asian, slim, long black hair, glasses.").text
+'Long hair, glasses.'
+>>> scrub('The form reads "Sex: F  Eyes: GRN  Hair: BLK".').text
+'The form reads "Sex: Eyes: Hair:".'
+"""
+
+from __future__ import annotations
+
+import re
+
+from mmpriv_data.transforms.scrub import grammar as g
+from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub import lexicon_data as data
+from mmpriv_data.transforms.scrub.features import FeatureRules
+from mmpriv_data.transforms.scrub.senses import HEDGES
+
+RANGE = re.compile(r"^\d{1,2}-\d{1,2}$")  # "25-30"
+HEDGE_WORDS = HEDGES | {"approx", "approximately", "about", "around", "roughly", "like", "~", "ca"}
+ITEM_EDGES = frozenset({",", ";", ":", "(", "/"})
+SEXES = frozenset({"male", "female"})
+_SEX_ITEMS = frozenset({"M", "F", "Male", "Female", "MALE", "FEMALE"})
+# Form labels and the attribute of the value after them ("Eyes: GRN", "Race: White").
+_LABELLED = {
+    "eyes": "eye_color", "eye": "eye_color", "hair": "hair_color", "race": "race",
+    "ethnicity": "race", "nationality": "race", "build": "build", "physique": "build",
+    "sex": "gender", "gender": "gender",
+}  # fmt: skip
+# Three-letter colour codes of eyes and hair on US driving licences and ID cards (AAMVA
+# DL/ID Card Design Standard, data elements D20 eye colour and D21 hair colour).
+_CODES = frozenset("BLK BLU BRO BRN GRY GRN HAZ MAR PNK DIC BAL BLN RED SDY WHI".split())
+
+
+# Country names of ISO 3166-1 (data/demonyms.tsv), for "a woman from Japan": a person's
+# country of origin states race as its demonym does ("a Japanese woman").
+_COUNTRIES = frozenset(
+    row["country"].lower() for row in data.rows("demonyms.tsv")
+    if "," not in row["country"] and "(" not in row["country"]
+)  # fmt: skip
+
+
+def age_value(low: str) -> bool:
+    """ "34", "25-30": a number a person's age may be."""
+    parts = low.split("-") if RANGE.match(low) else [low]
+    return all(p.isdigit() and 1 <= int(p) <= 110 for p in parts)
+
+
+class RecordRules(FeatureRules):
+    """List items of a record and values after form labels; marks tokens deleted."""
+
+    def labels(self) -> None:
+        """ "Eyes: GRN", "Hair: auburn", "Race: White", "Build: slim", "Sex: F"."""
+        for c in range(1, self.n - 1):
+            if self.low[c] != ":" or (attribute := _LABELLED.get(self.low[c - 1])) is None:
+                continue
+            if attribute not in self.on or c + 1 in self.dele:
+                continue
+            k, tok, low = c + 1, self.tok[c + 1], self.low[c + 1]
+            if attribute == "gender":
+                if tok in _SEX_ITEMS or low in SEXES:
+                    self.delete(k, k + 1, "gender")
+            elif attribute in ("eye_color", "hair_color"):
+                if tok in _CODES or self.colour(low, attribute):
+                    self.delete(k, k + 1, attribute)
+            elif self.bios[k] == attribute:
+                end = k + 1
+                while end < self.n and self.bios[end] == attribute:
+                    end += 1
+                self.delete(k, end, attribute)
+
+    def origin_phrase(self, i: int) -> None:
+        """ "a man from India", "the woman from the Philippines": after a person noun at i,
+        "from" and a country's name go (race)."""
+        k = i + 2 + (self.lw(i + 2) == "the")
+        if not self.word(k) or not self.tok[k][:1].isupper():
+            return
+        for size in (3, 2, 1):
+            if " ".join(self.low[k : k + size]) in _COUNTRIES and k + size <= self.n:
+                self.delete(i + 1, k + size, "race")
+                return
+
+    def record_start(self) -> set[int]:
+        """Sentences that start with a sex item ("M, 60s", "Female, Asian, slim")."""
+        return {
+            k for k in range(self.n - 1)
+            if self.tok[k] in _SEX_ITEMS and self.low[k + 1] == "," and self.sent_start(k)
+        }  # fmt: skip
+
+    def record_items(self, starts: set[int]) -> None:
+        """In a sentence that lists a person's figures, the other list items that state a
+        biometric go too: "M, 60s, white, ..., gray hair" (sex letters, race and build
+        words, colours before hair or eyes, "thin build")."""
+        lows = self.low
+        for s in starts:
+            e = s
+            while e < self.n and lows[e] not in g.SENTENCE_END or self.record_dot(e):
+                e += 1
+            a = s
+            while a < e:
+                b = a
+                while b < e and lows[b] not in ITEM_EDGES:
+                    b += 1
+                self.record_item(a, b)
+                a = b + 1
+
+    def record_dot(self, e: int) -> bool:
+        """The "." of "approx." or of a decimal does not end the record."""
+        return e < self.n and self.low[e] == "." and (
+            self.lw(e - 1) == "approx" or self.lw(e - 1).isdigit() and self.lw(e + 1).isdigit()
+        )  # fmt: skip
+
+    def record_item(self, a: int, b: int) -> None:
+        """One list item a..b of a record."""
+        lows = self.low
+        if a >= b or all(k in self.dele for k in range(a, b)):
+            return
+        words = [k for k in range(a, b) if k not in self.dele]
+        first = words[0]
+        if len(words) == 1 and self.tok[first] in ("M", "F", "Male", "Female"):
+            if "gender" in self.on and (first == 0 or lows[first - 1] in ITEM_EDGES
+                                        or self.sent_start(first)):  # fmt: skip
+                # "\"Male, playing age ...": the comma too when nothing is before it
+                comma = self.lw(first + 1) == "," and not self.word(first - 1)
+                self.delete(first, first + 1 + comma, "gender")
+            return
+        if len(words) == 1 and self.is_word[first] and lows[first] not in HEDGE_WORDS:
+            for attribute in ("hair_color", "eye_color"):  # "brown/hazel", "hair: auburn"
+                if attribute in self.on and self.colour(lows[first], attribute):
+                    self.delete(first, first + 1, attribute)
+                    return
+        if lows[words[-1]] in SEXES and "gender" in self.on:
+            self.replace(words[-1], g.match_case(self.tok[words[-1]], "person"), "gender")
+            words = words[:-1]  # "a male", "white male"
+            if not words:
+                return
+        numbers = [k for k in words if lows[k] not in HEDGE_WORDS]
+        if len(numbers) == 1 and age_value(lows[numbers[0]]) and "age" in self.on:
+            self.delete(numbers[0], numbers[0] + 1, "age")  # "F, roughly 25-30, 5'5\""
+            return
+        attributes = {self.bios[k] for k in words if self.bios[k]}
+        heads = [k for k in words if self.base(k)[0] in lx.FEATURE_HEADS]
+        if heads:
+            self.record_feature(words, heads[0])
+            return
+        if len(attributes) == 1 and (attribute := attributes.pop()) in self.on and all(
+            self.bios[k] or lows[k] in g.INTENSIFIERS or lows[k] in HEDGE_WORDS
+            or lows[k] in ("and", "appearance", "looking") for k in words
+        ):  # fmt: skip
+            last = max(k for k in words if self.bios[k])  # "Middle Eastern appearance"
+            self.delete(words[0], last + 1, attribute)  # "white", "tiny and compact"
+
+    def record_feature(self, words: list[int], h: int) -> None:
+        """ "gray hair", "brown hair in a bun", "thin build", "blue eyes" as a list item."""
+        attribute = lx.FEATURE_HEADS[self.base(h)[0]]
+        if attribute not in self.on or words[0] == h:
+            return
+        colours = lx.FEATURE_ADJECTIVES[attribute]
+        before = [k for k in words if k < h]
+        if attribute == "build" or self.low[h] in ("build", "physique"):
+            if all(self.low[k].isalpha() for k in before):
+                self.delete(before[0], h + 1, "build")  # "thin build", "medium build"
+            return
+        for k in before:
+            if self.low[k] in colours or self.colour(self.low[k], attribute):
+                self.delete(k, k + 1, attribute)
