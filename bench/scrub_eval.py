@@ -26,21 +26,27 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "bench" / "data" / "scrub_corpus"
 PARTS = (
-    "heldout11", "heldout10", "heldout9", "heldout8", "heldout7", "heldout6", "heldout5",
-    "heldout4", "heldout3", "heldout2", "heldout", "tuning",
+    "heldout12", "heldout11", "heldout10", "heldout9", "heldout8", "heldout7", "heldout6",
+    "heldout5", "heldout4", "heldout3", "heldout2", "heldout", "tuning",
 )  # fmt: skip
 # Commits that added a held-out part alone, before the rule changes it was to measure.
 FROZEN = {
     "heldout4": "9f6cc04", "heldout5": "4196cc8", "heldout6": "3796bfd", "heldout7": "df6819c",
     "heldout8": "1c8771e", "heldout9": "03a97bd", "heldout10": "7b5ec9b", "heldout11": "48b00d8",
+    "heldout12": "36b8417",
 }  # fmt: skip
 # The one blind score of each: the part and the scrubber it was scored with, once (the newest
-# part in both modes: the default and the opt-in contextual tagger).
+# parts in both modes: the default and the opt-in contextual tagger). heldout11 was scored
+# with the round-9 scrubber of 7debe2c, reproduced by the `7debe2c` columns (a baseline
+# "REV+minilm" runs that revision with tagger="minilm").
 CONTEXTUAL = "this tree + minilm"
+ROUND_NINE = "7debe2c"
+ROUND_TEN = "4da6527"  # the round-10 rules (figures.py, records.py)
 BLIND = {
     "heldout4": "`c9a99e5`", "heldout5": "`4b4e926`", "heldout6": "`d755c3a`",
     "heldout7": "`9cf652e`", "heldout8": "`ec2b2fb`", "heldout9": "`8ca2f7d`",
-    "heldout10": "`eaff886`", "heldout11": ("this tree", CONTEXTUAL),
+    "heldout10": "`eaff886`", "heldout11": (f"`{ROUND_NINE}`", f"`{ROUND_NINE}` + minilm"),
+    "heldout12": ("this tree", CONTEXTUAL),
 }  # fmt: skip
 NOTES = [
     "Corpus: bench/data/scrub_corpus/ (written by hand, independently of the lexicon). Each "
@@ -61,26 +67,32 @@ NOTES = [
     f"`{FROZEN['heldout11']}`, a fourth independent author, in new styles: forms, police and "
     "clinic notes, chat answers, heights and weights in figures; written while round 9 was "
     "being made and not opened until the round-9 rules and taggers were committed in "
-    "`7debe2c`) with the round-9 scrubber (`this tree`, the scrubber of `7debe2c`) in both "
-    "modes: the default (rules and the round-8 spelling tagger) and `this tree + minilm` "
+    f"`{ROUND_NINE}`) with the round-9 scrubber `{ROUND_NINE}` in both modes (the columns "
+    f"`{ROUND_NINE}` and `{ROUND_NINE}` + minilm); heldout12 (452 items, "
+    f"`{FROZEN['heldout12']}`, a fifth independent author, written while round 10 was being "
+    f"made and not opened until the round-10 rules were committed in `{ROUND_TEN}`) with the "
+    f"round-10 scrubber (`this tree`, the scrubber of `{ROUND_TEN}`) in both modes: the "
+    "default (rules and the round-8 spelling tagger) and `this tree + minilm` "
     '(`scrub(text, tagger="minilm")`, the opt-in contextual tagger) - the headline. Every '
     "other column of a part that was tuned on is NOT a held-out figure; `tuning`, `heldout`, "
     "`heldout2` and `heldout3` were all read and tuned on, heldout7 in round 6, heldout8 in "
-    "round 7, heldout9 in round 8 and heldout10 in round 9 (each after its blind score; the "
-    "spelling tagger and the MiniLM head were trained on all of them, see "
-    "bench/results/scrub_context.md for each left out). heldout4 to heldout7 "
+    "round 7, heldout9 in round 8, heldout10 in round 9 and heldout11 in round 10 (each after "
+    "its blind score; the spelling tagger and the MiniLM head were trained on the parts up to "
+    "heldout10, see bench/results/scrub_context.md for each left out; round 10 changed rules "
+    "and word lists only). heldout4 to heldout7 "
     "were written by the person who wrote the rules, so they are less independent than "
-    "heldout8 to heldout11. "
+    "heldout8 to heldout12. "
     "The misses of the blind scores are listed in this file as committed right after each: "
     "heldout4 in `ed3a585`, heldout5 in `0381e89`, heldout6 in `7e97ffe`, heldout7 in "
     "`2d8910e`, heldout8 in `a5eb0fb`, heldout9 in `0352509`, heldout10 in `86ce724`, "
-    "heldout11 below (this tree, both modes). "
+    "heldout11 in `d178c53`, heldout12 below (this tree, both modes). "
     "Recall: terms removed, with a 95% Wilson interval; precision: changed words that were "
     "labelled, per attribute the scrubber logged; unrelated words kept: unlabelled words left "
     "as they were (a/an, verbs agreeing with 'they' and function words or articles deleted "
     "with a term excepted). `9f6cc04` = the scrubber before this issue's second round. "
     "Columns: `python bench/scrub_eval.py --baseline "
-    "9f6cc04,c9a99e5,4b4e926,d755c3a,9cf652e,ec2b2fb,8ca2f7d,eaff886`.",
+    f"9f6cc04,c9a99e5,4b4e926,d755c3a,9cf652e,ec2b2fb,8ca2f7d,eaff886,{ROUND_NINE},"
+    f"{ROUND_NINE}+minilm`.",
     "",
 ]
 
@@ -110,16 +122,20 @@ def scrub_texts(texts: list[str], tagger: str | None = None) -> list[tuple[str, 
     return [(r.text, r.changes) for r in (scrub(text, **options) for text in texts)]
 
 
-def scrub_texts_at(revision: str, texts: list[str]) -> list[tuple[str, list[dict]]]:
-    """The scrubber of an older git revision, run in a child process on the same texts."""
+def scrub_texts_at(
+    revision: str, texts: list[str], tagger: str | None = None
+) -> list[tuple[str, list[dict]]]:
+    """The scrubber of an older git revision, run in a child process on the same texts
+    (with `tagger`, for revisions whose scrub() has one)."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "mmpriv_data"],
                                  capture_output=True, check=True).stdout  # fmt: skip
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
         (root / "texts.json").write_text(json.dumps(texts))
+        command = [sys.executable, __file__, "--worker", str(root / "texts.json")]
         done = subprocess.run(
-            [sys.executable, __file__, "--worker", str(root / "texts.json")],
+            command + (["--worker-tagger", tagger] if tagger else []),
             env={**os.environ, "PYTHONPATH": tmp}, cwd=tmp, capture_output=True, text=True,
             check=True,
         )  # fmt: skip
@@ -194,6 +210,7 @@ def main() -> None:
     parser.add_argument("--misses", type=int, default=1000, help="misses listed per attribute")
     parser.add_argument("--out", type=Path, default=REPO / "bench/results/scrub_eval.md")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--worker-tagger", help=argparse.SUPPRESS)
     parser.add_argument(
         "--no-contextual",
         action="store_true",
@@ -201,7 +218,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(scrub_texts(json.loads(args.worker.read_text()))))
+        print(json.dumps(scrub_texts(json.loads(args.worker.read_text()), args.worker_tagger)))
         return
     sys.path.insert(0, str(REPO))
     from mmpriv_data.transforms.scrub.evaluation import evaluate, load_corpus
@@ -213,7 +230,11 @@ def main() -> None:
     for part in parts:
         items = load_corpus(CORPUS / f"{part}.txt")
         texts = [item.text for item in items]
-        variants = {f"`{rev}`": scrub_texts_at(rev, texts) for rev in revisions}
+        variants = {}
+        for rev in revisions:  # "7debe2c+minilm": that revision with the contextual tagger
+            base, _, tagger = rev.partition("+")
+            name = f"`{base}`" + (f" + {tagger}" if tagger else "")
+            variants[name] = scrub_texts_at(base, texts, tagger or None)
         variants["this tree"] = scrub_texts(texts)
         if not args.no_contextual:
             variants[CONTEXTUAL] = scrub_texts(texts, "minilm")

@@ -79,14 +79,17 @@ CORPUS = Path(__file__).parents[1] / "bench" / "data" / "scrub_corpus"
 # 96.0% after, and the round-8 tagger was trained on it), so these floors guard against
 # regressions only; heldout10 in round 9 (blind 90.3% with the round-8 scrubber of eaff886, 91.5%
 # after); heldout11 in round 10 (a fourth independent author, frozen in 48b00d8, blind 85.8%
-# with the round-9 scrubber of 7debe2c, 91.8% after the round-10 rules).
+# with the round-9 scrubber of 7debe2c, 91.9% after the round-10 rules). heldout12 is the only
+# part no rule was tuned on (a fifth independent author, frozen in 36b8417, scored once, blind,
+# with the round-10 scrubber of 4da6527: 84.0%); its floors are its blind values rounded down.
 RECALL_FLOORS = {
     "tuning": 0.995, "heldout": 0.995, "heldout2": 0.995, "heldout3": 0.995, "heldout4": 0.995,
     "heldout5": 0.995, "heldout6": 0.995, "heldout7": 0.99, "heldout8": 0.99, "heldout9": 0.95,
-    "heldout10": 0.91, "heldout11": 0.91,
+    "heldout10": 0.91, "heldout11": 0.91, "heldout12": 0.83,
 }  # fmt: skip
 # Per-attribute floors where a score is below 99% (rounded down): heldout8's after round 7,
-# heldout9's after round 8, heldout10's after round 9, heldout11's after round 10.
+# heldout9's after round 8, heldout10's after round 9, heldout11's after round 10, heldout12's
+# blind values.
 ATTRIBUTE_FLOORS = {
     "heldout8": {"gender": 0.99, "age": 0.99, "race": 0.99, "eye_color": 0.98,
                  "hair_color": 0.98, "build": 0.99},
@@ -96,19 +99,26 @@ ATTRIBUTE_FLOORS = {
                   "hair_color": 0.79, "build": 0.85},
     "heldout11": {"gender": 0.99, "age": 0.93, "race": 0.89, "eye_color": 0.80,
                   "hair_color": 0.83, "build": 0.88},
+    "heldout12": {"gender": 0.96, "age": 0.80, "race": 0.79, "eye_color": 0.72,
+                  "hair_color": 0.76, "build": 0.76},
 }  # fmt: skip
 # heldout8: its blind value (3839/3862), rounded down; heldout9: its value after round 8
 # (4202/4251; blind 4271/4315): the estimated ages now go with their hedges ("maybe five"),
 # which its labels count as unrelated words.
 # heldout10: its value after round 9 (6602/6680; blind 6608/6687), rounded down; heldout11: its
 # blind value (6782/6903), rounded down.
-UNRELATED_FLOORS = {"heldout8": 0.994, "heldout9": 0.988, "heldout10": 0.988, "heldout11": 0.982}
-# Hard negatives kept: 93% unless a part's blind value was lower (heldout11: 219/239).
+# heldout12: its blind value (7620/7770), rounded down.
+UNRELATED_FLOORS = {
+    "heldout8": 0.994, "heldout9": 0.988, "heldout10": 0.988, "heldout11": 0.982,
+    "heldout12": 0.98,
+}  # fmt: skip
+# Hard negatives kept: 93% unless a part's blind value was lower (heldout11: 219/239;
+# heldout12: 660/708 = 93.2%).
 HARD_NEGATIVE_FLOORS = {"heldout11": 0.91}
 # Held-out parts of the later rounds, each frozen first.
 HELD_OUT_LATER = (
     "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-    "heldout11",
+    "heldout11", "heldout12",
 )  # fmt: skip
 # Short texts of the frozen heldout7 that earlier parts already held word for word (written
 # independently; found after heldout7 was scored, kept since the part is frozen; none was missed).
@@ -118,6 +128,12 @@ HELDOUT7_REPEATS = frozenset({
     "An Arabian horse with a gray coat is galloping.", "What is the muscular guy lifting?",
     "Where are the grandparents sitting?",  # heldout11:331 repeats tuning (independent author)
 })  # fmt: skip
+
+
+# Grammar problems the blind score of a part not tuned on found, kept as measured until the
+# part is read and tuned on: heldout12:301 "Him? Six foot of pure muscle, ..." -> "Them? of
+# pure muscle, ..." (a figure deleted at a sentence start, round 10).
+BLIND_GRAMMAR = frozenset({("heldout12.txt:301", "lower-case sentence start")})
 
 
 def _scrubbed(part: str):
@@ -153,7 +169,7 @@ def test_biometric_terms_go_and_unrelated_words_stay_on_the_independent_corpus(p
     # problems already in the input ("a orange ball", a typo kept in the frozen heldout4; chat
     # text written in lower case in heldout11, "lol the guy in the back ...") aside, by kind:
     # the quoted snippet changes with the scrubbed words
-    in_input = {
+    in_input = BLIND_GRAMMAR | {
         (item.where, problem.partition(":")[0])
         for item in items
         for problem in grammar_problems(item.text)
