@@ -27,6 +27,8 @@ SHADES = frozenset(row["term"] for row in _ROWS if row["kind"] == "shade")
 TINT = frozenset(
     "colored coloured toned tinted hued streaked flecked tinged tipped".split()
 )  # fmt: skip
+# Hair lightened by the sun: a colour only before a hair head ("sun-bleached curls").
+_SUN_LIGHTENED = frozenset({"sun-bleached", "sun-lightened", "sun-kissed"})
 # Attributes that take the survey's names; skin too since round 10 ("mahogany skin",
 # "cocoa-brown skin", "blue-black skin": skin colours named by things). Race reads colours
 # only before or after its heads (skin, complexion), never alone.
@@ -67,6 +69,8 @@ def colour(low: str, attribute: str) -> bool:
         parts = parts[:-1]
     elif parts[0] == "sun" and attribute == "race":  # "sun-tanned", "sun-bronzed"
         parts = parts[1:]
+    if parts == ["sun"] or low in _SUN_LIGHTENED:  # "sun-streaked", "sun-bleached" (round 11)
+        return attribute == "hair_color"
     if attribute not in _NAMED:
         return all(p in lx.FEATURE_ADJECTIVES[attribute] for p in parts)
     # eyes and hair: a compound ending in a colour ("sea-green", "coal-black", "bluish-gray")

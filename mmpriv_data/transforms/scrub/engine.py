@@ -7,7 +7,7 @@ deleted and returns the changes; `rewrite.scrub` is the public entry point.
 
 from __future__ import annotations
 
-from mmpriv_data.transforms.scrub import contextual, tagger
+from mmpriv_data.transforms.scrub import chat, contextual, tagger
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub import lexicon_data as data
@@ -125,11 +125,11 @@ class Scrubber(FigureRules):
                     self.pronoun(i)  # "He's tall": its predicate too
                 elif low in _CONTRACTED:
                     self.predicate(i, True)
-            elif low in g.COPULAS or low in _DO:
+            elif low in g.COPULAS or low in _DO or low in g.CONTRACTED_COPULAS:
                 if low in _QUESTION_START and self.tok[i][0].isupper() and self.sent_start(i):
                     self.inverted_predicate(i)
-                elif low in g.COPULAS:
-                    self.predicate(i)
+                elif low not in _DO:  # "she is tall"; "they're tall": the token is the subject
+                    self.predicate(i, low in g.CONTRACTED_COPULAS)
             elif low == "in":
                 self.decade_phrase(i)
             elif low in _TITLES and gender:
@@ -152,17 +152,17 @@ class Scrubber(FigureRules):
                         self.feature(i)
                     elif word in lx.PERSON_HEADS:
                         self.noun(i)
-                        if commas and i + 1 < self.n and lows[i + 1] == ",":
-                            self.apposition(i)
+                        if commas and (c := self.apposed_comma(i)) is not None:
+                            self.apposition(c - 1)  # "the groom, stout", "a diver in fins, wiry"
 
             done = step if step > i + 1 else i + 1
         if extra:
             contextual.leftovers(self, extra)  # colours before a head that no rule removed
-        text = self.text  # heights, weights and ages in figures, records (round 10)
-        if (
-            self.figure_words or ":" in text  # "six foot", "thirties", "M,"; "Eyes: GRN"
-            or "ale," in text  # "Male, 40s", "Female, Asian, slim"
-            or any(map(text.__contains__, _DIGITS))  # "5'9", "180cm", "23F", "mid-40s"
+        chat.bare_race(self)  # "half Thai", "I think Egyptian" (round 11)
+        if (  # heights, weights and ages in figures, records (round 10)
+            self.figure_words or ":" in self.text  # "six foot", "thirties", "M,"; "Eyes: GRN"
+            or "ale," in self.text  # "Male, 40s", "Female, Asian, slim"
+            or any(map(self.text.__contains__, _DIGITS))  # "5'9", "180cm", "23F", "mid-40s"
         ):  # fmt: skip
             self.figures()
         if self.answer_kept and all(

@@ -25,6 +25,7 @@ from mmpriv_data.transforms.scrub.predicates import (
     LOOK,
     PredicateRules,
 )
+from mmpriv_data.transforms.scrub.senses import POSTMODIFIER
 
 _FEATURE_MODIFIERS = STYLE | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
 _PARTICIPLE = ("ed", "ing")
@@ -182,6 +183,31 @@ class FeatureRules(PredicateRules):
                 break
             a -= 1
         return a
+
+    def apposed_comma(self, h: int) -> int | None:
+        """The comma that opens an apposition about the person noun at h: right after it, or
+        after a short phrase that places or dresses them ("a student in knee socks, skinny
+        and about ten,", "a therapist with a tattoo on their arm, solid and tall,"; round 11).
+        After such a phrase only build and age words count: a colour there may be the dog's."""
+        lows, n = self.low, self.n
+        if h + 1 < n and lows[h + 1] == ",":
+            return h + 1
+        if h + 1 >= n or lows[h + 1] not in POSTMODIFIER:
+            return None
+        comma = self.text.find(",", self.end[h], self.end[h] + 80)  # none near: no scan (speed)
+        if comma < 0 or "." in self.text[self.end[h] : comma]:
+            return None
+        c = h + 2
+        while c < min(n, h + 10) and lows[c] not in (",", "who") and self.is_word[c]:
+            c += 1
+        if c >= n or lows[c] != ",":
+            return None
+        k = c + 1
+        while k < min(n, c + 8) and lows[k] not in (",", *g.SENTENCE_END):
+            if self.bios[k] not in (None, "build", "age"):
+                return None
+            k += 1
+        return c if k < n and lows[k] == "," else None
 
     def apposition(self, h: int) -> None:
         """Build, age or colour words set off by commas after a person noun: "the groom,

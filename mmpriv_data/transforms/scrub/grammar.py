@@ -58,6 +58,8 @@ COPULAS = frozenset(
     "is are was were be been being looks look looked appears appear appeared seems seem "
     "seemed 's 're".split()
 )
+# A pronoun and copula in one token, already neutral: "they're Hazara", "you're tiny" (round 11).
+CONTRACTED_COPULAS = frozenset({"they're", "theyre"})
 # Adjectives that sit between a determiner and a person noun without describing a biometric.
 GENERAL_ADJECTIVES = frozenset(
     "happy smiling sad angry friendly cheerful serious tired busy proud curious calm "

@@ -135,6 +135,8 @@ class PredicateRules(AgeRules):
                             self.replace(k + 1, verb, "gender")
                 else:
                     self.delete(c, k + 1, bio[0][2])
+            elif contracted and nxt in ("from", "in", "on", "at"):
+                self.delete(c + 1, k + 1, bio[0][2])  # "they're Hazara, from Kabul": place kept
             else:
                 self.delete_sentence(c, bio[0][2])
         else:

@@ -201,7 +201,8 @@ class TokenView:
         self.bios = list(map(_BIO_WORDS.get, lows))  # see bio()
         rare = not _RARE_WORDS.isdisjoint(lows)  # one pass for the checks below (speed)
         self.figure_words = rare and not FIGURE_WORDS.isdisjoint(lows)
-        if rare and not lx.CASED_RACE.isdisjoint(lows):  # demonyms only capitalised: "Polish"
+        self.race_cue = rare and not lx.CASED_RACE.isdisjoint(lows)  # chat.py: "half Thai"
+        if self.race_cue:  # demonyms only capitalised: "Polish"
             for k in compress(range(self.n), map(lx.CASED_RACE.__contains__, lows)):
                 if not tok[k][:1].isupper():
                     self.bios[k] = None

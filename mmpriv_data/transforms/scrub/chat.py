@@ -1,0 +1,55 @@
+"""A people's name said alone in chat, with no person noun or subject (round 11, after
+heldout12): "half Thai half Irish", "def half Japanese", "I think Egyptian, young, trim",
+"Armenian, about seventy, tiny" (an answer to "who is behind the counter?").
+
+Elsewhere a demonym is read only before a person noun or after a person's copula, since
+"Thai food" and "the Egyptian museum" name things. Here it is a person's only when a cue
+says so: a share of descent before it (half, part, quarter), a hedge of a guess (I think,
+probably, maybe), or a sentence that opens with it and goes on to a comma; and
+when nothing follows it that it could size (a noun: "half Japanese restaurant").
+
+>>> from mmpriv_data.transforms.scrub import scrub
+>>> scrub("def half Japanese, they've got grey eyes").text
+"def, they've got grey eyes"
+>>> scrub("The menu is half Japanese food.").text
+'The menu is half Japanese food.'
+"""
+
+from __future__ import annotations
+
+from itertools import compress
+
+from mmpriv_data.transforms.scrub import grammar as g
+from mmpriv_data.transforms.scrub import lexicon as lx
+
+SHARES = frozenset({"half", "part", "quarter", "mostly"})
+GUESSES = frozenset({"think", "probably", "maybe", "prob", "definitely", "def", "guess"})
+CUES = SHARES | GUESSES
+# What may follow the demonym when it stands alone: the end of a clause or another share.
+_LINKS = frozenset({",", "and", "/"})
+_AFTER = g.SENTENCE_END | g.SEPARATORS | SHARES | {"", ")", '"', "on", "from", "i"}
+
+
+def bare_race(sc) -> None:
+    """Delete demonyms said alone after a cue (see the module doc). sc: the Scrubber."""
+    if not sc.race_cue:
+        return
+    lows = sc.low
+    for k in compress(range(sc.n), map(lx.CASED_RACE.__contains__, lows)):
+        if sc.bios[k] != "race" or k in sc.dele:
+            continue
+        nxt, b = sc.lw(k + 1), k + 1
+        while b < sc.n and (  # "half Korean, half Mexican dishes": what follows the chain
+            lows[b] in SHARES or sc.bios[b] == "race"
+            or lows[b] in _LINKS and (sc.lw(b + 1) in SHARES or sc.bio(b + 1) == "race")
+        ):  # fmt: skip
+            b += 1
+        if nxt not in _AFTER or b < sc.n and sc.is_word[b] and lows[b] not in _AFTER:
+            continue  # "half Japanese food", "an Egyptian museum"
+        a, prev = k, sc.lw(k - 1)
+        if prev in SHARES:
+            a = k - 1  # the share goes with it: "half Thai"
+        elif not (prev in GUESSES or sc.sent_start(k) and nxt == ","):
+            continue
+        end = k + 1 + (nxt == "," and sc.sent_start(k))  # "Armenian, about seventy": its comma
+        sc.delete(a, end, "race")
