@@ -152,11 +152,11 @@ def fimmia_later(args) -> None:
     import numpy as np
 
     from evaluators.mia.fimmia import cross_fitted_scores, embedding_differences
-    from evaluators.mia.run import _target_text, load_rows
+    from evaluators.mia.run import load_rows, target_texts
     from mmpriv_data.core.metrics import roc_summary
 
     rows = load_rows(Path(args.data), True, 0)
-    texts = [r.get("text") or _target_text(r["messages"]) for r in rows]
+    texts = target_texts(rows)
     emb_diffs = embedding_differences(texts, [[n["text"] for n in r["neighbors"]] for r in rows])
     for path in sorted(Path(args.results).glob("seed*-ep*.npz")):
         saved = np.load(path)

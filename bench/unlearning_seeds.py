@@ -230,6 +230,7 @@ def run(args) -> None:
     from trainers.lora import load_model
 
     torch.set_num_threads(args.threads)
+    args.device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     work, started = Path(args.work), time.perf_counter()
     data = {c: list(load_rows(args.data, c)) for c in ("full", FORGET, RETAIN, "test")}
     data["forget"], data["retain"] = data.pop(FORGET), data.pop(RETAIN)
@@ -280,12 +281,6 @@ def run(args) -> None:
         save()
 
 
-def _has_cuda() -> bool:
-    import torch
-
-    return torch.cuda.is_available()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -314,7 +309,7 @@ def main() -> None:
     p_run.add_argument("--batch-size", type=int, default=8)
     p_run.add_argument("--threads", type=int, default=1)
     p_run.add_argument("--max-steps", type=int, default=MAX_STEPS, help="smoke tests only")
-    p_run.add_argument("--device", default="cuda" if _has_cuda() else "cpu")
+    p_run.add_argument("--device", default="", help="default: cuda where available")
     p_collect = sub.add_parser("collect")
     p_collect.add_argument("files", nargs="+")
     p_collect.add_argument("--out", required=True)

@@ -131,7 +131,7 @@ def run_mia(
     labels = np.array(
         [int(r["member"]) if lab is None else int(lab) for _, lab, _, _ in entries for r in rows]
     )
-    texts = [r.get("text") or _target_text(r["messages"]) for r in rows]
+    texts = target_texts(rows)
     inputs = MiaInputs(
         labels=labels,
         groups=[r["id"] for _ in entries for r in rows],
@@ -170,6 +170,11 @@ def run_mia(
     }
     _write_outputs(out, table, metrics, attack_scores, labels)
     return metrics
+
+
+def target_texts(rows: list[dict]) -> list[str]:
+    """The text each attack reads per sample: its `text` column, else its assistant turns."""
+    return [r.get("text") or _target_text(r["messages"]) for r in rows]
 
 
 def _target_text(messages: list) -> str:
