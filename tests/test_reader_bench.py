@@ -137,3 +137,80 @@ def test_blind_test_sees_a_planted_name_preference_and_its_ci_covers_a_null():
     null = out["rate_0_s0"]["vs_base"]
     assert null["ci"][0] < 0 < null["ci"][1]
     assert "vs_rate_0" in out["positive_s0"] and "vs_base" not in out["base"]
+
+
+def test_logit_lens_last_layer_is_the_likelihood_and_earlier_layers_read_through_the_head():
+    import numpy as np
+
+    from bench.reader import experiment
+
+    torch.manual_seed(0)
+    model = reader_model.Reader(lm_width=64, lm_layers=2, tower_width=32).eval()
+    n = 3
+    features = {
+        "lines": torch.randn(n, 6, 96, 32),
+        "scene": torch.randn(n, 196, 32),
+        "ctc": torch.randn(n, 6, 96, reader_model.CTC_CLASSES),
+    }
+    names_u1 = np.array(["anna_k12", "bo_l3", "carla_x999"], dtype=object)
+    names_u2 = np.array(["zed_1", "yy_22", "x"], dtype=object)
+    measures = experiment.probe_measures(
+        model, features, names_u1, names_u2, np.array([True, False, True]), batch=2
+    )
+    lens = measures["lens"]
+    assert lens.shape == (2, n, 3)
+    assert np.allclose(lens[0, :, -1], measures["lp_u1"], atol=1e-4)
+    assert np.allclose(lens[1, :, -1], measures["lp_u2"], atol=1e-4)
+    # Layer 0 by hand: the input embeddings through the final norm and the output head.
+    prompt = [reader_model.USER, *reader_model.encode_chars(experiment.PROBE_QUESTION)]
+    prompt.append(reader_model.ASSISTANT)
+    answer = [*reader_model.encode_chars("bo_l3"), reader_model.EOS]
+    with torch.no_grad():
+        embeds = model.image_embeds(
+            features["lines"][1:2], features["scene"][1:2], features["ctc"][1:2]
+        )
+        text = model.lm.get_input_embeddings()(torch.tensor([prompt + answer]))
+        states = torch.cat([embeds, text], 1)[:, -len(answer) - 1 : -1]
+        logp = model.lm.lm_head(model.lm.model.norm(states)).log_softmax(-1)[0]
+        by_hand = logp[torch.arange(len(answer)), torch.tensor(answer)].sum()
+    assert abs(float(by_hand) - lens[0, 1, 0]) < 1e-3
+    assert not np.allclose(lens[0, :, 0], lens[0, :, -1])
+
+
+def test_reference_lens_probe_sees_planted_memorization_user_disjoint_and_not_a_null():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from bench.reader import reference_probes
+    from evaluators.probing_stats import probe_report
+
+    rng = np.random.default_rng(0)
+    users = np.repeat([f"u{i}" for i in range(60)], 10)
+    labels = np.where(np.arange(600) < 300, "U1", "U2")
+    name_difficulty = rng.normal(0, 4, size=(2, 600, 1))  # what the name alone explains
+    base = name_difficulty + rng.normal(0, 0.3, size=(2, 600, 3))
+    rate_0 = base + rng.normal(0, 0.3, size=(2, 600, 3))
+    positive = rate_0 + rng.normal(0, 0.3, size=(2, 600, 3))
+    positive[0, :, 2] += 1.0  # U1 names one nat likelier at the last layer only
+    lens = {"base@blind": base, "rate_0_s0@blind": rate_0, "positive_s0@blind": positive}
+    meta = {"models": [{"key": k} for k in ("base", "rate_0_s0", "positive_s0")]}
+    sets = reference_probes.feature_sets(meta, {}, lens, labels, pca=None)
+    assert set(sets) == {
+        "base@lens_blind", "rate_0_s0@lens_blind~base",
+        "positive_s0@lens_blind~rate_0", "positive_s0@lens_blind~base",
+    }  # fmt: skip
+    assert sets["positive_s0@lens_blind~rate_0"].shape == (600, 3, 2)
+    args = SimpleNamespace(n_repeats=1, n_permutations=50, seed=0)
+    seen = probe_report(sets["positive_s0@lens_blind~rate_0"], labels, "users", users, **vars(args))
+    assert seen["best_layer"] == 2 and seen["best_layer_acc"] > 0.85 and seen["perm_p"] < 0.05
+    null = probe_report(sets["rate_0_s0@lens_blind~base"], labels, "users", users, **vars(args))
+    assert null["perm_p"] > 0.05
+    # Without the reference the name's own difficulty hides the same effect.
+    raw = reference_probes.lens_features(positive, labels)
+    assert probe_report(raw, labels, "users", users, **vars(args))["best_layer_acc"] < 0.75
+    gaps = reference_probes.lens_gaps(
+        {"base": base, "rate_0_s0": rate_0, "positive_s0": positive}, labels, users
+    )
+    planted = gaps["positive_s0@lens~rate_0"]
+    assert planted[2]["ci"][0] > 0.7 and planted[0]["ci"][0] < 0 < planted[0]["ci"][1]

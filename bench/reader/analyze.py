@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.reader import controls
+from bench.reader import controls, figure, reference_probes
 from evaluators.probing_stats import probe_report
 
 RATES = {"rate_0": 0, "rate_50": 0.5, "rate_100": 1.0}
@@ -147,8 +147,9 @@ def _probe_job(job: tuple) -> tuple:
     return key, protocol, report
 
 
-def probe_all(meta: dict, hidden: dict, labels, users, args) -> dict:
-    """probe_report for every model and both protocols: {(key, protocol): report}.
+def probe_all(meta: dict, hidden: dict, labels, users, args, lens: dict | None = None) -> dict:
+    """probe_report for every model and both protocols: {(key, protocol): report}, on each
+    model's own states and (with `lens`, fifth run) on the reference-calibrated features.
 
     With `args.reports` pointing at an existing file (written by `--probe-only`, e.g. on the
     device's 16 cores), the reports are read from it instead of computed again.
@@ -166,6 +167,12 @@ def probe_all(meta: dict, hidden: dict, labels, users, args) -> dict:
             x = pca_layers(hidden[key], args.pca)
             for protocol in ("paper", "users"):
                 jobs.append((key, protocol, x, labels, users, args.repeats, args.permutations))
+    calibrated = reference_probes.feature_sets(
+        meta, hidden, lens or {}, labels, lambda x: pca_layers(x, args.pca)
+    )
+    for key, x in calibrated.items():
+        for protocol in ("paper", "users"):
+            jobs.append((key, protocol, x, labels, users, args.repeats, args.permutations))
     reports = {}
     with Pool(max(1, getattr(args, "jobs", 1))) as pool:
         for key, protocol, report in pool.imap_unordered(_probe_job, jobs):
@@ -196,7 +203,8 @@ def swap_control(folder: Path, args) -> dict:
         }
     # the swap run's probe reports come from their own device file (--swap-reports)
     swap_args = argparse.Namespace(**{**vars(args), "reports": args.swap_reports})
-    reports = probe_all(meta, load_hidden(folder), labels, users, swap_args)
+    lens = reference_probes.load_lens(folder)
+    reports = probe_all(meta, load_hidden(folder), labels, users, swap_args, lens)
     probes = [
         {"model": key, "protocol": protocol, **run_fields(report)}
         for (key, protocol), report in reports.items()
@@ -205,11 +213,16 @@ def swap_control(folder: Path, args) -> dict:
         "likelihood": likelihood_tests(likelihood, users, labels),
         "u1_seen_vs_u2_seen": contrasts,
         "probes": probes,
+        "lens_gaps": reference_probes.lens_gaps(lens, labels, users) if lens else {},
         "models": meta["models"],
     }
 
 
-HEADLINE = ("answer", "users")  # fixed before the third run: the position built to see it
+# The headline probe of each control, user-disjoint. Third and fourth runs: the answer
+# position (fixed before the third run). Fifth run, fixed before it ran (reference_probes):
+# the logit lens on the text-free scene against the matched rate_0 (the base reader: raw).
+HEADLINE = {"positive": "lens_blind~rate_0", "base": "lens_blind"}
+EARLIER_HEADLINE = "answer"
 
 
 def parse_key(key: str) -> tuple[str, int | None, str]:
@@ -221,8 +234,9 @@ def parse_key(key: str) -> tuple[str, int | None, str]:
 
 
 def control_summary(reports: dict, condition: str) -> dict:
-    """A control's probes: the headline fields are the user-disjoint probe at the answer
-    position (seed 0 for the positive control), every position/protocol/seed beside them."""
+    """A control's probes: the headline fields are its HEADLINE user-disjoint probe (the
+    answer position for runs without the lens), seed 0 for the positive control; every
+    position/protocol/seed beside them."""
     entries = {}
     for (key, protocol), report in reports.items():
         model_condition, seed, position = parse_key(key)
@@ -232,7 +246,9 @@ def control_summary(reports: dict, condition: str) -> dict:
                 **run_fields(report),
             }  # fmt: skip
     seed = None if condition == "base" else 0
-    headline = entries.get(f"{HEADLINE[0]}|{HEADLINE[1]}|{seed}", {})
+    headline = entries.get(f"{HEADLINE[condition]}|users|{seed}") or entries.get(
+        f"{EARLIER_HEADLINE}|users|{seed}", {}
+    )
     return {**headline, "all": list(entries.values())}
 
 
@@ -257,51 +273,6 @@ def learning_curve(logs: Path) -> list[dict]:
     return [{k: v for k, v in p.items() if k != "examples"} for p in points]
 
 
-def plot(result: dict, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    present = {run["position"] for run in result["runs"]}
-    positions = [p for p in ("prompt", "answer", "blind") if p in present]
-    fig, axes = plt.subplots(len(positions), 2, figsize=(11, 4 * len(positions)), sharey=True)
-    for row, position in enumerate(positions):
-        for ax, protocol in zip(axes[row], ("paper", "users"), strict=True):
-            series = []
-            for name, color in (("base_reader", "k"), ("positive_control", "m")):
-                for run in result[name]["all"]:
-                    if run["position"] == position and run["protocol"] == protocol:
-                        label = name.replace("_", " ") if run["seed"] in (None, 0) else None
-                        series.append((label, run, color))
-            for rate, color in ((0, "tab:blue"), (0.5, "tab:orange"), (1.0, "tab:red")):
-                for run in result["runs"]:
-                    same = run["position"] == position and run["protocol"] == protocol
-                    if run["rate"] == rate and same:
-                        label = f"rate {rate}" if run["seed"] == 0 else None
-                        series.append((label, run, color))
-            for label, run, color in series:
-                acc = np.array(run["acc_by_layer"])
-                lo, hi = np.array(run["ci_by_layer"]).T
-                layers = np.arange(len(acc))
-                text = None if label is None else f"{label} (seed 0 p={run['perm_p']:.3g})"
-                ax.plot(layers, acc, color=color, marker="o", ms=3, label=text, alpha=0.8)
-                ax.fill_between(layers, lo, hi, color=color, alpha=0.06)
-            ax.axhline(0.5, color="grey", ls="--", lw=1)
-            where = (
-                "answer position, text removed" if position == "blind" else f"{position} position"
-            )
-            ax.set_title(f"{where}, protocol: {protocol}")
-            ax.set_xlabel("LM layer (0 = embeddings)")
-            ax.legend(fontsize=7)
-        axes[row][0].set_ylabel("probe balanced accuracy, U1 vs U2 (95% CI)")
-    fig.suptitle(
-        "Reader (448 px): layer-wise probes, corrected p = best layer vs max-over-layers null"
-    )
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--exp", type=Path, default=Path("bench/reader/.cache/exp"))
@@ -323,7 +294,8 @@ def main() -> None:
     if args.probe_only:
         meta = json.loads((args.exp / "experiment_meta.json").read_text())
         labels, users = np.array(meta["user_set"]), np.array(meta["username"])
-        probe_all(meta, load_hidden(args.exp), labels, users, args)
+        lens = reference_probes.load_lens(args.exp)
+        probe_all(meta, load_hidden(args.exp), labels, users, args, lens)
         print(f"wrote {args.reports} in {time.perf_counter() - started:.0f}s")
         return
     if args.swap_only:  # also refreshes the (cheap) likelihood section of the main run
@@ -343,7 +315,8 @@ def main() -> None:
         likelihood = {k: data[k] for k in data.files}
     labels = np.array(meta["user_set"])
     users = np.array(meta["username"])
-    reports = probe_all(meta, hidden, labels, users, args)
+    lens = reference_probes.load_lens(args.exp)
+    reports = probe_all(meta, hidden, labels, users, args, lens)
     curve = learning_curve(args.logs)
     final = [p for p in curve if p["step"] == "end"][-1]
     result = {
@@ -379,6 +352,8 @@ def main() -> None:
         result[name] = control_summary(reports, condition)
     result["likelihood"] = likelihood_tests(likelihood, users, labels)
     result["likelihood_probe"] = likelihood_probes(likelihood, labels, users, args)
+    if lens:
+        result["lens_gaps"] = reference_probes.lens_gaps(lens, labels, users)
     if (args.exp / "likelihood_blind.npz").exists():
         with np.load(args.exp / "likelihood_blind.npz") as data:
             result["blind_likelihood"] = controls.blind_tests(dict(data), users)
@@ -391,7 +366,7 @@ def main() -> None:
     if args.swap:
         result["swap_control"] = swap_control(args.swap, args)
     args.out.write_text(json.dumps(result, indent=1))
-    plot(result, args.out.with_suffix(".png"))
+    figure.plot(result, args.out.with_suffix(".png"))
     print(f"wrote {args.out} in {time.perf_counter() - started:.0f}s")
 
 

@@ -33,5 +33,6 @@ elif [ "$mode" = experiment ]; then
   python3 -m bench.reader.analyze --probe-only --exp "$exp" \
     --reports "$OUT/${name}_probe_reports.json" --jobs 16 2>&1 | tee -a "$OUT/${name}_experiment.log"
   mkdir -p "$OUT/$name"
-  cp "$exp/likelihood.npz" "$exp/likelihood_blind.npz" "$exp/experiment_meta.json" "$OUT/$name/"
+  cp "$exp/likelihood.npz" "$exp/likelihood_blind.npz" "$exp/lens.npz" "$exp/experiment_meta.json" \
+    "$OUT/$name/"
 fi

@@ -20,6 +20,11 @@ Saved for the CPU-side analysis (device file limits: 16 MiB a file):
   the answer-position states and both log p. With nothing to read, a U1 name can only be
   more likely, or its states different, if the model memorized it (Das et al.'s point:
   a blind baseline separates memorization from reading).
+- (`lens.npz`, fifth run) a logit lens on both name passes: per LM layer, log p of the
+  teacher-forced name read off that layer's state through the model's own final norm and
+  output head (the last layer's is the likelihood itself). Memorizing a name makes every
+  name's states predict its own next characters, a direction that differs per name, so a
+  linear probe across users cannot find it; the lens reads it from each layer's states.
 
     python -m bench.reader.experiment --bundle B --ckpt C --steps 250 --seeds 0,1,2
 """
@@ -134,7 +139,7 @@ def probe_measures(model, features, names_u1, names_u2, is_u1, batch: int = 250)
     at the answer positions; and log p of a U1 and of a U2 name."""
     device = next(model.parameters()).device
     prompt = [reader_model.USER, *reader_model.encode_chars(PROBE_QUESTION), reader_model.ASSISTANT]
-    hidden, answer, lp = [], [], {"u1": [], "u2": []}
+    hidden, answer, lp, lens = [], [], {"u1": [], "u2": []}, {"u1": [], "u2": []}
     n = len(features["lines"])
     for start in range(0, n, batch):
         rows = slice(start, min(n, start + batch))
@@ -144,8 +149,11 @@ def probe_measures(model, features, names_u1, names_u2, is_u1, batch: int = 250)
             )
             pooled = {}
             for key, names in (("u1", names_u1), ("u2", names_u2)):
-                logp, pooled[key], at_prompt = name_logprob(model, embeds, prompt, names[rows])
+                logp, pooled[key], at_prompt, by_layer = name_logprob(
+                    model, embeds, prompt, names[rows]
+                )
                 lp[key].append(logp.cpu())
+                lens[key].append(by_layer.cpu())
             # Causal: the last prompt position's states do not depend on the name after it.
             hidden.append(at_prompt.cpu())
             own = torch.from_numpy(is_u1[rows]).to(device).view(-1, 1, 1)
@@ -155,13 +163,15 @@ def probe_measures(model, features, names_u1, names_u2, is_u1, batch: int = 250)
         "answer": torch.cat(answer).numpy(),
         "lp_u1": torch.cat(lp["u1"]).numpy(),
         "lp_u2": torch.cat(lp["u2"]).numpy(),
+        "lens": torch.stack([torch.cat(lens["u1"]), torch.cat(lens["u2"])]).numpy(),
     }
 
 
 def name_logprob(model, embeds, prompt: list[int], names: list[str]):
     """Sum of log p over the name's characters and EOS, teacher-forced after the prompt;
     every layer's hidden state averaged over the name's character inputs, and at the last
-    prompt position (each (B, layers+1, width))."""
+    prompt position (each (B, layers+1, width)); and the same sum of log p read from every
+    layer's states through the final norm and output head, (B, layers+1): a logit lens."""
     pairs = []
     for name in names:
         answer = [*reader_model.encode_chars(name), reader_model.EOS]
@@ -180,7 +190,24 @@ def name_logprob(model, embeds, prompt: list[int], names: list[str]):
     pooled = torch.stack([(h[:, text].float() * weights).sum(1) for h in out.hidden_states], 1)
     last_prompt = embeds.shape[1] + len(prompt) - 1
     at_prompt = torch.stack([h[:, last_prompt].float() for h in out.hidden_states], 1)
-    return (picked * mask).sum(1), pooled, at_prompt
+    total = (picked * mask).sum(1)
+    return total, pooled, at_prompt, logit_lens(model, out.hidden_states, labels, total)
+
+
+def logit_lens(model, hidden_states, labels, last_layer_total) -> torch.Tensor:
+    """(B, layers+1) sums of log p of the label characters read off each layer's states.
+    Every state but the last is before the final norm, so it gets the norm and the head; the
+    last layer's value is the model's own likelihood (its state is already normed, in
+    transformers' convention, and the head applied to it gives the logits)."""
+    mask = labels != -100
+    width = labels.shape[1]
+    rows = []
+    for state in hidden_states[:-1]:
+        before = state[:, -width - 1 : -1]  # the states that predict each text token
+        logits = model.lm.lm_head(model.lm.model.norm(before)).float()
+        logp = logits.log_softmax(-1).gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+        rows.append((logp * mask).sum(1))
+    return torch.stack([*rows, last_layer_total], 1)
 
 
 def swapped_params(params: dict, users: dict[str, list[dict]]) -> dict:
@@ -267,7 +294,7 @@ def main() -> None:
         "steps": args.steps, "batch": args.batch, "lr": args.lr,
         "train_rows": len(train), "models": [],
     }  # fmt: skip
-    hidden, likelihood, blind = {}, {}, {}
+    hidden, likelihood, blind, lens = {}, {}, {}, {}
     for condition, seed in plan:
         tic = time.perf_counter()
         losses = []
@@ -283,19 +310,21 @@ def main() -> None:
         hidden[key] = quantize(measures["hidden"])
         hidden[f"{key}@answer"] = quantize(measures["answer"])
         likelihood[key] = np.stack([measures["lp_u1"], measures["lp_u2"]])
+        lens[key] = measures["lens"]
         no_text = probe_measures(model, blind_features, names_u1, names_u2, is_u1)
         hidden[f"{key}@blind"] = quantize(no_text["answer"])
         blind[key] = np.stack([no_text["lp_u1"], no_text["lp_u2"]])
+        lens[f"{key}@blind"] = no_text["lens"]
         meta["models"].append({"key": key, "condition": condition, "seed": seed,
                                "first_loss": losses[0] if losses else None,
                                "last_loss": float(np.mean(losses[-20:])) if losses else None,
                                "seconds": round(time.perf_counter() - tic, 1)})  # fmt: skip
         print(json.dumps(meta["models"][-1]), flush=True)
-        save(args.out, hidden, likelihood, meta, blind)
+        save(args.out, hidden, likelihood, meta, blind, lens)
     print(f"done {time.perf_counter() - started:.0f}s", flush=True)
 
 
-def save(out: Path, hidden: dict, likelihood: dict, meta: dict, blind: dict) -> None:
+def save(out: Path, hidden: dict, likelihood: dict, meta: dict, blind: dict, lens: dict) -> None:
     """int8 hidden states, at most MODELS_PER_FILE models a file (2000 x 7 x 384 bytes each:
     the device returns files of at most 16 MiB), then likelihoods and metadata."""
     out.mkdir(parents=True, exist_ok=True)
@@ -306,6 +335,7 @@ def save(out: Path, hidden: dict, likelihood: dict, meta: dict, blind: dict) -> 
         np.savez_compressed(out / f"hidden_part{part}.npz", **arrays)
     np.savez(out / "likelihood.npz", **likelihood)
     np.savez(out / "likelihood_blind.npz", **blind)
+    np.savez(out / "lens.npz", **lens)
     (out / "experiment_meta.json").write_text(json.dumps(meta))
 
 
