@@ -15,7 +15,10 @@ On the same N photo-like JPEGs of 640x480 (quality 90):
          files extracted and compiled, put first on PYTHONPATH), to tell a change from the load
          of the machine, which other jobs share.
 Each timing starts before the imports, inside the child. They alternate, `--repeats` times,
-in one run; the medians are compared. Target: embed >= 0.85 x floor in images/s.
+in one run; the medians are compared, and the runs of each repeat with each other (they share
+its load): when other jobs come and go between repeats, the ratio of the medians can pair a
+quiet floor with a loaded embed, and the median of the per-repeat ratios is the steadier
+figure. Target: embed >= 0.85 x floor in images/s.
 
 Both commands run their interpreter directly: `mmpriv` is the console script installed beside
 `sys.executable` (what a venv or pip install puts on PATH), not a pyenv shim, which adds a
@@ -224,6 +227,15 @@ def bench(n: int, repeats: int, work: Path, baseline: str | None = None) -> dict
         steps.append(phase_seconds(src, work / f"phases-{r}"))
         shutil.rmtree(work / f"phases-{r}")
     median = {name: statistics.median(values) for name, values in seconds.items()}
+    per_repeat = [
+        round(min(t, p) / e, 3)
+        for t, p, e in zip(
+            seconds["floor_threads"], seconds["floor_processes"], seconds["embed"], strict=True
+        )
+    ]
+    cli_per_repeat = [
+        round(f / e, 3) for f, e in zip(seconds["cli_floor"], seconds["cli_embed"], strict=True)
+    ]
     floor = min(median["floor_threads"], median["floor_processes"])
     mean_kb = sum(p.stat().st_size for p in src.rglob("*.jpg")) / n / 1024
     return {
@@ -243,15 +255,10 @@ def bench(n: int, repeats: int, work: Path, baseline: str | None = None) -> dict
             statistics.median(cpu["cli_floor"]) / statistics.median(cpu["cli_embed"]), 3
         ),
         # The runs of one repeat follow each other, so they share its load: ratios per repeat.
-        "ratio_per_repeat": [
-            round(min(t, p) / e, 3)
-            for t, p, e in zip(
-                seconds["floor_threads"], seconds["floor_processes"], seconds["embed"], strict=True
-            )
-        ],
-        "ratio_cli_per_repeat": [
-            round(f / e, 3) for f, e in zip(seconds["cli_floor"], seconds["cli_embed"], strict=True)
-        ],
+        "ratio_per_repeat": per_repeat,
+        "ratio_cli_per_repeat": cli_per_repeat,
+        "ratio_median_of_repeats": round(statistics.median(per_repeat), 3),
+        "ratio_cli_median_of_repeats": round(statistics.median(cli_per_repeat), 3),
         **(
             {
                 "baseline": baseline,
@@ -304,9 +311,9 @@ def main() -> None:
         f" -> {result['ratio_cli']:.3f}x"
     )
     print(
-        "ratio per repeat:",
+        f"ratio per repeat (median {result['ratio_median_of_repeats']:.3f}x):",
         result["ratio_per_repeat"],
-        "as commands:",
+        f"as commands (median {result['ratio_cli_median_of_repeats']:.3f}x):",
         result["ratio_cli_per_repeat"],
     )
     c = result["cpu_median_seconds"]
