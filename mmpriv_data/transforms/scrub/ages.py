@@ -29,6 +29,14 @@ _SPANS = frozenset({"years", "months", "weeks", "days"})
 _SHARED = frozenset({"both", "all", "each"})
 _STANDS_FOR = frozenset({"one", "ones", "them", "age", "they", "other", "others"})
 _APPOSITION_ENDS = frozenset({",", ".", ";", "!", ":"})
+_AT_ENDS = _APPOSITION_ENDS | {"", "with", "when", "and", "in", "on", "?"}  # "me at fourteen,"
+_OBJECTS = frozenset({"me", "him", "her", "them", "us", "myself"})
+_NUMBER_VALUES = {
+    w: v for v, w in enumerate("zero one two three four five six seven eight nine ten eleven "
+                               "twelve thirteen fourteen fifteen sixteen seventeen eighteen "
+                               "nineteen".split())
+} | {w: 10 * (v + 2) for v, w in enumerate("twenty thirty forty fifty sixty seventy eighty "
+                                            "ninety".split())}  # fmt: skip
 # Words after a person noun that start an age ("a man about 60 is rowing").
 APPROXIMATE = frozenset({"about", "around", "approximately", "roughly"})
 
@@ -55,7 +63,7 @@ class AgeRules(SenseRules):
             if self.lw(m) in _SPANS and self.lw(m + 1) == "old":
                 return m + 2
             return None
-        if not (number.isdigit() or number in NUMBER_WORDS or _hyphen_number(number)):
+        if not (number.isdigit() or number in NUMBER_WORDS or hyphen_number(number)):
             return None
         j += 1
         later = self.lw(j + 1)
@@ -101,6 +109,9 @@ class AgeRules(SenseRules):
     def number(self, i: int) -> None:
         """A number after a person: "A man, 40 years old,", "a boy of ten", "a man about 60"."""
         prev = self.low[i - 1]
+        if prev == "at" or prev == "born":
+            self.age_at(i)  # "me at fourteen", "Anton, born 1872," (round 12)
+            return
         if prev in APPROXIMATELY and self.lw(i - 2) == "of" and i > 2:
             self.age_of(i - 1, i - 3)  # "a girl of maybe seven"
         if self.low[i] in NUMBER_WORDS or self.low[i].isdigit():
@@ -149,24 +160,52 @@ class AgeRules(SenseRules):
         ):  # fmt: skip
             self.delete(a, j, "age")
 
+    def age_at(self, i: int) -> None:
+        """ "That's me at fourteen", "my dad at sixty with his beard": a person's age after
+        "at" (over twelve: "at six" is a time); "Grandfather Anton, born 1872, was": a year
+        of birth set off by commas after a person or a name (round 12)."""
+        low, after, by = self.low[i], self.lw(i + 1), i - 2
+        if "age" not in self.on or after not in _AT_ENDS:
+            return
+        if self.low[i - 1] == "born":
+            if low.isdigit() and len(low) == 4 and 1850 <= int(low) <= 2030 and (
+                self.lw(by) == "," and (self.person_head(by - 1) or self.named(by - 1))
+                and after == ","
+            ):  # fmt: skip
+                self.delete(i - 2, i + 2, "age")  # both commas: "Anton was"
+            return
+        value = int(low) if low.isdigit() else _NUMBER_VALUES.get(low.split("-")[0], 0)
+        if 12 < value <= 110 and (
+            self.person_head(by) or self.lw(by) in _OBJECTS or self.named(by)
+        ):
+            self.delete(i - 1, i + 1, "age")
+
+    def named(self, k: int) -> bool:
+        """A name after a person noun: "player Luis", "Grandfather Anton"."""
+        return self.word(k) and self.tok[k][:1].isupper() and not self.sent_start(k) and (
+            self.person_head(k - 1)
+        )  # fmt: skip
+
     def age_of(self, i: int, head: int) -> None:
         """ "A boy of about ten", "a woman of 40", "a man about 60" (age)."""
         if "age" in self.on and self.person_head(head) and self.low[head] not in lx.GROUP_HEADS:
             number = self.low[i].isdigit() or self.low[i] in NUMBER_WORDS
             end = self.age_number(i) or (i + 1 if number else None)
+            if end == i + 1 and self.lw(end) == "or" and self.lw(end + 1) in NUMBER_WORDS:
+                end += 2  # "a schoolboy of eight or nine reading" (round 12)
             if end:  # "a woman of 40 smiles": any number after "of" a person
                 self.delete(head + 1, end, "age")
 
     def age_apposition(self, i: int, comma: int) -> None:
         """ "A man, 40 years old, smiles", "two boys, probably around eight or nine years
         old, play" (the commas go in fix_commas)."""
-        if "age" not in self.on or not self.person_head(comma - 1):
-            return
+        if "age" not in self.on or not (self.person_head(comma - 1) or self.named(comma - 1)):
+            return  # "Baseball player Luis, thirty-one, poses" (round 12)
         end = self.age_number(i)
         if end is not None and self.lw(end) in (",", ".", ";"):
             self.delete(comma + 1, end, "age")
 
 
-def _hyphen_number(word: str) -> bool:
+def hyphen_number(word: str) -> bool:
     """ "twenty-five", "forty-two"."""
     return "-" in word and all(part in NUMBER_WORDS for part in word.split("-"))

@@ -53,6 +53,8 @@ def _single(low: str, attribute: str) -> bool:
         stem = low[:-3]
         return any(s in words or attribute in _NAMED_ISH and s in NAMES
                    for s in (stem, stem + "e", stem[:-1]))  # fmt: skip
+    if low.endswith("y") and attribute in _NAMED_ISH:  # "gingery", "coppery" (round 12)
+        return low[:-1] in words
     if low.endswith("er"):  # "darker", "paler", "redder"
         stems = (low[:-2], low[:-1]) + ((low[:-3],) if low[-3] == low[-4] else ())
         return any(s in words for s in stems)

@@ -27,7 +27,8 @@ MODIFIED = BABY_MODIFIED | frozenset(
     "playground pool section ticket tickets restroom restrooms bathroom bathrooms toilet "
     "toilets locker lockers changing bee bees ant ants termite termites wasp wasps hornet "
     "hornets gloves glove cactus cobra cobras crab crabs bumblebee bumblebees salmon hen "
-    "hens spider spiders snake snakes moth moths beetle beetles clock clocks conch".split()
+    "hens spider spiders snake snakes moth moths beetle beetles clock clocks conch "
+    "longlegs long-legs".split()  # "a daddy longlegs": a spider (round 12)
 )
 # King and queen are chess pieces or playing cards when the text speaks of a game.
 ROYALS = frozenset(

@@ -7,10 +7,11 @@ deleted and returns the changes; `rewrite.scrub` is the public entry point.
 
 from __future__ import annotations
 
-from mmpriv_data.transforms.scrub import chat, contextual, tagger
+from mmpriv_data.transforms.scrub import chat, contextual, frames, tagger
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub import lexicon_data as data
+from mmpriv_data.transforms.scrub.agents import AGENT_SUFFIXES, guessed_head
 from mmpriv_data.transforms.scrub.ages import APPROXIMATE, NUMBER_WORDS
 from mmpriv_data.transforms.scrub.colours import NAMES, SHADES, shade
 from mmpriv_data.transforms.scrub.figures import FigureRules
@@ -26,13 +27,19 @@ _TITLES = frozenset({"mr", "mrs", "ms", "miss"})
 _CONTRACTED = frozenset({"he's", "she's"})
 _RANKS_BY = frozenset(w for w in lx.SUPERLATIVES if w.endswith("st"))  # "tallest", "oldest"
 _NUMBER_WORDS = NUMBER_WORDS | APPROXIMATE  # the tokens that send a word to `number`
+_NUMBER_WORDS |= {
+    f"{tens}-{unit}"
+    for tens in "twenty thirty forty fifty sixty seventy eighty ninety".split()
+    for unit in "one two three four five six seven eight nine".split()
+}  # "forty-eight" (round 12)
 _DO = frozenset({"does", "do", "did", "doesn't", "don't", "didn't"})
 _QUESTION_START = _DO | {"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"}
 _CANDIDATES = (
     set(lx.PRONOUNS) | {"her", "his", "in"} | g.COPULAS | _DO | _TITLES | _NUMBER_WORDS
     | set(lx.PERSON_ADJECTIVES) | set(lx.NOUN_USE) | set(lx.FEATURE_HEADS) | lx.PERSON_HEADS
-    | lx.BUILD_COMPOUNDS
+    | lx.BUILD_COMPOUNDS | frames.STARTS
 )  # fmt: skip
+_FRAME_STARTS = frames.STARTS  # "describe", "call", "built" (round 12)
 _CANDIDATE_CACHE: dict[str, bool] = {}
 # Unions of word lists that the loops below test one after another (speed).
 _PRONOUN_WORDS = frozenset(lx.PRONOUNS) | {"her", "his"}
@@ -43,43 +50,17 @@ _COLOURS = lx.FEATURE_ADJECTIVES["hair_color"] | lx.FEATURE_ADJECTIVES["race"]
 _RANKS = frozenset({"senior", "junior", "elder"})
 _RANKED_NOUNS = data.person_nouns()  # "senior manager": ranks go with these
 _SIZED_GROUPS = lx.GROUP_HEADS - {"people"}
-# Adjectives that describe people, hardly ever things: the noun after them is a person.
-_PERSON_ONLY = frozenset(
-    "muscular burly stocky obese overweight heavyset chubby plump petite lanky scrawny brawny "
-    "elderly middle-aged teenage".split()
-)
 # Adjectives after an age noun that make it the subject, not a modifier ("the infant asleep").
 _PREDICATIVE = frozenset("asleep awake alone alive afraid aware alert ready ill".split())
 _GUIDE_MEMBERS = frozenset({"girl", "boy"})
 _GUIDES = frozenset({"guide", "guides", "scout", "scouts"})
-# Build words that also size things ("a tall tower", "a heavy cooler"): no person on their own.
-_THING_SIZES = frozenset(
-    "tall short big large small tiny heavy thin slim lean fat broad round rounded slight trim "
-    "fit full-figured chunky sturdy stout toned taller shorter bigger thinner heavier "
-    "slimmer squat towering".split()
-)
+_POINTED = frozenset({"that", "those", "this", "these"})
 _SIZES = frozenset({"large", "big", "small", "huge", "tiny", "sizable", "massive"})
-_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "eur", "ant", "ent", "smith")
 _PARTICIPLE = ("ed", "ing")
-_FEATURE_ATTRIBUTES = frozenset({"hair_color", "eye_color", "race"})
 # Words that may shade a hair or eye colour word after them ("platinum blond"): a set lookup
 # before the call (speed).
 _SHADE_WORDS = (
     SHADES | NAMES | lx.FEATURE_ADJECTIVES["hair_color"] | lx.FEATURE_ADJECTIVES["eye_color"]
-)
-# Nouns with an agent-like ending that name things (often after a demonym: "Irish setter").
-_NOT_AGENTS = frozenset(
-    "setter setters pointer pointers retriever retrievers terrier terriers spaniel springer "
-    "beer beers water paper butter leather calendar river corner border tower flower flowers "
-    "poster posters sticker trailer container computer monitor printer speaker speakers "
-    "cooker heater sweater sweaters jumper liner burger burgers cider lager pepper peppers "
-    "cracker crackers dinner supper tractor motor mirror door floor color colour harbor "
-    "harbour interior exterior weather summer winter letter letters number numbers "
-    "chocolate lantern lanterns character restaurant cucumber tiger tigers soccer "
-    "rubber silver copper hamster lobster panther otter oyster spider beaver rooster heifer "
-    "elephant elephants restaurants plant plants pheasant tent tents event events cement "
-    "moment garment garments instrument instruments ornament ornaments apartment department "
-    "basement monument".split()
 )
 
 
@@ -99,7 +80,7 @@ class Scrubber(FigureRules):
         return self.changes()
 
     def mark(self) -> None:
-        done = 0
+        done, framed = 0, False
         lows, bios, is_word, gender = self.low, self.bios, self.is_word, "gender" in self.on
         commas = "," in self.text  # appositions ("the groom, stout and cheerful,") need one
         indices = flagged(lows, _candidate, _CANDIDATE_CACHE)
@@ -128,14 +109,16 @@ class Scrubber(FigureRules):
             elif low in g.COPULAS or low in _DO or low in g.CONTRACTED_COPULAS:
                 if low in _QUESTION_START and self.tok[i][0].isupper() and self.sent_start(i):
                     self.inverted_predicate(i)
+                    if self.lw(i + 1) in _POINTED:  # "Is that auburn on the singer?"
+                        frames.shown_on(self, i)
                 elif low not in _DO:  # "she is tall"; "they're tall": the token is the subject
                     self.predicate(i, low in g.CONTRACTED_COPULAS)
             elif low == "in":
                 self.decade_phrase(i)
             elif low in _TITLES and gender:
                 self.title(i)
-            elif low in _NUMBER_WORDS or low.isdigit():  # no other rule reads numbers
-                if i > 0:
+            elif low in _NUMBER_WORDS or low.isdigit():
+                if i > 0:  # no other rule reads numbers ("forty-eight": round 12)
                     self.number(i)
             else:
                 consumed = False
@@ -154,11 +137,18 @@ class Scrubber(FigureRules):
                         self.noun(i)
                         if commas and (c := self.apposed_comma(i)) is not None:
                             self.apposition(c - 1)  # "the groom, stout", "a diver in fins, wiry"
+                    elif word in _FRAME_STARTS:
+                        framed = True  # read after the loop
 
             done = step if step > i + 1 else i + 1
         if extra:
             contextual.leftovers(self, extra)  # colours before a head that no rule removed
         chat.bare_race(self)  # "half Thai", "I think Egyptian" (round 11)
+        if framed:  # "I'd describe the baby as plump", "built like a tank" (round 12)
+            frames.judged(self)
+            frames.simile(self)
+        if commas and self.text.count(",") >= 2:  # "Elra, female, slender, violet eyes"
+            self.list_records()  # (round 12)
         if (  # heights, weights and ages in figures, records (round 10)
             self.figure_words or ":" in self.text  # "six foot", "thirties", "M,"; "Eyes: GRN"
             or "ale," in self.text  # "Male, 40s", "Female, Asian, slim"
@@ -297,6 +287,9 @@ class Scrubber(FigureRules):
         """Adjectives before a person noun ("an older woman"); returns (next index, done)."""
         if self.low[i] == "aged" and (end := self.aged_number(i)) is not None:
             return end, True
+        if i > 1 and self.low[i - 2] == "," and self.bios[i] == "race" and self.demonym_noun(i):
+            self.replace(i, "person", "race")  # "the coach is wiry, an Australian,"
+            return i + 1, True
         j, n, lows, bios, heads = i, self.n, self.low, self.bios, self.heads
         k = i + 1  # the common case, one adjective before a thing ("white shirt"): done early
         if (
@@ -313,8 +306,8 @@ class Scrubber(FigureRules):
             nxt = lows[k]
             if not (
                 nxt in _MODIFIER_WORDS or nxt.endswith(_PARTICIPLE) or nxt in ORIGIN
-                or nxt.endswith(_AGENT_SUFFIXES)
-                or k + 1 < n and (heads[k + 1] or lows[k + 1].endswith(_AGENT_SUFFIXES))
+                or nxt.endswith(AGENT_SUFFIXES)
+                or k + 1 < n and (heads[k + 1] or lows[k + 1].endswith(AGENT_SUFFIXES))
             ):  # fmt: skip
                 return k, False
         while j < n and (
@@ -330,11 +323,11 @@ class Scrubber(FigureRules):
             return j + 1, True
         head = j < n and heads[j] and self.person_head(j)
         if not head and i < j < n - 1 and self.is_word[j]:  # (list lookups first: speed)
-            if lows[j].endswith(_AGENT_SUFFIXES) and self.guessed_head(i, j):
+            if lows[j].endswith(AGENT_SUFFIXES) and guessed_head(self, i, j):
                 head = True
             elif lows[j] not in g.FUNCTION_WORDS and self.is_word[j + 1] and (
                 heads[j + 1] and self.person_head(j + 1) and not self.verb_not_noun(j + 1)
-                or lows[j + 1].endswith(_AGENT_SUFFIXES) and self.guessed_head(i, j + 1)
+                or lows[j + 1].endswith(AGENT_SUFFIXES) and guessed_head(self, i, j + 1)
             ) and not any(lows[k] in _COLOURS for k in range(i, j)):  # fmt: skip
                 j, head = j + 1, True  # a noun before the person noun: "a Samoan rugby player"
         if head and j + 1 < n and lows[j + 1] in MODIFIED:
@@ -395,19 +388,3 @@ class Scrubber(FigureRules):
             low.replace("-", "").isalpha() and low not in g.FUNCTION_WORDS
             and any(self.person_head(k) or self.lw(k) in lx.NOUN_USE for k in range(j + 1, j + 3))
         )  # fmt: skip
-
-    def guessed_head(self, i: int, j: int) -> bool:
-        """An agent noun ("marathoner", "herder") after a capitalised race word: a person."""
-        low = self.lw(j)
-        if not low.endswith(_AGENT_SUFFIXES) or len(low) < 5 or low in _NOT_AGENTS:
-            return False
-        return any(
-            self.bios[k] == "race"
-            and self.tok[k][:1].isupper()
-            or self.low[k] in _PERSON_ONLY
-            or self.bios[k] == "build"
-            and self.low[k] not in _THING_SIZES
-            or self.bios[k] in _FEATURE_ATTRIBUTES
-            and "-" in self.low[k]  # "gray-haired"
-            for k in range(i, j)
-        )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.agents import owner_noun
 from mmpriv_data.transforms.scrub.colours import shade
 from mmpriv_data.transforms.scrub.lexicon import (
     BARE_HEADS,
@@ -48,6 +49,9 @@ _RANKED_WORDS = frozenset(lx.SUPERLATIVES)
 # Heads whose every adjective says a build ("a powerful build", "a compact frame"; round 8).
 _SHAPE_HEADS = frozenset({"build", "physique", "frame", "figure", "stature"})
 _FRAMES = frozenset({"frame", "figure"})  # also things ("a gold frame", "a bronze figure")
+_PROCESSES = frozenset({"bleached", "dyed", "peroxide", "hennaed"})  # (round 12)
+_CONTRACTED = frozenset({"he's", "she's", "they're"})
+_OWNING = frozenset({"with", "has", "have", "had"})
 _NEAREST = frozenset({"closest", "nearest", "farthest", "furthest", "standing", "sitting"})
 
 
@@ -82,6 +86,9 @@ class FeatureRules(PredicateRules):
             for m in range(h - a - 2, -1, -1):
                 if items[m][2] is None and items[m + 1][2] and shade(lows[a + m], attribute):
                     items[m] = (a + m, a + m + 1, attribute)
+            for m in range(h - a - 1):  # "bleached blond twists": how, not which colour
+                if lows[a + m] in _PROCESSES and items[m + 1][2]:
+                    items[m] = (a + m, a + m + 1, None)
         # "light eyes, probably blue", "hair dyed pink"
         tail = self.colour_tail(h, attribute) if nxt in _TAIL_STARTS else None
         if tail is None and not any(it[2] for it in items):
@@ -103,13 +110,20 @@ class FeatureRules(PredicateRules):
             if tail is not None:
                 self.delete(h + 1, tail, attribute)
             return
+        # "with sharp grey eyes", "has kind brown eyes": a word of its own before the colour;
+        # only the colour goes (round 12)
+        apart = (
+            p > 0 and lows[p - 1] in _OWNING and lows[p] not in g.FUNCTION_WORDS
+            and lows[p].isalpha() and not self.heads[p] and any(it[2] for it in items)
+        )  # fmt: skip
+        p -= apart
         prep = self.owner_preposition(p - 1 if self.lw(p) in _LEADS else p)
         if prep is None:
             return
         if tail is not None:
             self.delete(h + 1, tail, attribute)
         rest = [it for it in items if it[2] is None and self.low[it[0]] not in g.SEPARATORS]
-        if rest or self.lw(h + 1) in CONTINUES or self.base(h)[0] not in BARE_HEADS:
+        if rest or apart or self.lw(h + 1) in CONTINUES or self.base(h)[0] not in BARE_HEADS:
             self.drop_items(items)
             return
         first = p if self.lw(p) in _LEADS else a
@@ -229,6 +243,16 @@ class FeatureRules(PredicateRules):
             return
         items = self.predicate_items(j, None)
         if items and items[-1][1] == end:
+            head = self.base(end - 1)[0]
+            if (
+                len(items) == 1
+                and self.person_head(end - 1)
+                and not (
+                    head in lx.GENDER_NOUNS or head in lx.GENDER_AGE_NOUNS or head in lx.AGE_NOUNS
+                )
+            ):  # "the captain, a Fijian winger,": the winger stays (round 12)
+                self.drop_items([(k, k + 1, self.bios[k]) for k in range(j, end - 1)])
+                return
             self.drop_items(items)  # "stout and cheerful" -> "cheerful"
 
     def superlative_rank(self, i: int) -> bool:
@@ -303,6 +327,10 @@ class FeatureRules(PredicateRules):
                 return w
             if self.low[w] != "with" and self.low[w] != "of" and self.lw(w - 1) != "and":
                 return w if self.has_subject(w) else None  # "has": its subject before it
+            if k == w - 1 and self.low[w] == "with" and owner_noun(word) and self.word(k - 1):
+                return w  # "a hipster with auburn hair": an agent noun owns it (round 12)
+            if word in _CONTRACTED and self.low[w] != "with" and self.low[w] != "of":
+                return w  # "she's half-Japanese and has dark eyes" (round 12)
             k -= 1
         return None
 

@@ -13,8 +13,6 @@ that modify them: "old" goes in "an old man" and stays in "an old building".
 
 from __future__ import annotations
 
-import re
-
 from mmpriv_data.transforms.scrub import lexicon_data as data
 from mmpriv_data.transforms.scrub.context_words import (  # noqa: F401 (re-exported)
     BABY_MODIFIED,
@@ -34,6 +32,14 @@ from mmpriv_data.transforms.scrub.context_words import (  # noqa: F401 (re-expor
 from mmpriv_data.transforms.scrub.descriptors import (  # noqa: F401 (for the leakage detector)
     SKIN_TONE_WORDS,
     VALUE_DESCRIPTORS,
+)
+from mmpriv_data.transforms.scrub.wordforms import (  # noqa: F401 (re-exported)
+    AGE_TOKEN,
+    DECADE,
+    NUMBER_WORD_SET,
+    age_compound,
+    gradable,
+    graded,
 )
 
 ATTRIBUTES: tuple[str, ...] = ("gender", "age", "race", "eye_color", "hair_color", "build")
@@ -218,49 +224,12 @@ PERSON_ADJECTIVES.update(
     dict.fromkeys((w for w in data.colours("hair_colours.tsv") if w.endswith("headed")),
                   "hair_color")
 )  # fmt: skip
-# Sizes that grade things as often as people ("a smaller room", "a pipe fitter", "a hedge
-# trimmer"): their comparatives are not made below.
-_THING_GRADES = frozenset(
-    "small tiny big large huge enormous massive gigantic trim fit slight short tall squat "
-    "rounded towering broad round full heavy thin fat slim buff".split()
-)
-
-
-def graded(word: str) -> tuple[str, str]:
-    """Comparative and superlative of a one-word adjective by the regular spelling rules
-    ("stocky" -> "stockier", "lean" -> "leanest", "slim" -> "slimmer").
-
-    >>> graded("stocky"), graded("lean"), graded("slim")
-    (('stockier', 'stockiest'), ('leaner', 'leanest'), ('slimmer', 'slimmest'))
-    """
-    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
-        return word[:-1] + "ier", word[:-1] + "iest"
-    if word.endswith("e"):
-        return word + "r", word + "st"
-    if (
-        len(word) > 2 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou"
-        and word[-3] not in "aeiou"
-    ):  # fmt: skip
-        return word + word[-1] + "er", word + word[-1] + "est"
-    return word + "er", word + "est"
-
-
-def _gradable(word: str) -> bool:
-    """Adjectives graded with -er/-est: one syllable ("lean", "stout") or two ending in -y
-    ("stocky"); not the comparatives listed already nor the sizes of things."""
-    if not word.isalpha() or word in _THING_GRADES or word.endswith(("er", "ed", "ing")):
-        return False
-    stem = word[:-1] if word.endswith(("y", "e")) else word
-    syllables = len(re.findall("[aeiou]+", stem))
-    return syllables == 1 or syllables == 2 and word.endswith("y")
-
-
 # Graded forms of the build adjectives ("one is stockier", "the burliest of them"; round 8):
 # the same attribute where the form is no listed word of its own.
 GRADED_BUILD = frozenset(
     form
     for word, attribute in PERSON_ADJECTIVES.items()
-    if attribute == "build" and _gradable(word)
+    if attribute == "build" and gradable(word)
     for form in graded(word)
     if form not in PERSON_ADJECTIVES
 )
@@ -326,7 +295,9 @@ FEATURE_HEADS: dict[str, str] = {
         "mohawk fringe temples roots highlights streaks lashes eyelashes cornrows fuzz "
         "waves "
         # haircuts and hair words of round 8 (heldout9's misses, in general form)
-        "bob bobs whiskers ringlets mane tresses locs mullet quiff updo buzz-cut".split()
+        "bob bobs whiskers ringlets mane tresses locs mullet quiff updo buzz-cut "
+        # hair worn up or tinted (round 12, heldout13's misses: "her black bun")
+        "bun buns topknot man-bun twists tips hairline dye".split()
         + ["buzz cut", "crew cut", "pixie cut"],
         "hair_color",
     ),  # fmt: skip
@@ -378,31 +349,6 @@ BODY_PART_SUFFIXES = frozenset(
     "necked bodied".split()
 )
 BODY_SIZE_PREFIXES = frozenset("barrel pot big thick narrow round full long short".split())
-_NUMBER = (
-    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
-)
-NUMBER_WORD_SET = frozenset(w for w in _NUMBER.split(")")[0].split("|") if w.isalpha())
-AGE_TOKEN = re.compile(
-    rf"^{_NUMBER}(?:-|\s)?(?:year|month|week)s?-old$|^(?:twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|\d0)-?something$"
-)
-
-
-def age_compound(low: str) -> bool:
-    """ "30-year-old" or its plural "30-year-olds" (an age token, one word)."""
-    if low.endswith("ish"):  # "thirty-ish", "fortyish", "30ish" (heldout7)
-        stem = low[:-4] if low.endswith("-ish") else low[:-3]
-        return stem.isdigit() or stem in NUMBER_WORD_SET or bool(DECADE.match(stem))
-    return bool(AGE_TOKEN.match(low[:-1] if low.endswith("-olds") else low))
-
-
-DECADE = re.compile(
-    r"^(?:(?:early|mid|late)-?)?(?:\d0'?s|teens|twenties|thirties|forties|fifties|sixties|"
-    r"seventies|eighties|nineties)$"
-)
-
 # Gendered pronouns: word -> (neutral form; "her"/"his" are decided in context).
 PRONOUNS = {
     "he": "they", "she": "they", "him": "them", "himself": "themselves",

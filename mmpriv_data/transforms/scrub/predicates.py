@@ -13,7 +13,6 @@ from __future__ import annotations
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.ages import APPROXIMATELY, FEW, NUMBER_WORDS, AgeRules
-from mmpriv_data.transforms.scrub.colours import shade
 from mmpriv_data.transforms.scrub.senses import HEDGES, PHRASE_STARTS, POSTMODIFIER
 
 _ARTICLES = frozenset({"a", "an"})
@@ -41,6 +40,7 @@ _SUBJECT_PRONOUNS = lx.SUBJECT_PRONOUNS | {"they", "i", "you", "we"}
 # Words that start a new clause after ", and" ("..., and she smiles", "... and the dog runs").
 _CLAUSE_STARTS = g.PERSON_PRONOUNS | {"the", "a", "an", "this", "that", "it", "there"}
 _CLAUSE_STARTS |= g.POSSESSIVES  # "..., and *his* shirt hangs loosely" (heldout8)
+_CLAUSE_STARTS |= {"he's", "she's"}  # "..., and he's carrying a llama" (round 12)
 # Words that can start a predicate item besides prenominal adjectives: numbers, "in her 30s",
 # "of Asian descent", colours of eyes or hair ("Her eyes are blue").
 _ITEM_STARTS = (
@@ -48,6 +48,9 @@ _ITEM_STARTS = (
     | lx.FEATURE_ADJECTIVES["eye_color"] | lx.FEATURE_ADJECTIVES["hair_color"]
     | lx.FEATURE_ADJECTIVES["race"] | lx.FEATURE_ADJECTIVES["build"]
 )  # fmt: skip
+
+
+_SHAPES = frozenset({"build", "physique", "stature"})  # "average build" (round 12)
 
 
 class PredicateRules(AgeRules):
@@ -275,31 +278,6 @@ class PredicateRules(AgeRules):
             return (k, k + 1, "age")  # "mid-thirties", "forty-something", "thirty-ish"
         return (k, k + 1, bio)
 
-    def verb_like(self, j: int) -> bool:
-        """A verb after "and": a known one, or an -s form before a preposition or a noun
-        phrase ("her hair is jet black and falls past her shoulders")."""
-        low = self.lw(j)
-        if g.is_coordinated_verb(low) or low in g.COMMON_VERBS:
-            return True
-        after = self.lw(j + 1)
-        return (
-            low.endswith("s") and not low.endswith("ss") and low.isalpha()
-            and (after in g.PREPOSITIONS or after in g.DETERMINERS or after in g.POSSESSIVES)
-        )  # fmt: skip
-
-    def colour_end(self, k: int, attribute: str) -> int | None:
-        """End of a colour phrase from k ("light auburn", "warm brown"): shade words then a
-        colour; None when there is no colour at k."""
-        m, end = k, None
-        while m < self.n and self.is_word[m]:
-            low = self.low[m]
-            if self.colour(low, attribute):
-                end = m + 1
-            elif not shade(low, attribute):
-                break
-            m += 1
-        return end
-
     def inverted_predicate(self, c: int) -> None:
         """ "Is she chubby?", "Are the two women overweight?", "Does he look young?"."""
         j, fattr = c + 1, None
@@ -318,7 +296,10 @@ class PredicateRules(AgeRules):
                 m += 1  # "the teen girl" (heldout7)
             k = m + 1
             in_decade = self.lw(k) == "in" and self.lw(k + 1) in g.POSSESSIVES  # "in his 30s"
-            if self.lw(k) in POSTMODIFIER and not in_decade:  # "the kid on the left Black?"
+            placed = self.lw(k) in POSTMODIFIER or self.lw(k).endswith("ing")  # "sitting at"
+            placed = placed and self.lw(k + 1 - (self.lw(k) in POSTMODIFIER)) in POSTMODIFIER
+            if placed and not in_decade:  # "the kid on the left Black?", "the person sitting
+                # at the piano young?"
                 while (
                     k < min(self.n, m + 8)
                     and self.word(k)
@@ -337,6 +318,8 @@ class PredicateRules(AgeRules):
         if self.lw(k) in COLOUR_VERBS:
             k += 1  # "Is her hair dyed purple?" (heldout7)
         items = self.predicate_items(k, fattr)
+        if items and self.lw(e := items[-1][1]) in _SHAPES and items[-1][2] is None:
+            items[-1] = (items[-1][0], e + 1, "build")  # "Is she slim or average build?"
         if any(it[2] in self.on for it in items):
             self.drop_items(items)
 
@@ -351,6 +334,12 @@ class PredicateRules(AgeRules):
             return True
         attribute = dropped[0][2]
         kept = [it[0] for it in words if it[2] not in on]
+        if (
+            items[-1][2] is None
+            and lows[items[-1][0]] in g.INTENSIFIERS
+            and self.word(items[-1][1])
+        ):
+            kept.append(items[-1][0])  # "plump, bald and very happy": "very happy" stays
         for a, b, attr in dropped:
             self.delete(a, b, attr)
             k = a - 1  # intensifiers bound to the dropped word: "very tall"

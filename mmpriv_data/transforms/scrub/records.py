@@ -52,6 +52,38 @@ def age_value(low: str) -> bool:
     return all(p.isdigit() and 1 <= int(p) <= 110 for p in parts)
 
 
+def age_words(low: str) -> bool:
+    """An age in figures or words ("34", "forty-eight", "mid-twenties"; round 12)."""
+    if low.isalpha() or "-" in low and low.replace("-", "").isalpha():
+        return all(p in lx.NUMBER_WORD_SET for p in low.split("-")) or bool(lx.DECADE.match(low))
+    return age_value(low) or bool(lx.DECADE.match(low))
+
+
+def aged(first: str, second: str) -> bool:
+    """ "age 30", "aged 7", "120 years", "born 1989": an age in two words."""
+    if first == "born":
+        return second.isdigit() and len(second) == 4 and 1850 <= int(second) <= 2030
+    if first in _AGE_BEFORE:
+        return age_words(second)
+    return second in _AGE_AFTER and (
+        age_words(first) or first.isdigit() and int(first) <= 150  # an elf's "120 years"
+    )
+
+
+# Words a list item may hold around its trait ("and built like a tank", "with grey hair").
+_LINKS = frozenset({"and", "or", "but", "with", "very", "real", "really", "quite"})
+_AGE_BEFORE = frozenset({"age", "aged", "ages"})
+_AGE_AFTER = frozenset({"years", "yrs", "year", "years-old", "old"})
+_UNIT_WORDS = frozenset({"kg", "kgs", "kilos", "lb", "lbs", "pounds", "cm", "stone"})
+# Words that make a list about a person: a sex or a pronoun (round 12).
+_PEOPLE_WORDS = SEXES | {"he", "she", "him", "her", "his", "i", "i'm", "me", "my", "they"}
+_PERSON_BIOS = frozenset({"gender", "age"})
+_FORM_LABELS = frozenset({"ht", "wt", "height", "weight", "dob", "sex", "card", "form"})
+_SHAPE_HEADS = frozenset({"build", "physique", "frame", "figure", "stature", "height"})
+# A suntan, not a skin colour, in a list of traits ("lean and sunburnt").
+_SUNTANS = frozenset({"sunburnt", "sunburned", "suntanned", "tanned", "tan", "bronzed"})
+
+
 class RecordRules(FeatureRules):
     """List items of a record and values after form labels; marks tokens deleted."""
 
@@ -110,6 +142,77 @@ class RecordRules(FeatureRules):
                 self.record_item(a, b)
                 a = b + 1
 
+    def list_records(self) -> None:
+        """Sentences that list a person's traits, comma by comma, without a sex item or a
+        figure to open them (character sheets, ads, witness lists: "Elra, half-elf, female,
+        120 years, slender, violet eyes", "Single female, 29, slim, brunette"; round 12): two
+        list items that state a biometric by themselves, one of them in words, and a person
+        (a person noun, a pronoun, a sex or an age) in the sentence."""
+        lows, s = self.low, 0
+        while s < self.n:
+            e = s
+            while e < self.n and lows[e] not in g.SENTENCE_END or self.record_dot(e):
+                e += 1
+            if e - s > 4 and lows[s:e].count(",") >= 2:
+                worded = numbers = 0
+                a = s
+                while a < e:
+                    b = a
+                    while b < e and lows[b] not in ITEM_EDGES:
+                        b += 1
+                    kind = self.list_item_kind(a, b)
+                    worded += kind == "word"
+                    numbers += kind == "number"
+                    a = b + 1
+                if (
+                    worded
+                    and worded + numbers >= 2
+                    and any(
+                        self.heads[k]
+                        or lows[k] in _PEOPLE_WORDS
+                        or self.bios[k] in _PERSON_BIOS
+                        or lx.DECADE.match(lows[k])
+                        for k in range(s, e)
+                    )
+                ):
+                    self.record_items({s})
+            s = e + 1
+
+    def list_item_kind(self, a: int, b: int) -> str | None:
+        """ "word": a list item that states a biometric in words ("slender", "white male",
+        "violet eyes", "lean and blonde", "mid-twenties"); "number": an age or a figure alone
+        ("29", "forty-eight", "age 30", "140 pounds"); else None."""
+        lows, bios = self.low, self.bios
+        words = [k for k in range(a, b) if lows[k] not in HEDGE_WORDS and lows[k] not in _LINKS]
+        if not words or len(words) > 5 or any(self.heads[k] for k in words):
+            return None  # "a man with a red beard": a phrase, no list item
+        article = lows[words[0]] in ("a", "an")  # "a petite brunette": no list item either
+        if not article and lows[words[-1]] in SEXES or not article and all(
+            bios[k] or lows[k] in g.INTENSIFIERS for k in words
+        ) and any(bios[k] for k in words):  # fmt: skip
+            return "word"
+        heads = [k for k in words if self.is_word[k] and self.base(k)[0] in lx.FEATURE_HEADS]
+        if heads and heads[0] > words[0]:
+            attribute = lx.FEATURE_HEADS[self.base(heads[0])[0]]
+            if attribute != "build" and any(
+                self.colour(lows[k], attribute) for k in words if k < heads[0]
+            ):
+                return "word"  # "violet eyes", "braided copper beard"
+            return None
+        if len(words) == 1 and lx.DECADE.match(lows[words[0]]):
+            return "word"  # "mid-twenties"
+        if len(words) <= 2 and (
+            len(words) == 1
+            and age_words(lows[words[0]])
+            or len(words) == 2
+            and aged(lows[words[0]], lows[words[1]])
+            or len(words) == 2
+            and lows[words[0]].isdigit()
+            and lows[words[1]] in _UNIT_WORDS
+        ):
+            return "number"  # "29", "forty-eight", "120 years", "age 30", "140 pounds"
+        return None
+
     def record_dot(self, e: int) -> bool:
         """The "." of "approx." or of a decimal does not end the record."""
         return e < self.n and self.low[e] == "." and (
@@ -138,11 +241,33 @@ class RecordRules(FeatureRules):
         if lows[words[-1]] in SEXES and "gender" in self.on:
             self.replace(words[-1], g.match_case(self.tok[words[-1]], "person"), "gender")
             words = words[:-1]  # "a male", "white male"
+            k = len(words)
+            while k and self.bios[words[k - 1]] in self.on and self.bios[words[k - 1]] != "gender":
+                k -= 1  # "a white male": the words before the sex too (round 12)
+            if k < len(words):
+                self.drop_items([(m, m + 1, self.bios[m]) for m in words[k:]])
+                words = words[:k]
             if not words:
                 return
         numbers = [k for k in words if lows[k] not in HEDGE_WORDS]
-        if len(numbers) == 1 and age_value(lows[numbers[0]]) and "age" in self.on:
+        if first > 1 and lows[first - 1] == ":" and lows[first - 2].isdigit():
+            return  # "at 14:22": a time
+        if len(numbers) == 1 and age_words(lows[numbers[0]]) and "age" in self.on:
             self.delete(numbers[0], numbers[0] + 1, "age")  # "F, roughly 25-30, 5'5\""
+            return
+        if len(numbers) == 2 and "age" in self.on and aged(lows[numbers[0]], lows[numbers[1]]):
+            label = lows[numbers[0]] in _AGE_BEFORE and self.form(numbers[0])
+            self.delete(numbers[0] + label, numbers[1] + 1, "age")  # "age 30", "born 1989"
+            return
+        if "age" in self.on and (
+            len(numbers) == 3 and lows[numbers[1]] in ("to", "or")
+            and age_words(lows[numbers[0]]) and age_words(lows[numbers[2]])
+        ):  # fmt: skip
+            self.delete(numbers[0], numbers[2] + 1, "age")  # "thirty to forty" (round 12)
+            return
+        if len(words) == 1 and lows[first] in _AGE_BEFORE and self.dele.get(first + 1) == "age":
+            if not self.form(first):
+                self.delete(first, first + 1, "age")  # "prop, 118 kg, age 30" (round 12)
             return
         attributes = {self.bios[k] for k in words if self.bios[k]}
         heads = [k for k in words if self.base(k)[0] in lx.FEATURE_HEADS]
@@ -151,10 +276,25 @@ class RecordRules(FeatureRules):
             return
         if len(attributes) == 1 and (attribute := attributes.pop()) in self.on and all(
             self.bios[k] or lows[k] in g.INTENSIFIERS or lows[k] in HEDGE_WORDS
-            or lows[k] in ("and", "appearance", "looking") for k in words
+            or lows[k] in _LINKS or lows[k] in ("appearance", "looking") for k in words
         ):  # fmt: skip
             last = max(k for k in words if self.bios[k])  # "Middle Eastern appearance"
             self.delete(words[0], last + 1, attribute)  # "white", "tiny and compact"
+        elif (
+            len(attributes) > 1
+            and attributes <= self.on
+            and all(self.bios[k] and lows[k] not in _SUNTANS or lows[k] in _LINKS for k in words)
+        ):  # "lean and blonde" (round 12; not "lean and sunburnt": a suntan)
+            self.drop_items([(k, k + 1, self.bios[k]) for k in range(words[0], words[-1] + 1)])
+
+    def form(self, k: int) -> bool:
+        """A form, which keeps its labels ("Intake card: age 58, ht 170 cm"; round 12)."""
+        m = self.sentence_start(k)
+        while m < self.n and self.low[m] not in g.SENTENCE_END:
+            if self.low[m] in _FORM_LABELS:
+                return True
+            m += 1
+        return False
 
     def record_feature(self, words: list[int], h: int) -> None:
         """ "gray hair", "brown hair in a bun", "thin build", "blue eyes" as a list item."""
@@ -164,7 +304,9 @@ class RecordRules(FeatureRules):
         colours = lx.FEATURE_ADJECTIVES[attribute]
         before = [k for k in words if k < h]
         if attribute == "build" or self.low[h] in ("build", "physique"):
-            if all(self.low[k].isalpha() for k in before):
+            if all(self.low[k].isalpha() for k in before) and (
+                self.low[h] in _SHAPE_HEADS or all(self.bios[k] == "build" for k in before)
+            ):  # not "a weathered face", "rosy cheeks" (round 12)
                 self.delete(before[0], h + 1, "build")  # "thin build", "medium build"
             return
         for k in before:

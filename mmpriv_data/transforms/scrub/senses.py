@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.colours import shade
 from mmpriv_data.transforms.scrub.tokens import TokenView
 
 _SEXES = frozenset({"male", "female", "males", "females"})
@@ -25,6 +26,12 @@ POSTMODIFIER = frozenset(
 )
 _PARTICIPLE = ("ing", "ed")
 HEDGES = frozenset({"maybe", "perhaps", "probably", "possibly", "likely"})
+_AFTER_PERSON = frozenset({"in", "with", "from", "who", "wearing", "holding"})
+# Young plants and animals named in -ling: nouns, not participles (round 12).
+_YOUNG_THINGS = frozenset(
+    "sapling saplings seedling seedlings duckling ducklings gosling goslings yearling "
+    "yearlings fledgling fledglings hatchling hatchlings nestling nestlings".split()
+)
 _PHRASE_INNER = g.SEPARATORS | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
 PHRASE_STARTS = HEDGES | {"a", "an"} | lx.PLURAL_PERSON_NOUNS
 
@@ -90,6 +97,43 @@ class SenseRules(TokenView):
         low = self.low[m]
         return bool(self.bios[m]) or self.heads[m] or low in _PHRASE_INNER or low in lx.NOUN_USE
 
+    def colour_end(self, k: int, attribute: str) -> int | None:
+        """End of a colour phrase from k ("light auburn", "warm brown"): shade words then a
+        colour; None when there is no colour at k."""
+        m, end = k, None
+        while m < self.n and self.is_word[m]:
+            low = self.low[m]
+            if self.colour(low, attribute):
+                end = m + 1
+            elif not shade(low, attribute):
+                break
+            m += 1
+        return end
+
+    def verb_like(self, j: int) -> bool:
+        """A verb after "and": a known one, or an -s form before a preposition or a noun
+        phrase ("her hair is jet black and falls past her shoulders")."""
+        low = self.lw(j)
+        if g.is_coordinated_verb(low) or low in g.COMMON_VERBS:
+            return True
+        after = self.lw(j + 1)
+        return (
+            low.endswith("s") and not low.endswith("ss") and low.isalpha()
+            and (after in g.PREPOSITIONS or after in g.DETERMINERS or after in g.POSSESSIVES)
+        )  # fmt: skip
+
+    def demonym_noun(self, i: int) -> bool:
+        """A capitalised race word after "a"/"an" that ends its phrase: a person ("the coach
+        is wiry, an Australian in his fifties"; round 12)."""
+        nxt = self.lw(i + 1)
+        if not (
+            self.tok[i][:1].isupper() and self.lw(i - 1) in ("a", "an") and "race" in self.on
+            and (not self.word(i + 1) or nxt in _AFTER_PERSON)
+        ):  # fmt: skip
+            return False  # "the dog is a Maltese": no comma, no apposition
+        a = self.sentence_start(i)
+        return any(self.heads[k] or self.low[k] in g.PERSON_PRONOUNS for k in range(a, i - 2))
+
     def verb_not_noun(self, j: int) -> bool:
         """A plural-looking person noun followed by a determiner is a verb: "the lighthouse
         guards the harbor", "the coach trains a team"."""
@@ -118,7 +162,8 @@ class SenseRules(TokenView):
         if self.low[i].endswith("s") and not self.person_head(i + 1):
             return True  # "Asians", "redheads": plural nouns only
         if self.word(i + 1) and not (
-            nxt in g.FUNCTION_WORDS or nxt in g.COPULAS or nxt.endswith(("ing", "ed"))
+            nxt in g.FUNCTION_WORDS or nxt in g.COPULAS
+            or nxt.endswith(("ing", "ed")) and nxt not in _YOUNG_THINGS  # "a young sapling"
             or g.is_coordinated_verb(nxt) or nxt in g.COMMON_VERBS
         ):  # fmt: skip
             return False  # an adjective before its noun

@@ -358,8 +358,9 @@ class TokenView:
                     m += 1
                 # "She is Ethiopian; her dress ...": the next sentence's first word too
                 if m < self.n and self.word(m) and (not self.sent_start(m) or m - 1 in self.dele):
-                    new = self.out(m)
-                    self.replace(m, new[:1].upper() + new[1:], self.dele[i])
+                    new = self.out(m)  # a replaced pronoun keeps its attribute: gender
+                    attribute = self.repl[m][1] if m in self.repl else self.dele[i]
+                    self.replace(m, new[:1].upper() + new[1:], attribute)
 
     def changes(self) -> list[dict]:
         return [
