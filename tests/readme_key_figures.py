@@ -77,7 +77,7 @@ KEY_FIGURES = [
         ("heldout12", "`7debe2c`", "recall_all"), 100),
     Key(r"reads the username line exactly in ([\d.]+)% of", "probing_reader.json",
         ("reader", "ctc_username_line_exact"), 100),
-    Key(r"it misses the positive control too \((?:[^)]*?: )?([\d.]+)", "probing_reader.json",
+    Key(r"minus the matched rate_0 model's, scores ([\d.]+) \[", "probing_reader.json",
         ("positive_control", "best_layer_acc")),
     Key(r"its LM spells ([\d.]+)% of usernames exactly", "probing_reader.json",
         ("reader", "username_exact"), 100),

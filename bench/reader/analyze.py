@@ -194,6 +194,10 @@ def swap_control(folder: Path, args) -> dict:
     with np.load(folder / "likelihood.npz") as data:
         likelihood = {k: data[k] for k in data.files}
     own, wrong = own_and_wrong(likelihood, labels)
+    blind = {}
+    if (folder / "likelihood_blind.npz").exists():
+        with np.load(folder / "likelihood_blind.npz") as data:
+            blind = {k: data[k] for k in data.files}
     contrasts = {}
     for seed in sorted({m["seed"] for m in meta["models"] if m["seed"] is not None}):
         a, b = f"rate_100_s{seed}", f"rate_100_u2_s{seed}"
@@ -201,6 +205,11 @@ def swap_control(folder: Path, args) -> dict:
             "own_gap_u1_seen_minus_u2_seen": set_gap(own[a] - own[b], labels, users),
             "wrong_gap_u1_seen_minus_u2_seen": set_gap(-(wrong[a] - wrong[b]), labels, users),
         }
+        if blind:  # text removed: log p(U1 name) - log p(U2 name), U1-text minus U2-text model
+            gap = {k: blind[k][0] - blind[k][1] for k in (a, b)}
+            contrasts[f"seed_{seed}"]["blind_u1_minus_u2_u1_seen_minus_u2_seen"] = (
+                controls.user_mean_ci(gap[a] - gap[b], users)
+            )
     # the swap run's probe reports come from their own device file (--swap-reports)
     swap_args = argparse.Namespace(**{**vars(args), "reports": args.swap_reports})
     lens = reference_probes.load_lens(folder)
@@ -211,6 +220,7 @@ def swap_control(folder: Path, args) -> dict:
     ]
     return {
         "likelihood": likelihood_tests(likelihood, users, labels),
+        "blind_likelihood": controls.blind_tests(blind, users) if blind else {},
         "u1_seen_vs_u2_seen": contrasts,
         "probes": probes,
         "lens_gaps": reference_probes.lens_gaps(lens, labels, users) if lens else {},

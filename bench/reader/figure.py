@@ -11,8 +11,8 @@ POSITIONS = {
     "prompt": "last prompt position",
     "answer": "answer positions",
     "blind": "answer positions, text removed",
-    "blind~rate_0": "answer positions, text removed, minus matched rate_0",
-    "lens_blind~rate_0": "logit lens, text removed, minus matched rate_0",
+    "blind~rate_0": "answer, no text, minus rate_0",
+    "lens_blind~rate_0": "logit lens, no text, minus rate_0",
 }
 
 
@@ -47,12 +47,12 @@ def plot(result: dict, path: Path) -> None:
                 ax.plot(layers, acc, color=color, marker="o", ms=3, label=text, alpha=0.8)
                 ax.fill_between(layers, lo, hi, color=color, alpha=0.06)
             ax.axhline(0.5, color="grey", ls="--", lw=1)
-            ax.set_title(f"{POSITIONS[position]}, protocol: {protocol}")
+            ax.set_title(f"{POSITIONS[position]}, protocol: {protocol}", fontsize=10)
             ax.set_xlabel("LM layer (0 = embeddings)")
             ax.legend(fontsize=7)
         axes[row][0].set_ylabel("probe balanced accuracy, U1 vs U2 (95% CI)")
     fig.suptitle(
         "Reader (448 px): layer-wise probes, corrected p = best layer vs max-over-layers null"
     )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.98))
     fig.savefig(path, dpi=120)
