@@ -112,13 +112,31 @@ def probing(
     permutations: Annotated[
         int, typer.Option(help="Label permutations of the null (max over layers).")
     ] = 1000,
-    seed: Annotated[int, typer.Option(help="Seed of the folds, permutations, bootstrap.")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the folds, permutations, bootstrap, lens name pairs.")
+    ] = 0,
+    features: Annotated[
+        str,
+        typer.Option(
+            help="states: last-prompt hidden states; lens: log p of the image's username and "
+            "of another set's, read off every layer (logit lens)."
+        ),
+    ] = "states",
+    reference: Annotated[
+        str | None,
+        typer.Option(help="With --features lens: subtract this model's values (e.g. rate_0)."),
+    ] = None,
+    reference_adapter: Annotated[
+        str | None, typer.Option(help="peft adapter folder of --reference.")
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Probe every layer's last-prompt hidden state for U1 vs U2; JSON + the accuracy plot.
+    """Probe every layer for U1 vs U2 (hidden states, or the name lens); JSON + the plot.
 
     Besides the paper's one 80/20 split, repeated k-fold accuracy per layer with 95%
     confidence intervals and the best layer's p-value, corrected for picking the best layer.
+    `--features lens --reference MODEL` probes, per layer, how much likelier the model finds
+    the image's username (and another set's) than the reference model does.
     """
     from evaluators.hidden_states import last_prompt_hidden_states, load_model
     from evaluators.probing import (
@@ -132,7 +150,9 @@ def probing(
         write_json,
     )
     from mmpriv_data.cli.app import out as console
+    from mmpriv_data.cli.probing_lens import LensRun, check_lens_options
 
+    check_lens_options(features, reference, reference_adapter)
     check_outputs(out, "eval probing", ["probing.json", "probing.png"])
     adapters = _pair_adapters(model, adapter)
     if label and len(label) != len(model):
@@ -151,6 +171,9 @@ def probing(
         statistics_folds(labels, groups, protocol, folds, repeats, seed)
         if permutations < 1:
             raise MmprivError(f"--permutations {permutations}: need at least 1 (1000 is usual)")
+    lens = LensRun(samples, seed, query, batch_size, quiet) if features == "lens" else None
+    if lens and reference:  # loaded once, its values computed once for every --model
+        lens.reference_values = lens.values(reference, reference_adapter, "reference")
     results = []
     for index, (path, adapter_path) in enumerate(zip(model, adapters, strict=True)):
         name = (
@@ -158,17 +181,22 @@ def probing(
             if label
             else Path(path).name + (f"+{Path(adapter_path).name}" if adapter_path else "")
         )
-        loaded, processor = load_model(path, adapter_path)
-        progress, advance = _progress(len(samples), f"hidden states: {name}", quiet)
-        with progress:
-            states = last_prompt_hidden_states(
-                loaded, processor, [s["image"] for s in samples], query, batch_size, advance
-            )
+        if lens:
+            states, lens_means = lens.features(path, adapter_path, name)
+        else:
+            loaded, processor = load_model(path, adapter_path)
+            progress, advance = _progress(len(samples), f"hidden states: {name}", quiet)
+            with progress:
+                states = last_prompt_hidden_states(
+                    loaded, processor, [s["image"] for s in samples], query, batch_size, advance
+                )
         result = probe_by_layer(states, labels)
         if folds:
             result["statistics"] = probe_statistics(
                 states, labels, protocol, groups, folds, repeats, permutations, seed
             )
+        if lens:
+            result["lens_mean_own_name"] = lens_means
         results.append({"label": name, "model": path, "adapter": adapter_path, **result})
         console.print(
             f"{name}: best layer {result['best_layer']} accuracy {result['best_accuracy']:.3f}, "
@@ -182,11 +210,14 @@ def probing(
         for r in results:
             legend = f"{r['label']}: {_statistics_line(r['statistics'], short=True)}"
             curves[legend], bands[legend] = r["statistics"]["acc"], r["statistics"]["ci"]
-        title = f"Probing U1 vs U2: {protocol} protocol, {folds}-fold x {repeats}, 95% CI"
+        title = f"Probing U1 vs U2{lens.title if lens else ''}: {protocol} protocol, "
+        title += f"{folds}-fold x {repeats}, 95% CI"
         plot = plot_probing(curves, out / "probing.png", title=title, intervals=bands)
     else:
         plot = plot_probing(
-            {r["label"]: r["accuracy_by_layer"] for r in results}, out / "probing.png"
+            {r["label"]: r["accuracy_by_layer"] for r in results},
+            out / "probing.png",
+            title=f"Probing U1 vs U2{lens.title if lens else ''}",
         )
     settings = {"protocol": protocol, "folds": folds, "repeats": repeats}
     settings |= {"permutations": permutations, "seed": seed}
@@ -198,6 +229,9 @@ def probing(
         "n_per_set": {s: int((labels == i).sum()) for i, s in enumerate(("U1", "U2"))},
         "chance": 0.5,
         "statistics": settings if folds else None,
+        "features": features,
+        "reference": {"model": reference, "adapter": reference_adapter} if reference else None,
+        **({"lens": lens.description(reference)} if lens else {}),
         "models": results,
         "plot": plot.name,
     }
