@@ -293,6 +293,8 @@ def main() -> None:
     parser.add_argument("--swap-reports", type=Path, default=None, help="--swap's probe reports")
     parser.add_argument("--replicate", type=Path, default=None, help="a rerun of the same plan")
     parser.add_argument("--replicate-reports", type=Path, default=None)
+    parser.add_argument("--confirm", type=Path, default=None, help="the plan on new seeds")
+    parser.add_argument("--confirm-reports", type=Path, default=None)
     parser.add_argument("--pca", type=int, default=128)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--permutations", type=int, default=500)
@@ -367,12 +369,18 @@ def main() -> None:
     if (args.exp / "likelihood_blind.npz").exists():
         with np.load(args.exp / "likelihood_blind.npz") as data:
             result["blind_likelihood"] = controls.blind_tests(dict(data), users)
-    if args.replicate:
-        with np.load(args.replicate / "likelihood.npz") as data:
-            tests = likelihood_tests(dict(data), users, labels)
-        saved = json.loads(args.replicate_reports.read_text())
-        reports = {tuple(k.split("|")): v for k, v in saved.items()}
-        result["replicate"] = controls.replicate_summary(tests, reports)
+    for name, folder, saved_reports in (
+        ("replicate", args.replicate, args.replicate_reports),
+        ("confirmation_new_seeds", args.confirm, args.confirm_reports),
+    ):
+        if folder:  # the same probe set: another run of the plan, or the plan on other seeds
+            with np.load(folder / "likelihood.npz") as data:
+                tests = likelihood_tests(dict(data), users, labels)
+            saved = json.loads(saved_reports.read_text())
+            reports = {tuple(k.split("|")): v for k, v in saved.items()}
+            result[name] = controls.replicate_summary(tests, reports)
+            with np.load(folder / "likelihood_blind.npz") as data:
+                result[name]["blind_likelihood"] = controls.blind_tests(dict(data), users)
     if args.swap:
         result["swap_control"] = swap_control(args.swap, args)
     args.out.write_text(json.dumps(result, indent=1))
