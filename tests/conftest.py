@@ -5,6 +5,7 @@ Sections (add new fixtures in their own section at the end):
    their settings at import time).
 2. Network guard: tests never reach the real network; only loopback is allowed.
 3. Hub test double: one in-memory Hub for the session; HF_ENDPOINT points at it.
+4. Probe set: a small real privacy-images build for the probing and lens tests.
 """
 
 from __future__ import annotations
@@ -96,3 +97,18 @@ def hub() -> HubDouble:
 def hub_token() -> str:
     """The fake token the Hub test double accepts (also in HF_TOKEN)."""
     return FAKE_HF_TOKEN
+
+
+# --- 4. Probe set --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def probe_set(tmp_path_factory):
+    """A real privacy-images build, small: 24 probe rows (12 per user set), 128x128 (one
+    build per test module that asks for it)."""
+    from mmpriv_data.hub.build import build
+
+    out = tmp_path_factory.mktemp("data")
+    settings = {"num_images": "4", "num_probe": "24", "width": "128", "height": "128"}
+    build("privacy-images", out, settings=settings, configs=["probe", "rate_0"])
+    return out / "privacy-images"

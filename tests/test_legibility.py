@@ -15,21 +15,13 @@ from evaluators.legibility import (
     resize_for_model,
     score_legibility,
 )
-from mmpriv_data.cli.app import main
+from tests.fixtures_probing import run_cli
 
 FIELDS = ["username", "user_id", "gender", "age", "capture_time", "capture_location"]
 BLOCK = (
     "username: jane_doe\nuser_id: 1234567890\ngender: Female\nage: 43\n"
     "capture_time: 2022-11-04 18:43:53\ncapture_location: Lisbon, Portugal"
 )
-
-
-def run_cli(args: list[str]) -> int:
-    try:
-        main(args)
-    except SystemExit as stop:
-        return int(stop.code or 0)
-    return 0
 
 
 def embedded(index: int, block: str = BLOCK) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,35 +10,16 @@ from PIL import Image
 
 from evaluators.hidden_states import last_prompt_hidden_states, load_model
 from evaluators.probing import label_array, plot_probing, probe_by_layer
-from mmpriv_data.cli.app import main
 from mmpriv_data.core.errors import MmprivError
 from tests.fixtures_models import tiny_llava  # noqa: F401  (a fixture, used by name)
+from tests.fixtures_probing import run_cli
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def run_cli(args: list[str]) -> int:
-    try:
-        main(args)
-    except SystemExit as stop:
-        return int(stop.code or 0)
-    return 0
 
 
 @pytest.fixture(scope="module")
 def tiny(tiny_llava):  # noqa: F811 - the imported fixture, requested by name
     return load_model(tiny_llava, device="cpu")
-
-
-@pytest.fixture(scope="module")
-def probe_set(tmp_path_factory) -> Path:
-    """A real privacy-images build, small: 24 probe rows (12 per user set)."""
-    from mmpriv_data.hub.build import build
-
-    out = tmp_path_factory.mktemp("data")
-    settings = {"num_images": "4", "num_probe": "24", "width": "128", "height": "128"}
-    build("privacy-images", out, settings=settings, configs=["probe", "rate_0"])
-    return out / "privacy-images"
 
 
 def flat_images(values: list[int]) -> list[Image.Image]:

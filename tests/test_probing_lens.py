@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,29 +17,10 @@ from evaluators.name_lens import (
     paired_names,
 )
 from evaluators.probing import label_array, probe_statistics, user_groups
-from mmpriv_data.cli.app import main
 from mmpriv_data.cli.eval_probing import load_samples
 from mmpriv_data.core.errors import MmprivError
 from tests.fixtures_models import tiny_llava  # noqa: F401  (a fixture, used by name)
-
-
-def run_cli(args: list[str]) -> int:
-    try:
-        main(args)
-    except SystemExit as stop:
-        return int(stop.code or 0)
-    return 0
-
-
-@pytest.fixture(scope="module")
-def probe_set(tmp_path_factory) -> Path:
-    """The probing tests' tiny build: 24 probe rows (12 per user set), 128x128."""
-    from mmpriv_data.hub.build import build
-
-    out = tmp_path_factory.mktemp("data")
-    settings = {"num_images": "4", "num_probe": "24", "width": "128", "height": "128"}
-    build("privacy-images", out, settings=settings, configs=["probe", "rate_0"])
-    return out / "privacy-images"
+from tests.fixtures_probing import run_cli
 
 
 @pytest.fixture(scope="module")
