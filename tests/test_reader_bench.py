@@ -88,19 +88,25 @@ def test_likelihood_probe_sees_a_planted_memorization_and_not_a_null():
     assert out["null"]["users"]["perm_p"] > 0.05
 
 
-def test_prompt_states_taken_from_the_name_pass_equal_a_prompt_only_pass():
-    import numpy as np
-
-    from bench.reader import experiment
-
+def tiny_reader_and_features(n: int):
+    """A 2-layer reader of width 64 and random frozen-tower features for n images."""
     torch.manual_seed(0)
     model = reader_model.Reader(lm_width=64, lm_layers=2, tower_width=32).eval()
-    n = 4
     features = {
         "lines": torch.randn(n, 6, 96, 32),
         "scene": torch.randn(n, 196, 32),
         "ctc": torch.randn(n, 6, 96, reader_model.CTC_CLASSES),
     }
+    return model, features
+
+
+def test_prompt_states_taken_from_the_name_pass_equal_a_prompt_only_pass():
+    import numpy as np
+
+    from bench.reader import experiment
+
+    n = 4
+    model, features = tiny_reader_and_features(n)
     names_u1 = np.array(["anna_k12", "bo_l3", "carla_x999", "d"], dtype=object)
     names_u2 = np.array(["zed_1", "yy_22", "x", "will_w"], dtype=object)
     is_u1 = np.array([True, False, True, False])
@@ -144,14 +150,8 @@ def test_logit_lens_last_layer_is_the_likelihood_and_earlier_layers_read_through
 
     from bench.reader import experiment
 
-    torch.manual_seed(0)
-    model = reader_model.Reader(lm_width=64, lm_layers=2, tower_width=32).eval()
     n = 3
-    features = {
-        "lines": torch.randn(n, 6, 96, 32),
-        "scene": torch.randn(n, 196, 32),
-        "ctc": torch.randn(n, 6, 96, reader_model.CTC_CLASSES),
-    }
+    model, features = tiny_reader_and_features(n)
     names_u1 = np.array(["anna_k12", "bo_l3", "carla_x999"], dtype=object)
     names_u2 = np.array(["zed_1", "yy_22", "x"], dtype=object)
     measures = experiment.probe_measures(
