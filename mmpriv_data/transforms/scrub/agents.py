@@ -37,15 +37,18 @@ NOT_AGENTS = frozenset(
     "rubber silver copper hamster lobster panther otter oyster spider beaver rooster heifer "
     "elephant elephants restaurants plant plants pheasant tent tents event events cement "
     "moment garment garments instrument instruments ornament ornaments apartment department "
-    "basement monument".split()
-)
-# Animals and things so spelled that have eyes or hair of a colour ("a labrador with brown
-# eyes", "a poster with a blonde model"): never the owner of a feature (round 12).
-_NOT_OWNERS = NOT_AGENTS | frozenset(
+    "basement monument dresser dressers".split()
+) | frozenset(  # animals so spelled ("an elderly Labrador", "a skinny Dalmatian"; round 13)
     "labrador labradors schnauzer schnauzers badger badgers viper vipers adder raptor "
     "predator predators condor alligator gopher warbler woodpecker kingfisher grasshopper "
-    "monster monsters dalmatian dalmatians pomeranian pomeranians creeper collar feather "
-    "feathers wallpaper cover filter flyer flier banner sweater cardigan".split()
+    "monster monsters dalmatian dalmatians pomeranian pomeranians rottweiler rottweilers "
+    "pinscher pinschers".split()
+)
+# Things so spelled that have eyes or hair of a colour ("a poster with a blonde model"):
+# never the owner of a feature (round 12), nor are the animals above.
+_NOT_OWNERS = NOT_AGENTS | frozenset(
+    "creeper collar feather feathers wallpaper cover filter flyer flier banner sweater "
+    "cardigan".split()
 )
 
 

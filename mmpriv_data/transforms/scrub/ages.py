@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub import traits
 from mmpriv_data.transforms.scrub.senses import HEDGES, SenseRules
 
 NUMBER_WORDS = frozenset(
@@ -69,6 +70,8 @@ class AgeRules(SenseRules):
         later = self.lw(j + 1)
         if self.lw(j) in ("or", "to", "-") and (later.isdigit() or later in NUMBER_WORDS):
             j += 2  # "three or four years old"
+        if self.lw(j) == "or" and later == "so":
+            j, estimate = j + 2, True  # "forty or so" (heldout14)
         if self.lw(j) in ("years", "year") and self.lw(j + 1) == "old":
             return j + 2
         if self.lw(j) in ("years", "year") and self.lw(j + 1) == "of" and self.lw(j + 2) == "age":
@@ -189,7 +192,8 @@ class AgeRules(SenseRules):
     def age_of(self, i: int, head: int) -> None:
         """ "A boy of about ten", "a woman of 40", "a man about 60" (age)."""
         if "age" in self.on and self.person_head(head) and self.low[head] not in lx.GROUP_HEADS:
-            number = self.low[i].isdigit() or self.low[i] in NUMBER_WORDS
+            low = self.low[i].removesuffix("-odd").removesuffix("-plus")  # "of sixty-odd"
+            number = low.isdigit() or low in NUMBER_WORDS or hyphen_number(low)
             end = self.age_number(i) or (i + 1 if number else None)
             if end == i + 1 and self.lw(end) == "or" and self.lw(end + 1) in NUMBER_WORDS:
                 end += 2  # "a schoolboy of eight or nine reading" (round 12)
@@ -199,11 +203,26 @@ class AgeRules(SenseRules):
     def age_apposition(self, i: int, comma: int) -> None:
         """ "A man, 40 years old, smiles", "two boys, probably around eight or nine years
         old, play" (the commas go in fix_commas)."""
-        if "age" not in self.on or not (self.person_head(comma - 1) or self.named(comma - 1)):
+        if "age" not in self.on or not (
+            self.person_head(comma - 1) or self.named(comma - 1) or self.after_traits(comma)
+        ):
             return  # "Baseball player Luis, thirty-one, poses" (round 12)
         end = self.age_number(i)
         if end is not None and self.lw(end) in (",", ".", ";"):
             self.delete(comma + 1, end, "age")
+            if comma in self.dele and self.lw(end) == ",":
+                self.delete(end, end + 1, "age")  # the apposition before went with its commas
+
+    def after_traits(self, comma: int) -> bool:
+        """The comma closes an apposition of traits about a person ("a herdsman, broad and
+        bow-legged, forty or so,"): a trait word before it and, a few words back, a comma
+        after a person noun (heldout14)."""
+        if not self.bios[comma - 1] or not traits.listed(self.low[comma - 1]):
+            return False  # not a tagger's guess ("in Utah, 1869")
+        k = comma - 2
+        while k > max(0, comma - 8) and self.low[k] != ",":
+            k -= 1
+        return self.low[k] == "," and (self.person_head(k - 1) or self.named(k - 1))
 
 
 def hyphen_number(word: str) -> bool:

@@ -7,7 +7,7 @@ deleted and returns the changes; `rewrite.scrub` is the public entry point.
 
 from __future__ import annotations
 
-from mmpriv_data.transforms.scrub import chat, contextual, frames, tagger
+from mmpriv_data.transforms.scrub import chat, contextual, frames, tagger, traits
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub import lexicon_data as data
@@ -27,6 +27,7 @@ _TITLES = frozenset({"mr", "mrs", "ms", "miss"})
 _CONTRACTED = frozenset({"he's", "she's"})
 _RANKS_BY = frozenset(w for w in lx.SUPERLATIVES if w.endswith("st"))  # "tallest", "oldest"
 _NUMBER_WORDS = NUMBER_WORDS | APPROXIMATE  # the tokens that send a word to `number`
+_ROUGHLY = ("-odd", "-plus")  # "of sixty-odd" (round 13): `number` reads them after "of"
 _NUMBER_WORDS |= {
     f"{tens}-{unit}"
     for tens in "twenty thirty forty fifty sixty seventy eighty ninety".split()
@@ -41,6 +42,7 @@ _CANDIDATES = (
 )  # fmt: skip
 _FRAME_STARTS = frames.STARTS  # "describe", "call", "built" (round 12)
 _CANDIDATE_CACHE: dict[str, bool] = {}
+_VALUED_FEATURES = frozenset({"hair", "eyes", "complexion", "skin"})  # "hair black," (round 13)
 # Unions of word lists that the loops below test one after another (speed).
 _PRONOUN_WORDS = frozenset(lx.PRONOUNS) | {"her", "his"}
 _MODIFIER_WORDS = g.SEPARATORS | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
@@ -66,6 +68,8 @@ _SHADE_WORDS = (
 
 def _candidate(word: str) -> bool:
     """Listed words, and words with hyphens, apostrophes or digits."""
+    if word.endswith("ish") and word.isalnum():  # "fortyish", "30ish" (round 13)
+        return lx.age_compound(word) or word in _CANDIDATES
     return word in _CANDIDATES or not word.isalpha() and (len(word) > 1 or word.isdigit())
 
 
@@ -117,7 +121,7 @@ class Scrubber(FigureRules):
                 self.decade_phrase(i)
             elif low in _TITLES and gender:
                 self.title(i)
-            elif low in _NUMBER_WORDS or low.isdigit():
+            elif low in _NUMBER_WORDS or low.isdigit() or low.endswith(_ROUGHLY):
                 if i > 0:  # no other rule reads numbers ("forty-eight": round 12)
                     self.number(i)
             else:
@@ -133,8 +137,12 @@ class Scrubber(FigureRules):
                         word = low[:-2]
                     if word in lx.FEATURE_HEADS:
                         self.feature(i)
+                        if i + 1 < self.n and low in _VALUED_FEATURES:
+                            traits.value_after(self, i)  # "hair black, eyes brown" (round 13)
                     elif word in lx.PERSON_HEADS:
                         self.noun(i)
+                        if i + 1 < self.n and bios[i + 1]:
+                            traits.after_head(self, i)  # "the woman petite," (round 13)
                         if commas and (c := self.apposed_comma(i)) is not None:
                             self.apposition(c - 1)  # "the groom, stout", "a diver in fins, wiry"
                     elif word in _FRAME_STARTS:

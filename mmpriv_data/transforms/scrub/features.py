@@ -323,6 +323,8 @@ class FeatureRules(PredicateRules):
                 self.lw(k - 1) in g.DETERMINERS and self.lw(k - 2) in ("in", "on")
             ):
                 return None
+            if word in lx.AGE_NOUNS and self.young_animal(k, w):
+                return None  # "a newborn foal with long skinny legs" (round 13)
             if word in g.PERSON_PRONOUNS or self.person_head(k) or self.owner(k):
                 return w
             if self.low[w] != "with" and self.low[w] != "of" and self.lw(w - 1) != "and":
@@ -333,6 +335,15 @@ class FeatureRules(PredicateRules):
                 return w  # "she's half-Japanese and has dark eyes" (round 12)
             k -= 1
         return None
+
+    def young_animal(self, k: int, w: int) -> bool:
+        """An age noun used as an adjective before a noun of its own: "a newborn foal", "a
+        baby elephant" (not "the baby sleeps", "the toddler wearing")."""
+        nxt = self.lw(k + 1)
+        return (
+            k + 1 < w and self.word(k + 1) and not self.heads[k + 1]
+            and nxt not in g.FUNCTION_WORDS and not nxt.endswith(("ing", "ed", "s"))
+        )  # fmt: skip
 
     def owner(self, k: int) -> bool:
         """A person at k: a pronoun, a person noun, or "the youngest", "the brunette"."""

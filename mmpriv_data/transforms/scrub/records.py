@@ -46,6 +46,9 @@ _COUNTRIES = frozenset(
 )  # fmt: skip
 
 
+_ABBREVIATED = frozenset({"approx", "ca", "abt"})  # hedges cut short: "approx. 45 yrs"
+
+
 def age_value(low: str) -> bool:
     """ "34", "25-30": a number a person's age may be."""
     parts = low.split("-") if RANGE.match(low) else [low]
@@ -254,10 +257,13 @@ class RecordRules(FeatureRules):
             return  # "at 14:22": a time
         if len(numbers) == 1 and age_words(lows[numbers[0]]) and "age" in self.on:
             self.delete(numbers[0], numbers[0] + 1, "age")  # "F, roughly 25-30, 5'5\""
+            self.cut_hedge(first)
             return
         if len(numbers) == 2 and "age" in self.on and aged(lows[numbers[0]], lows[numbers[1]]):
             label = lows[numbers[0]] in _AGE_BEFORE and self.form(numbers[0])
             self.delete(numbers[0] + label, numbers[1] + 1, "age")  # "age 30", "born 1989"
+            if not label:
+                self.cut_hedge(first)
             return
         if "age" in self.on and (
             len(numbers) == 3 and lows[numbers[1]] in ("to", "or")
@@ -286,6 +292,11 @@ class RecordRules(FeatureRules):
             and all(self.bios[k] and lows[k] not in _SUNTANS or lows[k] in _LINKS for k in words)
         ):  # "lean and blonde" (round 12; not "lean and sunburnt": a suntan)
             self.drop_items([(k, k + 1, self.bios[k]) for k in range(words[0], words[-1] + 1)])
+
+    def cut_hedge(self, first: int) -> None:
+        """ "approx. 45 yrs": a hedge cut short goes with the age after it (round 13)."""
+        if self.lw(first - 1) == "." and self.lw(first - 2) in _ABBREVIATED:
+            self.delete(first - 2, first, "age")
 
     def form(self, k: int) -> bool:
         """A form, which keeps its labels ("Intake card: age 58, ht 170 cm"; round 12)."""

@@ -159,7 +159,12 @@ def candidate(view, i: int, listed: bool = False) -> bool:
         and low not in _NEVER
         and low.replace("-", "").isalpha() and low not in lx.FEATURE_HEADS
         and low not in lx.NOUN_USE
+        and not low.endswith(_TIMES)
     )  # fmt: skip
+
+
+# Compounds that date a thing or a person ("a Renaissance-era nobleman"): never a trait.
+_TIMES = ("-era", "-period", "-century")  # (round 13)
 
 
 def guess(view, i: int, table: dict | None = None, threshold: float = THRESHOLD) -> str | None:

@@ -216,6 +216,10 @@ class TokenView:
                         last = lows[k].rpartition("-")[2]  # "great-grandmother" (round 8)
                         if last in _PERSON_HEAD_FORMS:
                             lows[k] = last
+        if "ish" in text:  # "fortyish", "30ish" as one word (heldout14)
+            for k in compress(range(self.n), map(str.endswith, lows, repeat("ish"))):
+                if self.bios[k] is None and lx.age_compound(lows[k]):
+                    self.bios[k] = "age"
         self.heads = list(map(_PERSON_HEAD_FORMS.__contains__, lows))  # see person_head()
         if rare and not lx.ROYALS.isdisjoint(lows) and not lx.GAME_WORDS.isdisjoint(lows):
             for k in compress(range(self.n), map(lx.ROYALS.__contains__, lows)):

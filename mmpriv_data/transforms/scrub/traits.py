@@ -1,0 +1,77 @@
+"""Traits said with no verb right after what they describe (round 13, heldout14's misses):
+a person noun followed by its build, age or race ("the man tall and thin, the woman petite",
+"a bouncer thirtyish,") and a feature followed by its colour, as records and old forms write
+them ("hair black, eyes brown", "complexion fair;").
+
+>>> from mmpriv_data.transforms.scrub import scrub
+>>> scrub("The couple: the man tall and thin, the woman petite.").text
+'The couple: the person, the person.'
+>>> scrub("The manifest lists a sailor, hair black, eyes brown.").text
+'The manifest lists a sailor, hair, eyes.'
+"""
+
+from __future__ import annotations
+
+from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.tokens import _compound_bio
+
+# What may follow the traits of a person noun: the end of the phrase ("the woman petite,",
+# "a man thirtyish in a red shirt", "the boy tall with braids").
+_HEAD_ENDS = frozenset({",", ";", ":", ".", "!", "?", "", "with", "in", "at", "and"})
+_JOINS = frozenset({"and", ","})
+_SHAPES = frozenset({"build", "age"})
+_TINTS = frozenset({"white", "black", "brown", "red", "pink", "pale", "grey", "gray", "green"})
+# A feature and the attribute of the colour that follows it in a record.
+_VALUED = {"hair": "hair_color", "eyes": "eye_color", "complexion": "race", "skin": "race"}
+# What may follow a feature's colour in a record: the next item or the end.
+_VALUE_ENDS = frozenset({",", ";", ".", "", ")", '"', "/"})
+
+
+def after_head(view, h: int) -> None:
+    """Build, age or race words right after the person noun at h and before the end of the
+    phrase: "the woman petite," "the parent sixty-ish and bald;" (the words go)."""
+    lows = view.low
+    k, last = h + 1, None
+    while k < min(view.n, h + 8) and _trait(view, k):
+        last = k
+        k += 1
+        if lows[k] in _JOINS and k + 1 < view.n and _trait(view, k + 1):
+            k += 1  # "tall and thin", "tall, thin"
+    if last is None or view.lw(last + 1) not in _HEAD_ENDS:
+        return
+    if view.lw(last + 1) == "and":
+        if not view.word(last + 2) or view.lw(last + 3) not in _HEAD_ENDS - {"and"}:
+            return  # "the girl tall and happy waves": a clause of its own
+        last += 1  # "the parent sixty-ish and bald," -> "the parent bald,"
+    if view.lw(last + 1) == "with" and any(lows[k] in _TINTS for k in range(h + 1, last + 1)):
+        return  # "a man white with rage", "the boy black with soot"
+    if lx.FEATURE_HEADS.get(view.lw(last + 1)):
+        return  # "the man brown hair": a feature's colour, the feature rules' part
+    view.delete(h + 1, last + 1, view.bios[h + 1])
+
+
+def _trait(view, k: int) -> bool:
+    """A listed build or age word, or a capitalised race word ("the people Austrian"), at k;
+    not a tagger's guess ("the suspect said") nor a colour ("the newborn grey?")."""
+    attribute = view.bios[k]
+    if attribute not in view.on or view.heads[k] or not listed(view.low[k]):
+        return False
+    return attribute in _SHAPES or attribute == "race" and view.tok[k][:1].isupper()
+
+
+def listed(low: str) -> bool:
+    """A word the lists or the spelling rules give an attribute (not a tagger's guess)."""
+    return low in lx.PERSON_ADJECTIVES or bool(_compound_bio(low)) or lx.age_compound(low)
+
+
+def value_after(view, h: int) -> None:
+    """A feature's colour right after it, closed by the next item or the end: "hair black,",
+    "eyes grey.", "complexion fair;" (the colour goes, the feature stays as a form's label)."""
+    attribute = _VALUED.get(view.low[h])
+    if attribute is None or attribute not in view.on or h + 1 >= view.n:
+        return
+    k = h + 1
+    while k < min(view.n, h + 4) and view.colour(view.low[k], attribute):
+        k += 1
+    if k > h + 1 and view.lw(k) in _VALUE_ENDS:  # "dyed her hair black." too
+        view.delete(h + 1, k, attribute)
