@@ -26,14 +26,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "bench" / "data" / "scrub_corpus"
 PARTS = (
-    "heldout14", "heldout13", "heldout12", "heldout11", "heldout10", "heldout9", "heldout8",
-    "heldout7", "heldout6", "heldout5", "heldout4", "heldout3", "heldout2", "heldout", "tuning",
+    "heldout15", "heldout14", "heldout13", "heldout12", "heldout11", "heldout10", "heldout9",
+    "heldout8", "heldout7", "heldout6", "heldout5", "heldout4", "heldout3", "heldout2", "heldout",
+    "tuning",
 )  # fmt: skip
 # Commits that added a held-out part alone, before the rule changes it was to measure.
 FROZEN = {
     "heldout4": "9f6cc04", "heldout5": "4196cc8", "heldout6": "3796bfd", "heldout7": "df6819c",
     "heldout8": "1c8771e", "heldout9": "03a97bd", "heldout10": "7b5ec9b", "heldout11": "48b00d8",
     "heldout12": "36b8417", "heldout13": "50c9bb0", "heldout14": "f5195ec",
+    "heldout15": "6131f2a",
 }  # fmt: skip
 # The one blind score of each: the part and the scrubber it was scored with, once (the newest
 # parts in both modes: the default and the opt-in contextual tagger). heldout11 was scored
@@ -48,13 +50,16 @@ ROUND_TEN_EVAL = "15f6a08"  # the commit that scored heldout12 (its scrubber: RO
 ROUND_ELEVEN = "d1e49d3"  # the round-11 rules (chat.py, role nouns, apposed_comma)
 ROUND_ELEVEN_EVAL = "6d0ac44"  # the commit that scored heldout13 (its scrubber: ROUND_ELEVEN's)
 ROUND_TWELVE = "36d6fc0"  # the round-12 rules (list records, frames.py, agents.py)
+ROUND_TWELVE_EVAL = "10a2cc4"  # the commit that scored heldout14 (its scrubber: ROUND_TWELVE's)
+ROUND_THIRTEEN = "737e1b8"  # the round-13 rules (traits.py, one-word ages)
 BLIND = {
     "heldout4": "`c9a99e5`", "heldout5": "`4b4e926`", "heldout6": "`d755c3a`",
     "heldout7": "`9cf652e`", "heldout8": "`ec2b2fb`", "heldout9": "`8ca2f7d`",
     "heldout10": "`eaff886`", "heldout11": (f"`{ROUND_NINE}`", f"`{ROUND_NINE}` + minilm"),
     "heldout12": (f"`{ROUND_TEN_EVAL}`", f"`{ROUND_TEN_EVAL}` + minilm"),
     "heldout13": (f"`{ROUND_ELEVEN_EVAL}`", f"`{ROUND_ELEVEN_EVAL}` + minilm"),
-    "heldout14": ("this tree", CONTEXTUAL),
+    "heldout14": (f"`{ROUND_TWELVE_EVAL}`", f"`{ROUND_TWELVE_EVAL}` + minilm"),
+    "heldout15": ("this tree", CONTEXTUAL),
 }  # fmt: skip
 NOTES = [
     "Corpus: bench/data/scrub_corpus/ (written by hand, independently of the lexicon). Each "
@@ -88,23 +93,28 @@ NOTES = [
     f"`{ROUND_ELEVEN_EVAL}` + minilm); heldout14 (428 items, `{FROZEN['heldout14']}`, a "
     "seventh independent author, written while round 12 was being made and not opened until "
     f"the round-12 rules were committed in `{ROUND_TWELVE}`) with the round-12 scrubber "
-    f"(`this tree`, the scrubber of `{ROUND_TWELVE}`) in both modes: the "
+    f"`{ROUND_TWELVE_EVAL}` (the scrubber of `{ROUND_TWELVE}`) in both modes (the columns "
+    f"`{ROUND_TWELVE_EVAL}` and `{ROUND_TWELVE_EVAL}` + minilm); heldout15 (433 items, "
+    f"`{FROZEN['heldout15']}`, an eighth independent author, written while round 13 was being "
+    "made and not opened until the round-13 rules were committed in "
+    f"`{ROUND_THIRTEEN}`) with the round-13 scrubber (`this tree`) in both modes: the "
     "default (rules and the round-8 spelling tagger) and `this tree + minilm` "
     '(`scrub(text, tagger="minilm")`, the opt-in contextual tagger) - the headline. Every '
     "other column of a part that was tuned on is NOT a held-out figure; `tuning`, `heldout`, "
     "`heldout2` and `heldout3` were all read and tuned on, heldout7 in round 6, heldout8 in "
     "round 7, heldout9 in round 8, heldout10 in round 9, heldout11 in round 10, heldout12 "
-    "in round 11 and heldout13 in round 12 (each after its blind score; the spelling tagger "
+    "in round 11, heldout13 in round 12 and heldout14 in round 13 (each after its blind "
+    "score; the spelling tagger "
     "and the MiniLM head were trained on the parts up to heldout10, see "
-    "bench/results/scrub_context.md for each left out; rounds 10 to 12 changed rules and word "
+    "bench/results/scrub_context.md for each left out; rounds 10 to 13 changed rules and word "
     "lists only). heldout4 to heldout7 "
     "were written by the person who wrote the rules, so they are less independent than "
-    "heldout8 to heldout14. "
+    "heldout8 to heldout15. "
     "The misses of the blind scores are listed in this file as committed right after each: "
     "heldout4 in `ed3a585`, heldout5 in `0381e89`, heldout6 in `7e97ffe`, heldout7 in "
     "`2d8910e`, heldout8 in `a5eb0fb`, heldout9 in `0352509`, heldout10 in `86ce724`, "
     f"heldout11 in `d178c53`, heldout12 in `15f6a08`, heldout13 in `{ROUND_ELEVEN_EVAL}`, "
-    "heldout14 below (this tree, both modes). "
+    f"heldout14 in `{ROUND_TWELVE_EVAL}`, heldout15 below (this tree, both modes). "
     "Recall: terms removed, with a 95% Wilson interval; precision: changed words that were "
     "labelled, per attribute the scrubber logged; unrelated words kept: unlabelled words left "
     "as they were (a/an, verbs agreeing with 'they' and function words or articles deleted "
@@ -112,7 +122,7 @@ NOTES = [
     "Columns: `python bench/scrub_eval.py --baseline "
     f"9f6cc04,c9a99e5,4b4e926,d755c3a,9cf652e,ec2b2fb,8ca2f7d,eaff886,{ROUND_NINE},"
     f"{ROUND_NINE}+minilm,{ROUND_TEN_EVAL},{ROUND_TEN_EVAL}+minilm,{ROUND_ELEVEN_EVAL},"
-    f"{ROUND_ELEVEN_EVAL}+minilm`.",
+    f"{ROUND_ELEVEN_EVAL}+minilm,{ROUND_TWELVE_EVAL},{ROUND_TWELVE_EVAL}+minilm`.",
     "",
 ]
 
