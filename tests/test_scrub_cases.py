@@ -83,18 +83,21 @@ CORPUS = Path(__file__).parents[1] / "bench" / "data" / "scrub_corpus"
 # (a fifth independent author, frozen in 36b8417, blind 84.0% with the round-10 scrubber of
 # 4da6527, 87.3% after the round-11 rules of d1e49d3); heldout13 in round 12 (a sixth
 # independent author, frozen in 50c9bb0, blind 86.1% with the round-11 scrubber of d1e49d3,
-# 94.8% after the round-12 rules of 36d6fc0). heldout14 is the only part no rule was tuned on
-# (a seventh independent author, frozen in f5195ec, scored once, blind, with the round-12
-# scrubber of 36d6fc0: 84.7%); its floors are its blind values rounded down.
+# 94.8% after the round-12 rules of 36d6fc0); heldout14 in round 13 (a seventh independent
+# author, frozen in f5195ec, blind 84.7% with the round-12 scrubber of 36d6fc0, 88.9% after the
+# round-13 rules of 737e1b8). heldout15 is the only part no rule was tuned on (an eighth
+# independent author, frozen in 6131f2a, scored once, blind, with the round-13 scrubber of
+# 737e1b8: 83.6%); its floors are its blind values rounded down.
 RECALL_FLOORS = {
     "tuning": 0.995, "heldout": 0.995, "heldout2": 0.995, "heldout3": 0.995, "heldout4": 0.995,
     "heldout5": 0.995, "heldout6": 0.995, "heldout7": 0.99, "heldout8": 0.99, "heldout9": 0.95,
     "heldout10": 0.91, "heldout11": 0.91, "heldout12": 0.87, "heldout13": 0.94,
-    "heldout14": 0.84,
+    "heldout14": 0.88, "heldout15": 0.83,
 }  # fmt: skip
 # Per-attribute floors where a score is below 99% (rounded down): heldout8's after round 7,
 # heldout9's after round 8, heldout10's after round 9, heldout11's after round 10, heldout12's
-# after round 11, heldout13's after round 12, heldout14's blind values.
+# after round 11, heldout13's after round 12, heldout14's after round 13, heldout15's blind
+# values.
 ATTRIBUTE_FLOORS = {
     "heldout8": {"gender": 0.99, "age": 0.99, "race": 0.99, "eye_color": 0.98,
                  "hair_color": 0.98, "build": 0.99},
@@ -108,8 +111,10 @@ ATTRIBUTE_FLOORS = {
                   "hair_color": 0.78, "build": 0.79},
     "heldout13": {"gender": 0.98, "age": 0.93, "race": 0.96, "eye_color": 0.92,
                   "hair_color": 0.94, "build": 0.88},
-    "heldout14": {"gender": 0.96, "age": 0.78, "race": 0.83, "eye_color": 0.84,
-                  "hair_color": 0.85, "build": 0.78},
+    "heldout14": {"gender": 0.97, "age": 0.84, "race": 0.87, "eye_color": 0.90,
+                  "hair_color": 0.89, "build": 0.83},
+    "heldout15": {"gender": 0.98, "age": 0.76, "race": 0.81, "eye_color": 0.75,
+                  "hair_color": 0.81, "build": 0.75},
 }  # fmt: skip
 # heldout8: its blind value (3839/3862), rounded down; heldout9: its value after round 8
 # (4202/4251; blind 4271/4315): the estimated ages now go with their hedges ("maybe five"),
@@ -117,20 +122,23 @@ ATTRIBUTE_FLOORS = {
 # heldout10: its value after round 9 (6602/6680; blind 6608/6687), rounded down; heldout11: its
 # blind value (6782/6903), rounded down.
 # heldout12: its value after round 11 (7599/7742; blind 7620/7770), rounded down; heldout13:
-# its value after round 12 (3317/3379; blind 3323/3393), rounded down; heldout14: its blind
-# value (4704/4823), rounded down.
+# its value after round 12 (3317/3379; blind 3323/3393), rounded down; heldout14: its value
+# after round 13 (blind 4704/4823), rounded down; heldout15: its blind value (4397/4519),
+# rounded down.
 UNRELATED_FLOORS = {
     "heldout8": 0.994, "heldout9": 0.988, "heldout10": 0.988, "heldout11": 0.982,
     "heldout12": 0.981, "heldout13": 0.981, "heldout14": 0.975,
+    "heldout15": 0.973,
 }  # fmt: skip
 # Hard negatives kept: 93% unless a part's blind value was lower (heldout11: 219/239;
 # heldout12: 661/708 = 93.4% after round 11, blind 660/708; heldout13: 351/366 = 95.9% after
-# round 12, blind 348/366; heldout14: 555/580 = 95.7%).
+# round 12, blind 348/366; heldout14: 557/580 = 96.0% after round 13, blind 555/580;
+# heldout15: 330/333 = 99.1%, blind).
 HARD_NEGATIVE_FLOORS = {"heldout11": 0.91}
 # Held-out parts of the later rounds, each frozen first.
 HELD_OUT_LATER = (
     "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-    "heldout11", "heldout12", "heldout13", "heldout14",
+    "heldout11", "heldout12", "heldout13", "heldout14", "heldout15",
 )  # fmt: skip
 # Short texts of the frozen heldout7 that earlier parts already held word for word (written
 # independently; found after heldout7 was scored, kept since the part is frozen; none was missed).
@@ -144,13 +152,10 @@ HELDOUT7_REPEATS = frozenset({
 
 # Grammar problems the blind score of a part not tuned on found, kept as measured until the
 # part is read and tuned on: heldout12:301 "Him? Six foot of pure muscle, ..." -> "Them? of
-# pure muscle, ..." (a figure deleted at a sentence start, round 10).
-# heldout14:58 "BOLO: Hispanic female, approx. 40, 5'2\", heavy-set, dyed red hair ..." ->
-# "BOLO: Person, approx. dyed hair ...": the age after "approx." deleted, its "." then read as
-# a sentence end (the round-11 scrubber gave the same; blind, round 12).
+# pure muscle, ..." (a figure deleted at a sentence start, round 10). (heldout14:58's, "approx."
+# left before a deleted age, was mended in round 13: the hedge goes with the age.)
 BLIND_GRAMMAR = frozenset({
     ("heldout12.txt:301", "lower-case sentence start"),
-    ("heldout14.txt:58", "lower-case sentence start"),
 })  # fmt: skip
 
 
