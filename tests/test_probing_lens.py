@@ -178,7 +178,10 @@ def test_cli_without_a_reference_probes_raw_values(tiny_llava, probe_set, tmp_pa
     stats = report["models"][0]["statistics"]
     assert stats["acc"] == pytest.approx(expected["acc"], abs=2e-3)
     own_means = lens_summary(values, [r["user_set"] for r in rows])
-    assert report["models"][0]["lens_mean_own_name"] == pytest.approx(own_means, abs=2e-3)
+    reported = report["models"][0]["lens_mean_own_name"]
+    assert reported.keys() == own_means.keys()
+    for user_set, layer_means in own_means.items():  # approx takes no nested mappings
+        assert reported[user_set] == pytest.approx(layer_means, abs=2e-3), user_set
     assert max(own_means["U1"]) < 0  # raw values are log-likelihoods
 
 
