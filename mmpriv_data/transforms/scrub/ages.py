@@ -20,6 +20,11 @@ NUMBER_WORDS = frozenset(
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
     "ninety".split()
 )
+TENS_AND_UNITS = frozenset(
+    f"{tens}-{unit}"
+    for tens in "twenty thirty forty fifty sixty seventy eighty ninety".split()
+    for unit in "one two three four five six seven eight nine".split()
+)  # "forty-eight" (round 12)
 # Words before a number that make it an estimate of age ("about 50", "around sixty").
 APPROXIMATELY = frozenset(
     "about around roughly approximately maybe perhaps nearly almost over under".split()
@@ -32,6 +37,7 @@ _STANDS_FOR = frozenset({"one", "ones", "them", "age", "they", "other", "others"
 _APPOSITION_ENDS = frozenset({",", ".", ";", "!", ":"})
 _AT_ENDS = _APPOSITION_ENDS | {"", "with", "when", "and", "in", "on", "?"}  # "me at fourteen,"
 _OBJECTS = frozenset({"me", "him", "her", "them", "us", "myself"})
+_TITLES = frozenset({"mr", "mrs", "ms", "mx", "miss", "dr"})  # (round 14)
 _NUMBER_VALUES = {
     w: v for v, w in enumerate("zero one two three four five six seven eight nine ten eleven "
                                "twelve thirteen fourteen fifteen sixteen seventeen eighteen "
@@ -65,7 +71,9 @@ class AgeRules(SenseRules):
                 return m + 2
             return None
         if not (number.isdigit() or number in NUMBER_WORDS or hyphen_number(number)):
-            return None
+            rough = number.removesuffix("-odd").removesuffix("-plus")
+            if rough == number or not (rough in NUMBER_WORDS or hyphen_number(rough)):
+                return None  # "is sixty-odd", "both eighty-plus" (round 14)
         j += 1
         later = self.lw(j + 1)
         if self.lw(j) in ("or", "to", "-") and (later.isdigit() or later in NUMBER_WORDS):
@@ -180,7 +188,11 @@ class AgeRules(SenseRules):
         value = int(low) if low.isdigit() else _NUMBER_VALUES.get(low.split("-")[0], 0)
         if 12 < value <= 110 and (
             self.person_head(by) or self.lw(by) in _OBJECTS or self.named(by)
-        ):
+            or self.tok[by][:1].isupper() and (
+                self.lw(by - 1) == "." and self.lw(by - 2) in _TITLES  # "Mr. Okafor at 72"
+                or self.lw(by - 1) == "of" and self.person_head(by - 2)  # "the king of Spain"
+            )
+        ):  # fmt: skip
             self.delete(i - 1, i + 1, "age")
 
     def named(self, k: int) -> bool:

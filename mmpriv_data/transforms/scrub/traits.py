@@ -20,6 +20,8 @@ from mmpriv_data.transforms.scrub.tokens import _compound_bio
 _HEAD_ENDS = frozenset({",", ";", ":", ".", "!", "?", "", "with", "in", "at", "and"})
 _JOINS = frozenset({"and", ","})
 _SHAPES = frozenset({"build", "age"})
+# What may follow a demonym that stands for a person ("a burly Sicilian, who").
+_AFTER_PERSON = frozenset({",", ";", ".", "!", "?", ")", "", "in", "with", "from", "who"})
 _TINTS = frozenset({"white", "black", "brown", "red", "pink", "pale", "grey", "gray", "green"})
 # A feature and the attribute of the colour that follows it in a record.
 _VALUED = {"hair": "hair_color", "eyes": "eye_color", "complexion": "race", "skin": "race"}
@@ -75,3 +77,25 @@ def value_after(view, h: int) -> None:
         k += 1
     if k > h + 1 and view.lw(k) in _VALUE_ENDS:  # "dyed her hair black." too
         view.delete(h + 1, k, attribute)
+
+
+def demonym_phrase(view, i: int) -> int | None:
+    """A demonym that ends an apposition or a list after "a"/"an" stands for a person: "the
+    coach is wiry, an Australian," (round 12); with build or age words before it: "her father,
+    a burly Sicilian", "a seven-foot giant and a pot-bellied Russian" (round 14). The demonym
+    becomes "person", its traits go; returns the index after it, or None."""
+    j = i
+    while j + 1 < view.n and view.bios[j] in _SHAPES and listed(view.low[j]):
+        j += 1
+    if j == i:  # no traits: the round-12 rule, after a comma only
+        if view.low[i - 2] != "," or view.bios[i] != "race" or not view.demonym_noun(i):
+            return None
+    elif not (
+        view.bios[j] == "race" and view.tok[j][:1].isupper() and view.lw(i - 1) in ("a", "an")
+        and (not view.word(j + 1) or view.lw(j + 1) in _AFTER_PERSON) and "race" in view.on
+        and any(view.heads[max(0, i - 5) : i - 1])  # "her father, a burly Sicilian"
+    ):  # fmt: skip
+        return None  # "a tall Danish chair", "his dog, a small Maltese"
+    view.delete(i, j, view.bios[i])
+    view.replace(j, "person", "race")
+    return j + 1
