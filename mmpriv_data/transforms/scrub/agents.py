@@ -44,6 +44,11 @@ NOT_AGENTS = frozenset(
     "monster monsters dalmatian dalmatians pomeranian pomeranians rottweiler rottweilers "
     "pinscher pinschers".split()
 )
+# Things after a demonym ("a Chinese cleaver", "Indian curry powder"; round 15).
+NOT_AGENTS |= frozenset(
+    "lacquer quarter quarters lavender powder cleaver cleavers blender toaster ladder hammer "
+    "folder timer shower".split()
+)
 # Things so spelled that have eyes or hair of a colour ("a poster with a blonde model"):
 # never the owner of a feature (round 12), nor are the animals above.
 _NOT_OWNERS = NOT_AGENTS | frozenset(

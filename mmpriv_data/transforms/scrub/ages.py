@@ -44,6 +44,8 @@ _NUMBER_VALUES = {
                                "nineteen".split())
 } | {w: 10 * (v + 2) for v, w in enumerate("twenty thirty forty fifty sixty seventy eighty "
                                             "ninety".split())}  # fmt: skip
+_TURNING_THAN = frozenset({"turning", "than"})
+_COMPARED_AGES = frozenset({"older", "younger"})  # "younger than ten" (round 15)
 # Words after a person noun that start an age ("a man about 60 is rowing").
 APPROXIMATE = frozenset({"about", "around", "approximately", "roughly"})
 
@@ -125,6 +127,14 @@ class AgeRules(SenseRules):
             return
         if prev in APPROXIMATELY and self.lw(i - 2) == "of" and i > 2:
             self.age_of(i - 1, i - 3)  # "a girl of maybe seven"
+        if prev == "then" or prev in APPROXIMATELY and self.lw(i - 2) == "then":
+            comma = i - 2 if prev == "then" else i - 3
+            if self.lw(comma) == ",":  # "The Countess, then twenty-two," (round 15)
+                self.age_apposition(i, comma)
+            return
+        if prev in _TURNING_THAN and i > 1 and "age" in self.on:
+            self.turning_or_than(i)
+            return
         if self.low[i] in NUMBER_WORDS or self.low[i].isdigit():
             self.estimated_age(i)
         if prev in HEDGES and self.lw(i - 2) == ",":
@@ -137,6 +147,17 @@ class AgeRules(SenseRules):
         elif self.low[i] in APPROXIMATE and self.person_head(i - 1):
             self.age_of(i, i - 1)  # "a woman about 35 is rowing"
 
+    def turning_or_than(self, i: int) -> None:
+        """ "a boy turning eight blows out the candles": a person's coming age; "younger than
+        ten" after an age word that went: the number with it (round 15)."""
+        if self.low[i - 1] == "than":
+            if i - 2 in self.dele and self.low[i - 2] in _COMPARED_AGES:
+                self.delete(i - 1, self.age_number(i) or i + 1, "age")
+            return
+        after = self.lw(i + 1)
+        if self.person_head(i - 2) and (after in _AT_ENDS or g.is_coordinated_verb(after)):
+            self.delete(i - 1, i + 1, "age")
+
     def estimated_age(self, i: int) -> None:
         """ "The two boys, around six and nine, chase a ball", "the younger one, maybe five,",
         "..., both about ten.": an estimated number set off by a comma, in a text about
@@ -144,7 +165,8 @@ class AgeRules(SenseRules):
         a = i
         while a > 0 and (self.low[a - 1] in APPROXIMATELY or self.low[a - 1] in HEDGES):
             a -= 1
-        if a == i or "age" not in self.on:
+        so = self.lw(i + 1) == "or" and self.lw(i + 2) == "so"  # "both seventeen or so" (round 15)
+        if a == i and not so or "age" not in self.on:
             return  # a bare number after a comma is as often a count
         shared = self.lw(a - 1) in _SHARED
         a -= shared
@@ -153,10 +175,10 @@ class AgeRules(SenseRules):
         named = a - 2  # what the apposition follows: people ("two boys, about ten,")
         if not (
             shared or self.person_head(named) or self.lw(named) in _STANDS_FOR
-            or self.bios[named] == "age" if named >= 0 else False
+            or self.bios[named] == "age" or self.with_phrase(named) if named >= 0 else False
         ):  # fmt: skip
             return  # "apples, about ten,": a count
-        j = i + 1
+        j = i + 1 + 2 * so
         if self.lw(j) in ("and", "or", "to", "-") and (
             self.lw(j + 1) in NUMBER_WORDS or self.lw(j + 1).isdigit()
         ):  # fmt: skip
@@ -170,6 +192,16 @@ class AgeRules(SenseRules):
             for k in range(max(0, a - 30), a)
         ):  # fmt: skip
             self.delete(a, j, "age")
+
+    def with_phrase(self, k: int) -> bool:
+        """k ends a "with" phrase about a person: "a man with wild curls, roughly forty,"
+        (round 15)."""
+        for m in range(k - 1, max(0, k - 6), -1):
+            if self.low[m] == "with":
+                return self.person_head(m - 1) and self.low[k] not in lx.NOT_PEOPLE
+            if self.low[m] in _APPOSITION_ENDS:
+                return False
+        return False
 
     def age_at(self, i: int) -> None:
         """ "That's me at fourteen", "my dad at sixty with his beard": a person's age after

@@ -30,6 +30,8 @@ MODIFIED = BABY_MODIFIED | frozenset(
     "hens spider spiders snake snakes moth moths beetle beetles clock clocks conch "
     "longlegs long-legs".split()  # "a daddy longlegs": a spider (round 12)
 )
+MODIFIED |= {"street", "road", "avenue", "lane"}  # "QUEEN STREET" in capitals (round 15)
+MODIFIED |= {"o"}  # "a Portuguese man o' war" is a jellyfish (round 15)
 # King and queen are chess pieces or playing cards when the text speaks of a game.
 ROYALS = frozenset(
     w for piece in ("king", "queen", "bishop", "knight") for w in (piece, piece + "s", piece + "'s")
@@ -78,6 +80,14 @@ NOT_PEOPLE = frozenset(
     "painting poster picture photo figurine robot rabbit rabbits bunny bunnies hamster goat "
     "goats pig pigs fox foxes wolf wolves owl owls parrot parrots fish frog frogs lizard deer "
     "mouse mice rat rats duck ducks chicken chickens donkey donkeys".split()
+)
+
+# Animals after an age noun, which then gives the animal's age ("both senior dogs"; round
+# 15); not those spelled like verbs ("his son fish", "the kids horse around").
+ANIMALS = NOT_PEOPLE - frozenset(
+    "teddy doll dolls statue statues mannequin mannequins toy toys painting poster picture "
+    "photo figurine robot fish duck ducks bear bears horse horses monkey monkeys wolf fox rat "
+    "rats pig pigs mouse".split()
 )
 
 # Titles that, capitalised before a capitalised name, are part of the name ("Queen Victoria").

@@ -14,6 +14,7 @@ from mmpriv_data.transforms.scrub import lexicon_data as data
 from mmpriv_data.transforms.scrub.agents import AGENT_SUFFIXES, guessed_head
 from mmpriv_data.transforms.scrub.ages import APPROXIMATE, NUMBER_WORDS, TENS_AND_UNITS
 from mmpriv_data.transforms.scrub.colours import NAMES, SHADES, shade
+from mmpriv_data.transforms.scrub.context_words import ANIMALS
 from mmpriv_data.transforms.scrub.enumerations import listed_traits
 from mmpriv_data.transforms.scrub.figures import FigureRules
 from mmpriv_data.transforms.scrub.lexicon import MODIFIED, ORIGIN  # context word lists
@@ -235,6 +236,8 @@ class Scrubber(FigureRules):
             return
         if word in _RANKS and nxt in _RANKED_NOUNS:
             return  # "a senior manager"
+        if nxt in ANIMALS and not suffix and word in lx.AGE_NOUNS:
+            return  # "both senior dogs": an animal's age (round 15)
         if i and self.low[i - 1] == "its" and not self.person_before(i - 1):
             return  # an animal's kin ("a foal beside its mother")
         if nxt == "'" and self.lw(i + 2) in MODIFIED:

@@ -52,6 +52,10 @@ _FRAMES = frozenset({"frame", "figure"})  # also things ("a gold frame", "a bron
 _PROCESSES = frozenset({"bleached", "dyed", "peroxide", "hennaed"})  # (round 12)
 _CONTRACTED = frozenset({"he's", "she's", "they're"})
 _OWNING = frozenset({"with", "has", "have", "had"})
+# Facial hair is a person's, whoever owns it ("a white beard frames their jaw"), unless an
+# animal that grows one is about (round 15).
+_FACIAL_HAIR = frozenset("beard moustache mustache goatee sideburns stubble".split())
+_BEARDED_ANIMALS = frozenset("goat goats billy dog dogs terrier schnauzer dragon".split())
 _NEAREST = frozenset({"closest", "nearest", "farthest", "furthest", "standing", "sitting"})
 
 
@@ -119,6 +123,8 @@ class FeatureRules(PredicateRules):
         p -= apart
         prep = self.owner_preposition(p - 1 if self.lw(p) in _LEADS else p)
         if prep is None:
+            if self.low[h] in _FACIAL_HAIR and self.lw(p) in _LEADS and self.no_bearded_animal(h):
+                self.drop_items(items)  # "a white beard frames their jaw" (round 15)
             return
         if tail is not None:
             self.delete(h + 1, tail, attribute)
@@ -167,6 +173,10 @@ class FeatureRules(PredicateRules):
             self.delete_sentence(h, attribute)  # "She has blue eyes."
         else:
             self.drop_items(items)
+
+    def no_bearded_animal(self, h: int) -> bool:
+        """No goat, dog or dragon in the sentence before a beard (round 15)."""
+        return _BEARDED_ANIMALS.isdisjoint(self.low[self.sentence_start(h) : h])
 
     def chain_start(self, h: int, attribute: str, shape: bool) -> int:
         """Start of the colours and style words before the feature head at h."""

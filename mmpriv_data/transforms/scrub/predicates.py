@@ -13,6 +13,8 @@ from __future__ import annotations
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.ages import APPROXIMATELY, FEW, NUMBER_WORDS, AgeRules
+from mmpriv_data.transforms.scrub.drops import UNWANTED as _UNWANTED
+from mmpriv_data.transforms.scrub.drops import DropRules
 from mmpriv_data.transforms.scrub.heights import height_end
 from mmpriv_data.transforms.scrub.senses import HEDGES, PHRASE_STARTS, POSTMODIFIER
 
@@ -56,7 +58,7 @@ _DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".spl
 _HEIGHT_STARTS = NUMBER_WORDS | APPROXIMATELY | {"closer"}  # "closer to five nine" (round 14)
 
 
-class PredicateRules(AgeRules):
+class PredicateRules(AgeRules, DropRules):
     """Rules for predicates; marks tokens of the view replaced or deleted."""
 
     # Set where a sentence starting "Yes," or "No," is deleted after the answer word.
@@ -128,6 +130,8 @@ class PredicateRules(AgeRules):
                 a -= 1
             self.delete(a, k + 1 + (self.lw(k + 1) == "and"), bio[0][2])
         elif self.lw(k) in ("and", ",") and self.word(k + 1):
+            if self.low[k] == "," and self.lw(k + 1) == "and" and _own_verb(self.lw(k + 2)):
+                k += 1  # "is Indian, plump, and wears a sari": the verb after "and" (round 15)
             nxt = self.low[k + 1]
             if nxt.endswith("ing") or nxt in g.GENERAL_ADJECTIVES:
                 self.delete(first, k + 1, bio[0][2])
@@ -166,6 +170,11 @@ class PredicateRules(AgeRules):
             while a > 0 and not self.sent_start(a):
                 a -= 1
             person = self.lw(a) in _SUBJECT_PRONOUNS  # or "The man looks ... and is slight"
+            person = (
+                person
+                or self.lw(a) in _ONE_OF
+                and any(map(self.person_head, range(max(0, a - 25), a)))
+            )  # "two schoolgirls ... Both are slim and look about fifteen" (round 15)
             person = person or any(map(self.person_head, range(a, min(p, a + 4))))
             return ("person", None) if person else (None, None)
         if 0 <= p and self.heads[p] and self.person_head(p) and not self.base(p)[1]:
@@ -214,6 +223,12 @@ class PredicateRules(AgeRules):
             items.append(item)
             k = item[1]
             after = self.predicate_item(k + 1, fattr) if self.lw(k) in g.SEPARATORS else None
+            if (
+                after is not None
+                and self.low[k + 1].endswith("ing")
+                and self.lw(k + 2) in _ARTICLES
+            ):
+                after = None  # "..., towering a full head above her": a clause (round 15)
             if after is not None and (after[2] or not self.verb_like(k + 1)):
                 items.append((k, k + 1, None))
                 k += 1
@@ -336,54 +351,15 @@ class PredicateRules(AgeRules):
         if any(it[2] in self.on for it in items):
             self.drop_items(items)
 
-    def drop_items(self, items: list[tuple[int, int, str | None]]) -> bool:
-        """Delete the items (token ranges) whose attribute is enabled; keep the separators
-        between kept items ("friendly, tall and happy" -> "friendly and happy").
-        Returns whether anything was kept."""
-        lows, on = self.low, self.on
-        words = [it for it in items if lows[it[0]] not in _UNWANTED]
-        dropped = [it for it in words if it[2] in on]
-        if not dropped:
-            return True
-        attribute = dropped[0][2]
-        kept = [it[0] for it in words if it[2] not in on]
-        if (
-            items[-1][2] is None
-            and lows[items[-1][0]] in g.INTENSIFIERS
-            and self.word(items[-1][1])
-        ):
-            kept.append(items[-1][0])  # "plump, bald and very happy": "very happy" stays
-        for a, b, attr in dropped:
-            self.delete(a, b, attr)
-            k = a - 1  # intensifiers bound to the dropped word: "very tall"
-            while k >= items[0][0] and self.low[k] in g.INTENSIFIERS:
-                self.delete(k, k + 1, attr)
-                k -= 1
-        seps = [it[0] for it in items if self.low[it[0]] in g.SEPARATORS]
-        for s in seps:
-            before = [k for k in kept if k < s]
-            after = [k for k in kept if k > s]
-            if before and after:
-                between = [t for t in seps if before[-1] < t < after[0]]
-                if s == between[-1]:
-                    continue
-            self.delete(s, s + 1, attribute)
-        return bool(kept)
 
-    def delete_sentence(self, i: int, attribute: str) -> None:
-        a = i
-        while a > 0 and not self.sent_start(a):
-            a -= 1
-        b = i
-        while b < self.n and self.low[b] not in g.SENTENCE_END:
-            b += 1
-        if self.lw(a) in ("yes", "no") and self.lw(a + 1) == "," and self.lw(b) == ";":
-            a += 2  # "Yes, the boy is Black; he is ..." -> "Yes, they are ..." (heldout8)
-            self.answer_kept = a == 2
-        self.delete(a, min(b + 1, self.n), attribute)
+_AUXILIARIES = g.COPULAS | _DO | {"has", "have", "had"}  # "..., and was his weight"
 
 
-_UNWANTED = g.SEPARATORS | g.INTENSIFIERS
+def _own_verb(low: str) -> bool:
+    """A verb that starts a predicate of its own ("wears", not "was" or "has")."""
+    return low not in _AUXILIARIES and g.is_coordinated_verb(low)
+
+
 _STARTS: dict[str, int] = {}
 
 

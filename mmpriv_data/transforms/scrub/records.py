@@ -255,6 +255,8 @@ class RecordRules(FeatureRules):
         numbers = [k for k in words if lows[k] not in HEDGE_WORDS]
         if first > 1 and lows[first - 1] == ":" and lows[first - 2].isdigit():
             return  # "at 14:22": a time
+        if self.lw(b) == ":" and self.lw(b + 1)[:1].isdigit() and lows[words[-1]].isdigit():
+            return  # "cam 3, 02:14:": its hour (round 15)
         if len(numbers) == 1 and age_words(lows[numbers[0]]) and "age" in self.on:
             self.delete(numbers[0], numbers[0] + 1, "age")  # "F, roughly 25-30, 5'5\""
             self.cut_hedge(first)

@@ -144,12 +144,15 @@ def scrub(
     contextual = _contextual(tagger)
     if not text or not enabled or not _may_change(text):
         return ScrubResult(text, [])
-    scrubber = Scrubber(text, enabled)
+    shouted = _shouted(text)
+    scrubber = Scrubber(text.lower() if shouted else text, enabled)
     scrubber.contextual = contextual
     scrubber.mark()
     edits = scrubber.edits()  # (start, end, replacement, attribute), in order
     if not edits:
         return ScrubResult(text, [])
+    if shouted:  # the rules read the text in lower case; the replacements are shouted too
+        edits = [(a, b, new.upper(), attr) for a, b, new, attr in edits]
     pieces, cursor = [], 0
     for start, end, replacement, _ in edits:
         pieces.append(text[cursor:start])
@@ -164,6 +167,18 @@ def scrub(
         {"attribute": attr, "original": text[a:b], "replacement": new, "start": a, "end": b}
         for a, b, new, attr in edits
     ])  # fmt: skip
+
+
+def _shouted(text: str) -> bool:
+    """A text in capitals ("THE PHOTO SHOWS A HEAVYSET BOY, ABOUT 13"): every word would read
+    as a name, so the rules read it in lower case (round 15). Short ones ("USA", "NO, F")
+    are codes and labels more often than sentences, and records ("SUBJ 1: M, TALL") have
+    the record rules of figures.py, which read "M" and "F" in capitals; a lower case that
+    changes the length would move the offsets."""
+    return (
+        text.isupper() and text.count(" ") >= 3 and ":" not in text
+        and len(text.lower()) == len(text)
+    )  # fmt: skip
 
 
 TAGGERS = ("default", "minilm")
