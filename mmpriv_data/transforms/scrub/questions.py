@@ -28,10 +28,9 @@ _PEOPLE = frozenset({"they", "he", "she", "her", "his", "their", "them", "him", 
 
 def alternatives(view) -> None:
     """Delete ", X or Y" before the "?" of a how-old, how-tall or what-colour question."""
-    text = view.text
-    if "?" not in text or not ("ow " in text or "olo" in text):
-        return  # the common case: no such question (speed)
-    lows = view.low
+    text, lows = view.text, view.low
+    if "?" not in text or "olo" not in text and ("ow " not in text or "how" not in lows):
+        return  # the common case: no such question ("brown", "shows": no "how"; speed)
     for k, low in enumerate(lows):
         if low == "how" and view.lw(k + 1) in _ASKED:
             attribute = _ASKED[view.low[k + 1]]
