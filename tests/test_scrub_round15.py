@@ -1,14 +1,15 @@
 """Regression cases of issue 18, round 15 (heldout16's classes, in new wording; each fails
 on the round-14 scrubber of 3a9eced): texts in capitals, read in lower case (rewrite._shouted);
 an age set off after "then" ("The Duchess, then nineteen,"), a coming age after "turning",
-"older than twelve" with its number, an estimate after a "with" phrase about a person or
-before "or so" (ages.py); the verb after ", and" that follows a list of traits ("is Korean,
-stocky, and carries a rod") and "both" as the subject of a second predicate (predicates.py);
-the colour of a beard with no owner named (features.py); words the lists lacked (countess,
-b-boy, shortstop, ruddy alone, windburned). And texts that stay: an animal's age or sex
-("senior dogs", "a kid goat"), things spelled like agent nouns after a demonym ("a Chinese
-cleaver", "an American quarter"), a jellyfish, a street name and a clock time in capitals or
-in a record, a goat's beard, a tree's colours, a count of apples."""
+"younger than nine" with its number, an estimate before "or so" (ages.py); the verb after
+", and" that follows a list of traits ("is Korean, stocky, and carries a rod") and "both" as
+the subject of a second predicate (predicates.py); the colour of a beard with no owner named
+(features.py); "the youngest" standing for a person (traits.rank_as_person); "deeply" as an
+intensifier ("deeply tanned"); words the lists lacked (countess, b-boy, shortstop, ruddy
+alone, windburned). And texts that stay: an animal's age ("senior dogs", "a kid goat"),
+things spelled like agent nouns after a demonym ("a Chinese cleaver", "an American quarter"),
+a jellyfish, a street name and a clock time in capitals or in a record, a goat's beard, a
+tree's colours, a count of apples, the oldest of three churches, a deeply green valley."""
 
 from __future__ import annotations
 
@@ -47,6 +48,11 @@ ROUND_FIFTEEN = [
      "A ferryman rows past the pier, and a beard covers their chin."),
     ("The cowboy tips his hat, and a white moustache droops over his lip.",
      "The rider tips their hat, and a moustache droops over their lip."),
+    ("The photo shows a father with three sons. The father is tall; the youngest, maybe five, "
+     "holds his hand.",
+     "The photo shows a parent with three children. The one holds their hand."),
+    ("At the seaside, a leathery, deeply tanned old man sunbathes.",
+     "At the seaside, a leathery person sunbathes."),
 ]  # fmt: skip
 
 BECOME_REFUSALS = [
@@ -65,6 +71,8 @@ KEPT = [
     "The maple, turning eight shades of red, shades the porch.",
     "A crate of apples, about ten, sits on the counter.",
     "A kid goat and a hen share the pen.",
+    "We visited three churches; the oldest, built in 1650, has a spire.",
+    "The valley is deeply green.",
 ]
 
 

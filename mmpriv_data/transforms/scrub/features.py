@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub import traits
 from mmpriv_data.transforms.scrub.agents import owner_noun
 from mmpriv_data.transforms.scrub.colours import shade
 from mmpriv_data.transforms.scrub.lexicon import (
@@ -52,8 +53,7 @@ _FRAMES = frozenset({"frame", "figure"})  # also things ("a gold frame", "a bron
 _PROCESSES = frozenset({"bleached", "dyed", "peroxide", "hennaed"})  # (round 12)
 _CONTRACTED = frozenset({"he's", "she's", "they're"})
 _OWNING = frozenset({"with", "has", "have", "had"})
-# Facial hair is a person's, whoever owns it ("a white beard frames their jaw"), unless an
-# animal that grows one is about (round 15).
+# Facial hair is a person's ("a white beard frames their jaw") unless a goat's (round 15).
 _FACIAL_HAIR = frozenset("beard moustache mustache goatee sideburns stubble".split())
 _BEARDED_ANIMALS = frozenset("goat goats billy dog dogs terrier schnauzer dragon".split())
 _NEAREST = frozenset({"closest", "nearest", "farthest", "furthest", "standing", "sitting"})
@@ -280,7 +280,7 @@ class FeatureRules(PredicateRules):
             ):  # a person named before: "one" stands for them, not for a chair
                 self.delete(i, i + 1, self.bios[i])
                 return True
-            return False
+            return traits.rank_as_person(self, i, self.bios[i])  # "the younger is" (round 15)
         if attribute not in self.on:
             return False
         if nxt in ("one", "ones") or self.person_head(i + 1):
@@ -294,7 +294,7 @@ class FeatureRules(PredicateRules):
         ):  # "She is the oldest.", "he is the tallest of them." (round 8)
             self.delete_sentence(i, attribute)
             return True
-        return False
+        return traits.rank_as_person(self, i, attribute)  # "the youngest, maybe five," (round 15)
 
     def colour_tail(self, h: int, attribute: str) -> int | None:
         """End of a colour after the head and a comma ("light eyes, probably blue") or a

@@ -12,6 +12,7 @@ them ("hair black, eyes brown", "complexion fair;").
 
 from __future__ import annotations
 
+from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.tokens import _compound_bio
 
@@ -25,6 +26,8 @@ _AFTER_PERSON = frozenset({",", ";", ".", "!", "?", ")", "", "in", "with", "from
 _TINTS = frozenset({"white", "black", "brown", "red", "pink", "pale", "grey", "gray", "green"})
 # A feature and the attribute of the colour that follows it in a record.
 _VALUED = {"hair": "hair_color", "eyes": "eye_color", "complexion": "race", "skin": "race"}
+# Ranks of age that stand for a person after "the" ("the youngest, maybe five, holds").
+_AGE_RANKS = frozenset("older younger elder oldest youngest eldest".split())
 # What may follow a feature's colour in a record: the next item or the end.
 _VALUE_ENDS = frozenset({",", ";", ".", "", ")", '"', "/"})
 
@@ -99,3 +102,18 @@ def demonym_phrase(view, i: int) -> int | None:
     view.delete(i, j, view.bios[i])
     view.replace(j, "person", "race")
     return j + 1
+
+
+def rank_as_person(view, i: int, attribute: str | None) -> bool:
+    """ "The younger is skinny", "the youngest, maybe five, holds their hand": an age rank
+    after "the" that stands for one of the people named before becomes "one" (round 15).
+    Returns whether it did."""
+    nxt = view.lw(i + 1)
+    if view.low[i] not in _AGE_RANKS or attribute not in view.on:
+        return False
+    if not (nxt == "," or nxt in g.COPULAS or g.is_coordinated_verb(nxt)):
+        return False  # "the older one", "the eldest son": the rules for those
+    if not any(view.heads[max(0, i - 30) : i]):
+        return False  # "the oldest, built in 1650," (a church)
+    view.replace(i, g.match_case(view.tok[i], "one"), attribute)
+    return True
