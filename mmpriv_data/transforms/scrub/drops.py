@@ -24,6 +24,11 @@ class DropRules:
         between kept items ("friendly, tall and happy" -> "friendly and happy").
         Returns whether anything was kept."""
         lows, on = self.low, self.on
+        if len(items) == 1:  # one adjective ("a tall man"): three in four calls (speed)
+            a, b, attribute = items[0]
+            if attribute in on and lows[a] not in UNWANTED:
+                self.delete(a, b, attribute)
+                return False
         words = [it for it in items if lows[it[0]] not in UNWANTED]
         dropped = [it for it in words if it[2] in on]
         if not dropped:

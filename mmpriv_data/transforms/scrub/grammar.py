@@ -12,6 +12,7 @@ he/she -> they, possessive or object "her", a/an, and case.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Words (letters/digits joined by hyphens or apostrophes) or single non-space characters.
 TOKEN = re.compile(r"[A-Za-z0-9]++(?:[-'’][A-Za-z0-9]++)*+|\S")
@@ -120,6 +121,8 @@ def is_word(token: str) -> bool:
     return token[0].isalnum()
 
 
+# Memoised, with a bound on memory: the rules ask for the same few verbs turn after turn (speed).
+@lru_cache(maxsize=100_000)
 def plural_verb(word: str) -> str | None:
     """The plural-subject form of a third-person singular verb, or None if it is not one."""
     low = word.lower().replace("’", "'")
@@ -138,6 +141,7 @@ def plural_verb(word: str) -> str | None:
     return match_case(word, base)
 
 
+@lru_cache(maxsize=100_000)
 def is_coordinated_verb(word: str) -> bool:
     """A verb that agrees with a pronoun subject further left ("she smiles and *waves*")."""
     low = word.lower()
