@@ -4,9 +4,10 @@ an age set off after "then" ("The Duchess, then nineteen,"), a coming age after 
 "younger than nine" with its number, an estimate before "or so" (ages.py); the verb after
 ", and" that follows a list of traits ("is Korean, stocky, and carries a rod") and "both" as
 the subject of a second predicate (predicates.py); the colour of a beard with no owner named
-(features.py); "the youngest" standing for a person (traits.rank_as_person); "deeply" as an
-intensifier ("deeply tanned"); words the lists lacked (countess, b-boy, shortstop, ruddy
-alone, windburned). And texts that stay: an animal's age ("senior dogs", "a kid goat"),
+(features.py); "the youngest" standing for a person (traits.rank_as_person); "deeply" and
+"enormously" as intensifiers; an age in figures before a sex item ("I am 27, M, Irish,",
+records.record_start); words the lists lacked (countess, b-boy, shortstop, ruddy alone,
+windburned). And texts that stay: an animal's age ("senior dogs", "a kid goat"),
 things spelled like agent nouns after a demonym ("a Chinese cleaver", "an American quarter"),
 a jellyfish, a street name and a clock time in capitals or in a record, a goat's beard, a
 tree's colours, a count of apples, the oldest of three churches, a deeply green valley."""
@@ -53,6 +54,10 @@ ROUND_FIFTEEN = [
      "The photo shows a parent with three children. The one holds their hand."),
     ("At the seaside, a leathery, deeply tanned old man sunbathes.",
      "At the seaside, a leathery person sunbathes."),
+    ("The ferry captain is enormously tall, and waves from the deck.",
+     "The ferry captain waves from the deck."),
+    ("Looking for a flatmate. I am 27, M, Irish, tidy, a night-shift nurse.",
+     "Looking for a flatmate. I am tidy, a night-shift nurse."),
 ]  # fmt: skip
 
 BECOME_REFUSALS = [
@@ -73,6 +78,7 @@ KEPT = [
     "A kid goat and a hen share the pen.",
     "We visited three churches; the oldest, built in 1650, has a spire.",
     "The valley is deeply green.",
+    "CCTV 04:50: subject 3, M, in a grey hoodie.",
 ]
 
 

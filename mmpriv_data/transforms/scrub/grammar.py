@@ -42,7 +42,7 @@ INTENSIFIERS = frozenset(
     "very quite rather fairly slightly somewhat relatively extremely noticeably visibly "
     "clearly probably likely also still pretty really rather remarkably exceptionally "
     "particularly apparently seemingly".split()
-) | {"deeply"}  # "deeply tanned" (round 15)
+) | {"deeply", "enormously", "incredibly", "unusually"}  # "deeply tanned" (round 15)
 ADVERBS = frozenset(
     "also still always never often just now then already usually sometimes even really only "
     "probably clearly seemingly actually again too not himself herself".split()

@@ -47,6 +47,7 @@ _COUNTRIES = frozenset(
 
 
 _ABBREVIATED = frozenset({"approx", "ca", "abt"})  # hedges cut short: "approx. 45 yrs"
+_BEFORE_OWN_AGE = frozenset({"am", "i'm", "im", ",", ":", ";"})  # "I am 30, F," (round 15)
 
 
 def age_value(low: str) -> bool:
@@ -122,10 +123,15 @@ class RecordRules(FeatureRules):
                 return
 
     def record_start(self) -> set[int]:
-        """Sentences that start with a sex item ("M, 60s", "Female, Asian, slim")."""
+        """Sentences that start with a sex item ("M, 60s", "Female, Asian, slim"), or with an
+        age in figures before one ("I am 30, F, Polish, quiet": from the age; round 15)."""
+        lows = self.low
         return {
-            k for k in range(self.n - 1)
-            if self.tok[k] in _SEX_ITEMS and self.low[k + 1] == "," and self.sent_start(k)
+            k if self.sent_start(k) else k - 2 for k in range(self.n - 1)
+            if self.tok[k] in _SEX_ITEMS and lows[k + 1] == "," and (
+                self.sent_start(k) or k > 1 and lows[k - 1] == "," and age_value(lows[k - 2])
+                and (self.sent_start(k - 2) or lows[k - 3] in _BEFORE_OWN_AGE)  # not "subject 3"
+            )
         }  # fmt: skip
 
     def record_items(self, starts: set[int]) -> None:
