@@ -26,9 +26,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "bench" / "data" / "scrub_corpus"
 PARTS = (
-    "heldout16", "heldout15", "heldout14", "heldout13", "heldout12", "heldout11", "heldout10",
-    "heldout9", "heldout8", "heldout7", "heldout6", "heldout5", "heldout4", "heldout3",
-    "heldout2", "heldout", "tuning",
+    "heldout17", "heldout16", "heldout15", "heldout14", "heldout13", "heldout12", "heldout11",
+    "heldout10", "heldout9", "heldout8", "heldout7", "heldout6", "heldout5", "heldout4",
+    "heldout3", "heldout2", "heldout", "tuning",
 )  # fmt: skip
 # Commits that added a held-out part alone, before the rule changes it was to measure.
 FROZEN = {
@@ -36,6 +36,7 @@ FROZEN = {
     "heldout8": "1c8771e", "heldout9": "03a97bd", "heldout10": "7b5ec9b", "heldout11": "48b00d8",
     "heldout12": "36b8417", "heldout13": "50c9bb0", "heldout14": "f5195ec",
     "heldout15": "6131f2a", "heldout16": "9d42f85",
+    "heldout17": "e5dac52",
 }  # fmt: skip
 # The one blind score of each: the part and the scrubber it was scored with, once (the newest
 # parts in both modes: the default and the opt-in contextual tagger). heldout11 was scored
@@ -54,6 +55,8 @@ ROUND_TWELVE_EVAL = "10a2cc4"  # the commit that scored heldout14 (its scrubber:
 ROUND_THIRTEEN = "737e1b8"  # the round-13 rules (traits.py, one-word ages)
 ROUND_THIRTEEN_EVAL = "63cd569"  # the commit that scored heldout15 (its scrubber: ROUND_THIRTEEN's)
 ROUND_FOURTEEN = "3a9eced"  # the round-14 rules (questions.py, heights.py, enumerations.py)
+ROUND_FOURTEEN_EVAL = "6de7600"  # the commit that scored heldout16 (its scrubber: ROUND_FOURTEEN's)
+ROUND_FIFTEEN = "81dd902"  # the round-15 rules (capitals, drops.py, lazy tagger weights)
 BLIND = {
     "heldout4": "`c9a99e5`", "heldout5": "`4b4e926`", "heldout6": "`d755c3a`",
     "heldout7": "`9cf652e`", "heldout8": "`ec2b2fb`", "heldout9": "`8ca2f7d`",
@@ -62,7 +65,8 @@ BLIND = {
     "heldout13": (f"`{ROUND_ELEVEN_EVAL}`", f"`{ROUND_ELEVEN_EVAL}` + minilm"),
     "heldout14": (f"`{ROUND_TWELVE_EVAL}`", f"`{ROUND_TWELVE_EVAL}` + minilm"),
     "heldout15": (f"`{ROUND_THIRTEEN_EVAL}`", f"`{ROUND_THIRTEEN_EVAL}` + minilm"),
-    "heldout16": ("this tree", CONTEXTUAL),
+    "heldout16": (f"`{ROUND_FOURTEEN_EVAL}`", f"`{ROUND_FOURTEEN_EVAL}` + minilm"),
+    "heldout17": ("this tree", CONTEXTUAL),
 }  # fmt: skip
 NOTES = [
     "Corpus: bench/data/scrub_corpus/ (written by hand, independently of the lexicon). Each "
@@ -105,26 +109,31 @@ NOTES = [
     f"`{ROUND_THIRTEEN_EVAL}` + minilm); heldout16 (424 items, `{FROZEN['heldout16']}`, a "
     "ninth independent author, written while round 14 was being made and not opened until "
     f"the round-14 rules were committed in `{ROUND_FOURTEEN}`) with the round-14 scrubber "
-    "(`this tree`) in both modes: the "
+    f"`{ROUND_FOURTEEN_EVAL}` (the scrubber of `{ROUND_FOURTEEN}`) in both modes (the columns "
+    f"`{ROUND_FOURTEEN_EVAL}` and `{ROUND_FOURTEEN_EVAL}` + minilm); heldout17 (437 items, "
+    f"`{FROZEN['heldout17']}`, a tenth independent author, written while round 15 was being "
+    "made and not opened until the round-15 rules were committed in "
+    f"`{ROUND_FIFTEEN}`) with the round-15 scrubber (`this tree`) in both modes: the "
     "default (rules and the round-8 spelling tagger) and `this tree + minilm` "
     '(`scrub(text, tagger="minilm")`, the opt-in contextual tagger) - the headline. Every '
     "other column of a part that was tuned on is NOT a held-out figure; `tuning`, `heldout`, "
     "`heldout2` and `heldout3` were all read and tuned on, heldout7 in round 6, heldout8 in "
     "round 7, heldout9 in round 8, heldout10 in round 9, heldout11 in round 10, heldout12 "
-    "in round 11, heldout13 in round 12, heldout14 in round 13 and heldout15 in round 14 "
+    "in round 11, heldout13 in round 12, heldout14 in round 13, heldout15 in round 14 and "
+    "heldout16 in round 15 "
     "(each after its blind "
     "score; the spelling tagger "
     "and the MiniLM head were trained on the parts up to heldout10, see "
-    "bench/results/scrub_context.md for each left out; rounds 10 to 14 changed rules and word "
+    "bench/results/scrub_context.md for each left out; rounds 10 to 15 changed rules and word "
     "lists only). heldout4 to heldout7 "
     "were written by the person who wrote the rules, so they are less independent than "
-    "heldout8 to heldout16. "
+    "heldout8 to heldout17. "
     "The misses of the blind scores are listed in this file as committed right after each: "
     "heldout4 in `ed3a585`, heldout5 in `0381e89`, heldout6 in `7e97ffe`, heldout7 in "
     "`2d8910e`, heldout8 in `a5eb0fb`, heldout9 in `0352509`, heldout10 in `86ce724`, "
     f"heldout11 in `d178c53`, heldout12 in `15f6a08`, heldout13 in `{ROUND_ELEVEN_EVAL}`, "
-    f"heldout14 in `{ROUND_TWELVE_EVAL}`, heldout15 in `{ROUND_THIRTEEN_EVAL}`, heldout16 "
-    "below (this tree, both modes). "
+    f"heldout14 in `{ROUND_TWELVE_EVAL}`, heldout15 in `{ROUND_THIRTEEN_EVAL}`, heldout16 in "
+    f"`{ROUND_FOURTEEN_EVAL}`, heldout17 below (this tree, both modes). "
     "Recall: terms removed, with a 95% Wilson interval; precision: changed words that were "
     "labelled, per attribute the scrubber logged; unrelated words kept: unlabelled words left "
     "as they were (a/an, verbs agreeing with 'they' and function words or articles deleted "
@@ -133,7 +142,8 @@ NOTES = [
     f"9f6cc04,c9a99e5,4b4e926,d755c3a,9cf652e,ec2b2fb,8ca2f7d,eaff886,{ROUND_NINE},"
     f"{ROUND_NINE}+minilm,{ROUND_TEN_EVAL},{ROUND_TEN_EVAL}+minilm,{ROUND_ELEVEN_EVAL},"
     f"{ROUND_ELEVEN_EVAL}+minilm,{ROUND_TWELVE_EVAL},{ROUND_TWELVE_EVAL}+minilm,"
-    f"{ROUND_THIRTEEN_EVAL},{ROUND_THIRTEEN_EVAL}+minilm`.",
+    f"{ROUND_THIRTEEN_EVAL},{ROUND_THIRTEEN_EVAL}+minilm,{ROUND_FOURTEEN_EVAL},"
+    f"{ROUND_FOURTEEN_EVAL}+minilm`.",
     "",
 ]
 
