@@ -30,8 +30,8 @@ MODIFIED = BABY_MODIFIED | frozenset(
     "hens spider spiders snake snakes moth moths beetle beetles clock clocks conch "
     "longlegs long-legs".split()  # "a daddy longlegs": a spider (round 12)
 )
-MODIFIED |= {"street", "road", "avenue", "lane"}  # "QUEEN STREET" in capitals (round 15)
-MODIFIED |= {"o"}  # "a Portuguese man o' war" is a jellyfish (round 15)
+# "QUEEN STREET" in capitals; "a Portuguese man o' war", a jellyfish (round 15).
+MODIFIED |= {"street", "road", "avenue", "lane", "o"}
 # King and queen are chess pieces or playing cards when the text speaks of a game.
 ROYALS = frozenset(
     w for piece in ("king", "queen", "bishop", "knight") for w in (piece, piece + "s", piece + "'s")

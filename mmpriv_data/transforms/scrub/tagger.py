@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -105,23 +106,24 @@ def features(view, i: int) -> list[str]:
     return found
 
 
-class WeightTable(dict):
+class WeightTable(Mapping):
     """Feature -> one weight per label, each row parsed from its text when first read: a
     process reads a few hundred of the file's 2,200 rows, and parsing them all was a fifth of
-    the cost of its first hundred long turns (round 15, speed). A dict of the parsed rows;
-    `get`, `in`, `len` and the views see every row of the file."""
+    the cost of its first hundred long turns (round 15, speed). A read-only mapping over
+    every row of the file; `get` and `in` are the hot calls, so they skip the exceptions
+    that Mapping's defaults would raise for absent features."""
 
     def __init__(self, raw: dict[str, str]):
-        super().__init__()
         self.raw = raw
+        self.parsed: dict[str, tuple[float, ...]] = {}
 
     def get(self, name: str, default=None):
-        row = dict.get(self, name)
+        row = self.parsed.get(name)
         if row is None:
             text = self.raw.get(name)
             if text is None:
                 return default
-            row = self[name] = tuple(map(float, text.split("\t")))
+            row = self.parsed[name] = tuple(map(float, text.split("\t")))
         return row
 
     def __getitem__(self, name: str) -> tuple[float, ...]:
@@ -136,17 +138,8 @@ class WeightTable(dict):
     def __len__(self) -> int:
         return len(self.raw)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self.raw)
-
-    def keys(self):
-        return self.raw.keys()
-
-    def items(self):
-        return [(name, self[name]) for name in self.raw]
-
-    def values(self):
-        return [self[name] for name in self.raw]
 
 
 @lru_cache(maxsize=1)

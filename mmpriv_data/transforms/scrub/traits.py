@@ -27,7 +27,7 @@ _TINTS = frozenset({"white", "black", "brown", "red", "pink", "pale", "grey", "g
 # A feature and the attribute of the colour that follows it in a record.
 _VALUED = {"hair": "hair_color", "eyes": "eye_color", "complexion": "race", "skin": "race"}
 # Ranks of age that stand for a person after "the" ("the youngest, maybe five, holds").
-_AGE_RANKS = frozenset("older younger elder oldest youngest eldest".split())
+_AGE_RANKS = frozenset(word for word, attr in lx.SUPERLATIVES.items() if attr == "age")
 # What may follow a feature's colour in a record: the next item or the end.
 _VALUE_ENDS = frozenset({",", ";", ".", "", ")", '"', "/"})
 
