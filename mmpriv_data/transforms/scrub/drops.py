@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from mmpriv_data.transforms.scrub import grammar as g
 
-UNWANTED = g.SEPARATORS | g.INTENSIFIERS  # words that are no item of their own
+UNWANTED = g.SEPARATORS | g.PREDICATE_INTENSIFIERS  # words that are no item of their own
 
 
 class DropRules:
@@ -44,7 +44,7 @@ class DropRules:
         for a, b, attr in dropped:
             self.delete(a, b, attr)
             k = a - 1  # intensifiers bound to the dropped word: "very tall"
-            while k >= items[0][0] and self.low[k] in g.INTENSIFIERS:
+            while k >= items[0][0] and self.low[k] in g.PREDICATE_INTENSIFIERS:
                 self.delete(k, k + 1, attr)
                 k -= 1
         seps = [it[0] for it in items if self.low[it[0]] in g.SEPARATORS]

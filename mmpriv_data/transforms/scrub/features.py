@@ -28,11 +28,12 @@ from mmpriv_data.transforms.scrub.predicates import (
     PredicateRules,
 )
 from mmpriv_data.transforms.scrub.senses import POSTMODIFIER
+from mmpriv_data.transforms.scrub.unowned import LEADS, unowned_colour
 
 _FEATURE_MODIFIERS = STYLE | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
 _PARTICIPLE = ("ed", "ing")
 # Words before a colour that still leave it a person's ("one blue eye and one brown eye").
-_LEADS = frozenset({"a", "an", "the", "one", "both", "two"})
+_LEADS = LEADS
 _ALL = frozenset({"both", "all", "each"})
 _STOPS = (g.FUNCTION_WORDS | g.POSSESSIVES) - g.SEPARATORS
 _TAIL_STARTS = COLOUR_VERBS | {",", "of"}
@@ -53,9 +54,6 @@ _FRAMES = frozenset({"frame", "figure"})  # also things ("a gold frame", "a bron
 _PROCESSES = frozenset({"bleached", "dyed", "peroxide", "hennaed"})  # (round 12)
 _CONTRACTED = frozenset({"he's", "she's", "they're"})
 _OWNING = frozenset({"with", "has", "have", "had"})
-# Facial hair is a person's ("a white beard frames their jaw") unless a goat's (round 15).
-_FACIAL_HAIR = frozenset("beard moustache mustache goatee sideburns stubble".split())
-_BEARDED_ANIMALS = frozenset("goat goats billy dog dogs terrier schnauzer dragon".split())
 _NEAREST = frozenset({"closest", "nearest", "farthest", "furthest", "standing", "sitting"})
 
 
@@ -123,8 +121,10 @@ class FeatureRules(PredicateRules):
         p -= apart
         prep = self.owner_preposition(p - 1 if self.lw(p) in _LEADS else p)
         if prep is None:
-            if self.low[h] in _FACIAL_HAIR and self.lw(p) in _LEADS and self.no_bearded_animal(h):
-                self.drop_items(items)  # "a white beard frames their jaw" (round 15)
+            if unowned_colour(self, h, p):  # "a white beard frames their jaw" (round 15)
+                self.drop_items(items)  # "The eyes are blue.", "blue eyes, missing teeth"
+                if tail is not None:
+                    self.delete(h + 1, tail, attribute)
             return
         if tail is not None:
             self.delete(h + 1, tail, attribute)
@@ -173,10 +173,6 @@ class FeatureRules(PredicateRules):
             self.delete_sentence(h, attribute)  # "She has blue eyes."
         else:
             self.drop_items(items)
-
-    def no_bearded_animal(self, h: int) -> bool:
-        """No goat, dog or dragon in the sentence before a beard (round 15)."""
-        return _BEARDED_ANIMALS.isdisjoint(self.low[self.sentence_start(h) : h])
 
     def chain_start(self, h: int, attribute: str, shape: bool) -> int:
         """Start of the colours and style words before the feature head at h."""

@@ -43,6 +43,9 @@ INTENSIFIERS = frozenset(
     "clearly probably likely also still pretty really rather remarkably exceptionally "
     "particularly apparently seemingly".split()
 ) | {"deeply", "enormously", "incredibly", "unusually"}  # "deeply tanned" (round 15)
+# ... and after a copula only ("is much taller", "seriously tall"; round 16): "a much
+# shorter referee" keeps its "much" as before, the rule for the noun phrase not reading it.
+PREDICATE_INTENSIFIERS = INTENSIFIERS | {"much", "seriously"}
 ADVERBS = frozenset(
     "also still always never often just now then already usually sometimes even really only "
     "probably clearly seemingly actually again too not himself herself".split()

