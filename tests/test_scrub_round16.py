@@ -3,10 +3,11 @@ on the round-15 scrubber of 81dd902): the colour of eyes or hair whose owner is 
 ("Freckles, auburn hair, green eyes", "the eyes are grey", "same hazel eyes", "wisps of
 ginger hair": unowned.py, read from features.py and predicates.subject_kind); a share of
 descent in figures ("45% Welsh", "Somali 70%", chat.percent_share); "much" and "seriously"
-before a predicate ("The groom is much taller", not before "than"); words the lists lacked
+before a predicate ("The groom is much taller", not before "than"); an age in months,
+weeks or days ("is three weeks old", ages.age_number); words the lists lacked
 (tester, sitter, intruder; caveman, cavewoman). And texts that stay: an animal's, a doll's
 or a dog's eyes, dye for hair, a whiskey's strength, "much" before "than" or in "much
-higher", a tester who is not described."""
+higher", a tester who is not described, bread two days old."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ BECOME_REFUSALS = [
     "The eyes are blue.",
     "The bride is much shorter.",
     "They are seriously tall.",
+    "The baby in the sling is three weeks old.",
 ]
 
 KEPT = [
@@ -55,6 +57,7 @@ KEPT = [
     "The price is much higher this year.",
     "The tester found three bugs.",
     "Is the fox red? The eyes are yellow.",
+    "The bread on the counter is two days old.",
 ]
 
 
@@ -67,7 +70,7 @@ def test_round_sixteen(text: str, expected: str):
 def test_sentences_that_only_state_biometrics_go(text: str):
     result = scrub(text)
     assert result.text != text
-    assert not any(w in result.text for w in ("blue", "shorter", "tall"))
+    assert not any(w in result.text for w in ("blue", "shorter", "tall", "weeks"))
 
 
 @pytest.mark.parametrize("text", KEPT)

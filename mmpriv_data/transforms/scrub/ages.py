@@ -31,6 +31,7 @@ APPROXIMATELY = frozenset(
 )
 FEW = frozenset({"few", "couple"})  # "a few months old", "a couple of years old"
 _SPANS = frozenset({"years", "months", "weeks", "days"})
+_SPAN_WORDS = _SPANS | {"year", "month", "week", "day"}  # "one month old"
 # Words of share before an estimated age ("both about ten", "all under ten").
 _SHARED = frozenset({"both", "all", "each"})
 _STANDS_FOR = frozenset({"one", "ones", "them", "age", "they", "other", "others"})
@@ -82,8 +83,8 @@ class AgeRules(SenseRules):
             j += 2  # "three or four years old"
         if self.lw(j) == "or" and later == "so":
             j, estimate = j + 2, True  # "forty or so" (heldout14)
-        if self.lw(j) in ("years", "year") and self.lw(j + 1) == "old":
-            return j + 2
+        if self.lw(j) in _SPAN_WORDS and self.lw(j + 1) == "old":
+            return j + 2  # "six years old", "three weeks old" (months, weeks, days: round 16)
         if self.lw(j) in ("years", "year") and self.lw(j + 1) == "of" and self.lw(j + 2) == "age":
             return j + 3
         nxt = self.lw(j)
