@@ -32,8 +32,9 @@ def scrub(
     tagger: Annotated[
         str,
         typer.Option(
-            help="default (rules and spelling tagger) or minilm (adds a contextual tagger: "
-            "higher recall, ~85x slower, needs pip install 'mmpriv[eval]')."
+            help="default (rules and spelling tagger), minilm (adds a contextual tagger) or "
+            "learned (adds a fine-tuned token classifier that deletes what the rules leave: "
+            "the highest recall); both are slower and need pip install 'mmpriv[eval]'."
         ),
     ] = "default",
 ) -> None:

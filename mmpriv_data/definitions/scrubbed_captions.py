@@ -36,7 +36,7 @@ class Params:
     skip_bad: bool = False  # skip malformed source records instead of failing
     num_images: int = 50  # PRISM portraits (each asked about all six attributes)
     image_size: int = 256
-    tagger: str = "default"  # or "minilm": the contextual tagger (the `eval` extra; slower)
+    tagger: str = "default"  # "minilm" or "learned": opt-in taggers (the `eval` extra; slower)
 
     def __post_init__(self):
         from mmpriv_data.transforms.scrub import resolve_attributes

@@ -182,7 +182,7 @@ def scrub_file(
 ) -> dict:
     """Scrub every turn of `source` into `output` (same format) and return the report; the
     report is also written to `report_path` when given. Nothing is written on an error.
-    `tagger` is `scrub()`'s: None/"default", or "minilm" (the `eval` extra's contextual one)."""
+    `tagger` is `scrub()`'s: None/"default", "minilm" or "learned" (both need the `eval` extra)."""
     source, output = Path(source), Path(output)
     report_path = Path(report_path) if report_path is not None else None
     check_scrub_paths(source, output, report_path)

