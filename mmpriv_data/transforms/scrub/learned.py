@@ -22,6 +22,8 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
+from mmpriv_data.transforms.scrub import grammar as g
+
 ADAPTER = Path(__file__).with_name("data") / "learned"
 NAME = "learned"
 EXTRA = "eval"
@@ -29,8 +31,14 @@ EXTRA = "eval"
 LABELS = ("O", "gender", "age", "race", "eye_color", "hair_color", "build")
 # A word is deleted at this probability of being a biometric term or above (chosen on a part
 # that neither the rules nor the model had seen: bench/results/scrub_learned.md).
-THRESHOLD = 0.5
+THRESHOLD = 0.7
 _MAX_PIECES = 512
+# Words that follow a noun phrase rather than continue it (a flagged word before one of them
+# is the head noun: "the bloke in the back", "a lass who sings").
+_AFTER_HEAD = (
+    g.PREPOSITIONS | g.CONJUNCTIONS | g.COPULAS
+    | frozenset("who whose that which has had have does did will would can could".split())
+)  # fmt: skip
 
 
 def _missing(exc: Exception) -> Exception:
@@ -65,12 +73,15 @@ def model():
     path = base_path()
     torch.manual_seed(0)
     # The base checkpoint has a pooler and no head, by design: its load report is not news.
-    verbosity = hf_logging.get_verbosity()
+    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
     hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     try:
         base = AutoModelForTokenClassification.from_pretrained(path, num_labels=len(LABELS))
     finally:
         hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
     with warnings.catch_warnings():  # a deprecation inside peft's own call to transformers
         warnings.simplefilter("ignore", FutureWarning)
         tuned = PeftModel.from_pretrained(base, str(ADAPTER)).merge_and_unload()
@@ -113,16 +124,42 @@ def word_probabilities(text: str, spans: list[tuple[int, int]]):
     return out
 
 
+def _head_noun(view, i: int) -> bool:
+    """The word ends its noun phrase: nothing follows, or punctuation, or a word that cannot
+    go on a noun phrase ("the bloke in the back", "my nan, ninety-one")."""
+    k = i + 1
+    if k >= view.n or not view.is_word[k]:
+        return True
+    return view.low[k] in _AFTER_HEAD
+
+
+def _person(word: str) -> str:
+    """'person' in the number, possessive and case of a person noun the model flagged."""
+    low = word.lower().replace("’", "'")
+    if low.endswith("s'"):
+        new = "people's"
+    elif low.endswith("'s"):
+        new = "person's"
+    elif low.endswith("s") and not low.endswith("ss"):
+        new = "people"
+    else:
+        new = "person"
+    return g.match_case(word, new)
+
+
 def mark(view, threshold: float | None = None) -> set[int]:
     """Delete, in the rules' token view, every word the model labels as a biometric term of an
-    enabled attribute that no rule changed. Returns the indices deleted."""
+    enabled attribute that no rule changed; a gender word that heads its noun phrase ("my nan",
+    "the bloke in the back") becomes "person" instead, so the sentence keeps its subject.
+    Returns the indices changed."""
     from mmpriv_data.transforms.scrub.lexicon import PRONOUNS
 
     # Pronouns the rules kept stay: deleting one would leave a sentence without its subject.
+    pronouns = PRONOUNS.keys() | g.POSSESSIVES | g.PERSON_PRONOUNS
     todo = [
         i for i in range(view.n)
         if view.is_word[i] and i not in view.dele and i not in view.repl
-        and view.low[i] not in PRONOUNS
+        and view.low[i] not in pronouns
     ]  # fmt: skip
     if not todo:
         return set()
@@ -130,7 +167,11 @@ def mark(view, threshold: float | None = None) -> set[int]:
     spans = [(view.start[i], view.end[i]) for i in todo]
     found = set()
     for i, (attribute, p) in zip(todo, word_probabilities(view.text, spans), strict=True):
-        if attribute is not None and p >= cut and attribute in view.on:
+        if attribute is None or p < cut or attribute not in view.on:
+            continue
+        if attribute == "gender" and _head_noun(view, i):
+            view.replace(i, _person(view.tok[i]), attribute)
+        else:
             view.delete(i, i + 1, attribute)
-            found.add(i)
+        found.add(i)
     return found
