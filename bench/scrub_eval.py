@@ -26,9 +26,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "bench" / "data" / "scrub_corpus"
 PARTS = (
-    "heldout17", "heldout16", "heldout15", "heldout14", "heldout13", "heldout12", "heldout11",
-    "heldout10", "heldout9", "heldout8", "heldout7", "heldout6", "heldout5", "heldout4",
-    "heldout3", "heldout2", "heldout", "tuning",
+    "heldout18", "heldout17", "heldout16", "heldout15", "heldout14", "heldout13", "heldout12",
+    "heldout11", "heldout10", "heldout9", "heldout8", "heldout7", "heldout6", "heldout5",
+    "heldout4", "heldout3", "heldout2", "heldout", "tuning",
 )  # fmt: skip
 # Commits that added a held-out part alone, before the rule changes it was to measure.
 FROZEN = {
@@ -36,7 +36,7 @@ FROZEN = {
     "heldout8": "1c8771e", "heldout9": "03a97bd", "heldout10": "7b5ec9b", "heldout11": "48b00d8",
     "heldout12": "36b8417", "heldout13": "50c9bb0", "heldout14": "f5195ec",
     "heldout15": "6131f2a", "heldout16": "9d42f85",
-    "heldout17": "e5dac52",
+    "heldout17": "e5dac52", "heldout18": "cb75c66",
 }  # fmt: skip
 # The one blind score of each: the part and the scrubber it was scored with, once (the newest
 # parts in both modes: the default and the opt-in contextual tagger). heldout11 was scored
@@ -45,6 +45,7 @@ FROZEN = {
 # reproduced by the `15f6a08` columns (the scrubber of 4da6527); heldout13 with the round-11
 # scrubber, reproduced by the `6d0ac44` columns (the scrubber of d1e49d3).
 CONTEXTUAL = "this tree + minilm"
+LEARNED = "this tree + learned"  # the opt-in learned tagger (learned.py, round 16)
 ROUND_NINE = "7debe2c"
 ROUND_TEN = "4da6527"  # the round-10 rules (figures.py, records.py)
 ROUND_TEN_EVAL = "15f6a08"  # the commit that scored heldout12 (its scrubber: ROUND_TEN's)
@@ -57,6 +58,8 @@ ROUND_THIRTEEN_EVAL = "63cd569"  # the commit that scored heldout15 (its scrubbe
 ROUND_FOURTEEN = "3a9eced"  # the round-14 rules (questions.py, heights.py, enumerations.py)
 ROUND_FOURTEEN_EVAL = "6de7600"  # the commit that scored heldout16 (its scrubber: ROUND_FOURTEEN's)
 ROUND_FIFTEEN = "81dd902"  # the round-15 rules (capitals, drops.py, lazy tagger weights)
+ROUND_FIFTEEN_EVAL = "ce417d5"  # the commit that scored heldout17 (its scrubber: ROUND_FIFTEEN's)
+ROUND_SIXTEEN = "65c444c"  # the round-16 rules (unowned.py, shares of descent, ages in months)
 BLIND = {
     "heldout4": "`c9a99e5`", "heldout5": "`4b4e926`", "heldout6": "`d755c3a`",
     "heldout7": "`9cf652e`", "heldout8": "`ec2b2fb`", "heldout9": "`8ca2f7d`",
@@ -66,7 +69,8 @@ BLIND = {
     "heldout14": (f"`{ROUND_TWELVE_EVAL}`", f"`{ROUND_TWELVE_EVAL}` + minilm"),
     "heldout15": (f"`{ROUND_THIRTEEN_EVAL}`", f"`{ROUND_THIRTEEN_EVAL}` + minilm"),
     "heldout16": (f"`{ROUND_FOURTEEN_EVAL}`", f"`{ROUND_FOURTEEN_EVAL}` + minilm"),
-    "heldout17": ("this tree", CONTEXTUAL),
+    "heldout17": (f"`{ROUND_FIFTEEN_EVAL}`", f"`{ROUND_FIFTEEN_EVAL}` + minilm"),
+    "heldout18": ("this tree", CONTEXTUAL, LEARNED),
 }  # fmt: skip
 NOTES = [
     "Corpus: bench/data/scrub_corpus/ (written by hand, independently of the lexicon). Each "
@@ -113,27 +117,36 @@ NOTES = [
     f"`{ROUND_FOURTEEN_EVAL}` and `{ROUND_FOURTEEN_EVAL}` + minilm); heldout17 (437 items, "
     f"`{FROZEN['heldout17']}`, a tenth independent author, written while round 15 was being "
     "made and not opened until the round-15 rules were committed in "
-    f"`{ROUND_FIFTEEN}`) with the round-15 scrubber (`this tree`) in both modes: the "
+    f"`{ROUND_FIFTEEN}`) with the round-15 scrubber `{ROUND_FIFTEEN_EVAL}` (the scrubber of "
+    f"`{ROUND_FIFTEEN}`) in both modes (the columns `{ROUND_FIFTEEN_EVAL}` and "
+    f"`{ROUND_FIFTEEN_EVAL}` + minilm); heldout18 (426 items, `{FROZEN['heldout18']}`, an "
+    "eleventh independent author, written after heldout17 was scored and not opened until "
+    f"the round-16 rules were committed in `{ROUND_SIXTEEN}`) with the round-16 scrubber "
+    "(`this tree`) in three modes: the "
     "default (rules and the round-8 spelling tagger) and `this tree + minilm` "
-    '(`scrub(text, tagger="minilm")`, the opt-in contextual tagger) - the headline. Every '
+    '(`scrub(text, tagger="minilm")`, the opt-in contextual tagger) and `this tree + learned` '
+    '(`scrub(text, tagger="learned")`, the opt-in learned tagger of round 16: a fine-tuned '
+    "MiniLM token classifier trained on every part up to heldout17, so its column is a "
+    "held-out figure on heldout18 only; bench/results/scrub_learned.md) - the headline. Every "
     "other column of a part that was tuned on is NOT a held-out figure; `tuning`, `heldout`, "
     "`heldout2` and `heldout3` were all read and tuned on, heldout7 in round 6, heldout8 in "
     "round 7, heldout9 in round 8, heldout10 in round 9, heldout11 in round 10, heldout12 "
-    "in round 11, heldout13 in round 12, heldout14 in round 13, heldout15 in round 14 and "
-    "heldout16 in round 15 "
+    "in round 11, heldout13 in round 12, heldout14 in round 13, heldout15 in round 14, "
+    "heldout16 in round 15 and heldout17 in round 16 "
     "(each after its blind "
     "score; the spelling tagger "
     "and the MiniLM head were trained on the parts up to heldout10, see "
-    "bench/results/scrub_context.md for each left out; rounds 10 to 15 changed rules and word "
+    "bench/results/scrub_context.md for each left out; rounds 10 to 16 changed rules and word "
     "lists only). heldout4 to heldout7 "
     "were written by the person who wrote the rules, so they are less independent than "
-    "heldout8 to heldout17. "
+    "heldout8 to heldout18. "
     "The misses of the blind scores are listed in this file as committed right after each: "
     "heldout4 in `ed3a585`, heldout5 in `0381e89`, heldout6 in `7e97ffe`, heldout7 in "
     "`2d8910e`, heldout8 in `a5eb0fb`, heldout9 in `0352509`, heldout10 in `86ce724`, "
     f"heldout11 in `d178c53`, heldout12 in `15f6a08`, heldout13 in `{ROUND_ELEVEN_EVAL}`, "
     f"heldout14 in `{ROUND_TWELVE_EVAL}`, heldout15 in `{ROUND_THIRTEEN_EVAL}`, heldout16 in "
-    f"`{ROUND_FOURTEEN_EVAL}`, heldout17 below (this tree, both modes). "
+    f"`{ROUND_FOURTEEN_EVAL}`, heldout17 in `{ROUND_FIFTEEN_EVAL}`, heldout18 below (this "
+    "tree, both modes). "
     "Recall: terms removed, with a 95% Wilson interval; precision: changed words that were "
     "labelled, per attribute the scrubber logged; unrelated words kept: unlabelled words left "
     "as they were (a/an, verbs agreeing with 'they' and function words or articles deleted "
@@ -143,7 +156,7 @@ NOTES = [
     f"{ROUND_NINE}+minilm,{ROUND_TEN_EVAL},{ROUND_TEN_EVAL}+minilm,{ROUND_ELEVEN_EVAL},"
     f"{ROUND_ELEVEN_EVAL}+minilm,{ROUND_TWELVE_EVAL},{ROUND_TWELVE_EVAL}+minilm,"
     f"{ROUND_THIRTEEN_EVAL},{ROUND_THIRTEEN_EVAL}+minilm,{ROUND_FOURTEEN_EVAL},"
-    f"{ROUND_FOURTEEN_EVAL}+minilm`.",
+    f"{ROUND_FOURTEEN_EVAL}+minilm,{ROUND_FIFTEEN_EVAL},{ROUND_FIFTEEN_EVAL}+minilm`.",
     "",
 ]
 
@@ -265,7 +278,7 @@ def main() -> None:
     parser.add_argument(
         "--no-contextual",
         action="store_true",
-        help=f"skip the '{CONTEXTUAL}' column (it needs the eval extra)",
+        help=f"skip the '{CONTEXTUAL}' and '{LEARNED}' columns (they need the eval extra)",
     )
     args = parser.parse_args()
     if args.worker:
@@ -289,6 +302,7 @@ def main() -> None:
         variants["this tree"] = scrub_texts(texts)
         if not args.no_contextual:
             variants[CONTEXTUAL] = scrub_texts(texts, "minilm")
+            variants[LEARNED] = scrub_texts(texts, "learned")
         reports = {name: evaluate(items, results) for name, results in variants.items()}
         summaries = {name: report.summary() for name, report in reports.items()}
         record[part] = {"items": len(items), **summaries}
@@ -302,11 +316,17 @@ def main() -> None:
         for attribute, misses in report.misses.items():
             for where, term, _, output in misses[: args.misses]:
                 lines.append(f"- {attribute} `{term}` ({where}): {output}")
-        if part == parts[0] and CONTEXTUAL in reports:  # the newest part: both modes' misses
-            lines += ["", f"### Misses ({part}, {CONTEXTUAL})", ""]
-            for attribute, misses in reports[CONTEXTUAL].misses.items():
-                lines += [f"- {attribute} `{term}` ({where}): {output}"
-                          for where, term, _, output in misses[: args.misses]]  # fmt: skip
+        if part == parts[0] and CONTEXTUAL in reports:  # the newest part: every mode's misses
+            for mode in (CONTEXTUAL, LEARNED):
+                lines += ["", f"### Misses ({part}, {mode})", ""]
+                for attribute, misses in reports[mode].misses.items():
+                    lines += [f"- {attribute} `{term}` ({where}): {output}"
+                              for where, term, _, output in misses[: args.misses]]  # fmt: skip
+            lines += ["", f"### Unrelated words changed ({part}, {LEARNED})", ""]
+            lines += [
+                f"- `{word}` as {attribute} ({where}): {output}"
+                for where, word, attribute, output in reports[LEARNED].wrongly_changed
+            ]
         lines += ["", f"### Unrelated words changed ({part}, this tree)", ""]
         lines += [f"- `{word}` as {attribute} ({where}): {output}"
                   for where, word, attribute, output in report.wrongly_changed]  # fmt: skip
