@@ -32,7 +32,7 @@ _AFTER = g.SENTENCE_END | g.SEPARATORS | SHARES | {"", ")", '"', "on", "from", "
 
 def bare_race(sc) -> None:
     """Delete demonyms said alone after a cue (see the module doc). sc: the Scrubber."""
-    if not sc.race_cue:
+    if not sc.race_cue or "race" not in sc.on:
         return
     lows = sc.low
     for k in compress(range(sc.n), map(lx.CASED_RACE.__contains__, lows)):

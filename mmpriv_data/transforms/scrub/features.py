@@ -243,8 +243,9 @@ class FeatureRules(PredicateRules):
         ):
             return
         if all(
-            self.bios[k] or lows[k] in DEGREE or lows[k] in _APPOSED for k in range(j, end)
-        ):  # nothing else said there: the whole apposition goes
+            self.bios[k] in self.on if self.bios[k] else lows[k] in DEGREE or lows[k] in _APPOSED
+            for k in range(j, end)
+        ):  # nothing else said there, and all of it asked for: the whole apposition goes
             self.delete(h + 1, end + 1, next(self.bios[k] for k in range(j, end) if self.bios[k]))
             return
         items = self.predicate_items(j, None)

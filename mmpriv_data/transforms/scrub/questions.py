@@ -22,6 +22,8 @@ _CHOICE_WORDS = frozenset(
     "days weeks months light dark dirty pale deep".split()
 )
 _COLOUR_ATTRIBUTES = ("hair_color", "eye_color", "race")
+_EYES = frozenset({"eye", "eyes", "eye colour", "eye color"})
+_SKIN = frozenset({"skin", "complexion", "skin tone", "skin colour", "skin color"})
 _JOINS = frozenset({",", "and"})  # not "or": "or is his hair just pale?" keeps "just"
 _PEOPLE = frozenset({"they", "he", "she", "her", "his", "their", "them", "him", "you", "i"})
 
@@ -35,7 +37,7 @@ def alternatives(view) -> None:
         if low == "how" and view.lw(k + 1) in _ASKED:
             attribute = _ASKED[view.low[k + 1]]
         elif low.endswith(_COLOURS) and "what" in lows[max(0, k - 6) : k]:  # "hair colour"
-            attribute = None  # the colour's own attribute, read from the choices
+            attribute = None  # the attribute of the feature it asks about: _colour_asked
         else:
             continue
         q = k + 1
@@ -54,9 +56,21 @@ def alternatives(view) -> None:
         a = c + 1
         if lows[a] in g.COPULAS and view.lw(a + 1) in ("they", "he", "she", "it"):
             a += 2  # "..., are they six eleven or seven feet?"
-        choice = [view.bios[m] for m in range(a, q) if view.bios[m] in _COLOUR_ATTRIBUTES]
         if all(_choice_word(view, m, attribute) for m in range(a, q)):
-            view.delete(c, q, attribute or (choice[0] if choice else "hair_color"))
+            attribute = attribute or _colour_asked(view, max(0, k - 6), c)
+            if attribute in view.on:
+                view.delete(c, q, attribute)
+
+
+def _colour_asked(view, a: int, c: int) -> str:
+    """The attribute of the colours offered after a what-colour question a..c: the feature it
+    names says, not the colour words ("brown" is a skin tone too): "what colour were the
+    queen's eyes, blue or grey?" asks eye colour, "what colour is her skin, olive or
+    brown?" race, and "the teen's moustache, blond or light brown?" hair colour."""
+    asked = view.low[a:c]
+    if not _EYES.isdisjoint(asked):
+        return "eye_color"
+    return "race" if not _SKIN.isdisjoint(asked) else "hair_color"
 
 
 def asked(view, c: int) -> bool:

@@ -243,10 +243,14 @@ class RecordRules(FeatureRules):
                 self.delete(first, first + 1 + comma, "gender")
             return
         if len(words) == 1 and self.is_word[first] and lows[first] not in HEDGE_WORDS:
-            for attribute in ("hair_color", "eye_color"):  # "brown/hazel", "hair: auburn"
-                if attribute in self.on and self.colour(lows[first], attribute):
-                    self.delete(first, first + 1, attribute)
-                    return
+            # "brown/hazel", "hair: auburn": a hair colour first, whatever is enabled (with
+            # hair colour off, "white" is no eye colour to remove)
+            attribute = next(
+                (a for a in ("hair_color", "eye_color") if self.colour(lows[first], a)), None
+            )
+            if attribute in self.on:
+                self.delete(first, first + 1, attribute)
+                return
         if lows[words[-1]] in SEXES and "gender" in self.on:
             self.replace(words[-1], g.match_case(self.tok[words[-1]], "person"), "gender")
             words = words[:-1]  # "a male", "white male"

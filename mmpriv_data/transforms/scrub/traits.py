@@ -87,6 +87,8 @@ def demonym_phrase(view, i: int) -> int | None:
     coach is wiry, an Australian," (round 12); with build or age words before it: "her father,
     a burly Sicilian", "a seven-foot giant and a pot-bellied Russian" (round 14). The demonym
     becomes "person", its traits go; returns the index after it, or None."""
+    if "race" not in view.on:
+        return None  # the demonym stays, and so do its traits: the rules for those read them
     j = i
     while j + 1 < view.n and view.bios[j] in _SHAPES and listed(view.low[j]):
         j += 1
@@ -95,11 +97,16 @@ def demonym_phrase(view, i: int) -> int | None:
             return None
     elif not (
         view.bios[j] == "race" and view.tok[j][:1].isupper() and view.lw(i - 1) in ("a", "an")
-        and (not view.word(j + 1) or view.lw(j + 1) in _AFTER_PERSON) and "race" in view.on
+        and (not view.word(j + 1) or view.lw(j + 1) in _AFTER_PERSON)
         and any(view.heads[max(0, i - 5) : i - 1])  # "her father, a burly Sicilian"
     ):  # fmt: skip
         return None  # "a tall Danish chair", "his dog, a small Maltese"
-    view.delete(i, j, view.bios[i])
+    if all(view.bios[k] in view.on for k in range(i, j)):
+        view.delete(i, j, view.bios[i])  # one change for the traits, as before
+    else:  # "a petite Filipina" with build off: the traits not asked for stay
+        for k in range(i, j):
+            if view.bios[k] in view.on:
+                view.delete(k, k + 1, view.bios[k])
     view.replace(j, "person", "race")
     return j + 1
 
