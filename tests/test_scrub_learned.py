@@ -98,7 +98,7 @@ def test_the_same_text_gives_the_same_output(loaded):
 def test_the_shipped_adapter_names_its_parts_and_no_frozen_one():
     record = json.loads((learned.ADAPTER / "training.json").read_text())
     assert "tuning" in record["parts"] and "heldout17" in record["parts"]
-    assert not {"heldout18", "heldout19"} & set(record["parts"])
+    assert not {"heldout18", "heldout19", "heldout20"} & set(record["parts"])
     readme = (learned.ADAPTER / "README.md").read_text()
     assert "heldout17" in readme and "heldout18" not in readme
     config = json.loads((learned.ADAPTER / "adapter_config.json").read_text())
@@ -109,11 +109,11 @@ def test_the_shipped_adapter_names_its_parts_and_no_frozen_one():
 def test_the_bench_refuses_to_pack_a_frozen_part(tmp_path):
     done = subprocess.run(
         [sys.executable, str(REPO / "bench" / "scrub_learned.py"), "pack", str(tmp_path / "p"),
-         "--parts", "tuning,heldout18"],
+         "--parts", "tuning,heldout20"],
         capture_output=True, text=True,
     )  # fmt: skip
     assert done.returncode != 0
-    assert "refused: heldout18 frozen for a blind score" in done.stderr
+    assert "refused: heldout20 frozen for a blind score" in done.stderr
     assert not (tmp_path / "p").exists()
 
 
