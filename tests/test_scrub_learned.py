@@ -153,19 +153,28 @@ def test_cli_and_builder_take_the_learned_mode(tmp_path, capsys, loaded):
     assert "were scrubbed with the opt-in learned tagger" in card
 
 
-def test_the_learned_mode_keeps_its_blind_score_on_heldout18(loaded):
-    """Floors under heldout18's one blind score in this mode (bench/results/scrub_eval.md:
-    1465/1490 terms, 4651/4720 unrelated words kept, 355/386 hard negatives; the adapter was
-    trained on tuning..heldout17 and its threshold chosen on heldout17 before heldout18 was
-    opened), rounded down; the rules alone score 89.1% there (test_scrub_cases.py)."""
+# One blind score per part in this mode (bench/results/scrub_eval.md): the adapter was trained on
+# tuning..heldout17 and its threshold chosen on heldout17 before either part was opened. Floors:
+# (recall, lowest attribute but race, race, unrelated words kept, hard negatives kept), rounded
+# down from heldout18's 1465/1490, race 128/137, 4651/4720, 355/386 and heldout19's 2126/2160,
+# race 199/208, 5189/5366, 161/176; the rules alone score 89.1% and 88.8% (test_scrub_cases.py).
+BLIND_FLOORS = {
+    "heldout18": (0.98, 0.98, 0.93, 0.985, 0.91),
+    "heldout19": (0.98, 0.98, 0.95, 0.966, 0.91),
+}
+
+
+@pytest.mark.parametrize("part", sorted(BLIND_FLOORS))
+def test_the_learned_mode_keeps_its_blind_scores(loaded, part):
     from mmpriv_data.transforms.scrub.evaluation import evaluate, load_corpus
 
-    items = load_corpus(REPO / "bench" / "data" / "scrub_corpus" / "heldout18.txt")
+    items = load_corpus(REPO / "bench" / "data" / "scrub_corpus" / f"{part}.txt")
     results = [(r.text, r.changes) for r in (scrub(i.text, tagger="learned") for i in items)]
     summary = evaluate(items, results).summary()
-    assert summary["recall_all"] >= 0.98
+    recall, others, race, unrelated, hard = BLIND_FLOORS[part]
+    assert summary["recall_all"] >= recall
     per = summary["per_attribute"]
-    assert min(per[a]["recall"] for a in per if a != "race") >= 0.98
-    assert per["race"]["recall"] >= 0.93
-    assert summary["unrelated_kept"] >= 0.985
-    assert summary["hard_negatives_kept"] >= 0.91
+    assert min(per[a]["recall"] for a in per if a != "race") >= others
+    assert per["race"]["recall"] >= race
+    assert summary["unrelated_kept"] >= unrelated
+    assert summary["hard_negatives_kept"] >= hard
