@@ -260,6 +260,19 @@ def blind_summary(record: dict) -> list[str]:
     return [*lines, ""]
 
 
+def miss_lines(report, limit: int) -> list[str]:
+    """One line per missed term of a report (at most `limit` per attribute)."""
+    return [f"- {attribute} `{term}` ({where}): {output}"
+            for attribute, misses in report.misses.items()
+            for where, term, _, output in misses[:limit]]  # fmt: skip
+
+
+def changed_lines(report) -> list[str]:
+    """One line per unrelated word a report's scrubber changed."""
+    return [f"- `{word}` as {attribute} ({where}): {output}"
+            for where, word, attribute, output in report.wrongly_changed]  # fmt: skip
+
+
 def _recall_counts(summary: dict) -> tuple[int, int]:
     rows = summary["per_attribute"].values()
     return sum(r["removed"] for r in rows), sum(r["terms"] for r in rows)
@@ -316,24 +329,15 @@ def main() -> None:
         lines += [f"Unrelated words: {summaries['this tree']['unrelated_words']}; words of "
                   "sentences dropped whole for stating a biometric: "
                   f"{summaries['this tree']['dropped_with_biometric_sentence']}.", ""]  # fmt: skip
-        lines += [f"### Misses ({part}, this tree)", ""]
-        for attribute, misses in report.misses.items():
-            for where, term, _, output in misses[: args.misses]:
-                lines.append(f"- {attribute} `{term}` ({where}): {output}")
+        lines += [f"### Misses ({part}, this tree)", "", *miss_lines(report, args.misses)]
         if part == parts[0] and CONTEXTUAL in reports:  # the newest part: every mode's misses
             for mode in (CONTEXTUAL, LEARNED):
                 lines += ["", f"### Misses ({part}, {mode})", ""]
-                for attribute, misses in reports[mode].misses.items():
-                    lines += [f"- {attribute} `{term}` ({where}): {output}"
-                              for where, term, _, output in misses[: args.misses]]  # fmt: skip
+                lines += miss_lines(reports[mode], args.misses)
             lines += ["", f"### Unrelated words changed ({part}, {LEARNED})", ""]
-            lines += [
-                f"- `{word}` as {attribute} ({where}): {output}"
-                for where, word, attribute, output in reports[LEARNED].wrongly_changed
-            ]
+            lines += changed_lines(reports[LEARNED])
         lines += ["", f"### Unrelated words changed ({part}, this tree)", ""]
-        lines += [f"- `{word}` as {attribute} ({where}): {output}"
-                  for where, word, attribute, output in report.wrongly_changed]  # fmt: skip
+        lines += changed_lines(report)
         lines += ["", f"### Grammar problems ({part}, this tree)", ""]
         lines += [f"- {problem} ({where}): {output}" for where, problem, output in report.grammar]
         lines.append("")

@@ -44,18 +44,15 @@ def bare_race(sc) -> None:
             or lows[b] in _LINKS and (sc.lw(b + 1) in SHARES or sc.bio(b + 1) == "race")
         ):  # fmt: skip
             b += 1
-        share = percent_share(sc, k, b)  # "62% Irish", "Yoruba 58%" (round 16)
-        if not share and (
-            nxt not in _AFTER or b < sc.n and sc.is_word[b] and lows[b] not in _AFTER
-        ):
-            continue  # "half Japanese food", "an Egyptian museum"
         a, prev = k, sc.lw(k - 1)
-        if share:
-            pass  # the figure stays ("the test says 62%, so who knows")
-        elif prev in SHARES:
-            a = k - 1  # the share goes with it: "half Thai"
-        elif not (prev in GUESSES or sc.sent_start(k) and nxt == ","):
-            continue
+        # "62% Irish", "Yoruba 58%" (round 16): the figure stays ("the test says 62%")
+        if not percent_share(sc, k, b):
+            if nxt not in _AFTER or _sized(sc, b):
+                continue  # "half Japanese food", "an Egyptian museum"
+            if prev in SHARES:
+                a = k - 1  # the share goes with it: "half Thai"
+            elif not (prev in GUESSES or sc.sent_start(k) and nxt == ","):
+                continue
         end = k + 1 + (nxt == "," and sc.sent_start(k))  # "Armenian, about seventy": its comma
         sc.delete(a, end, "race")
 
@@ -64,12 +61,14 @@ def percent_share(sc, k: int, b: int) -> bool:
     """A share of descent in figures next to the demonym at k ("62% Irish", "Yoruba 58%",
     "Igbo 20% and the rest Akan"; round 16, after heldout17's DNA-test chats); b: the end of
     its chain. Nothing follows that the demonym could size ("20% Irish whiskey" stays)."""
-    lows = sc.low
     if sc.lw(k - 1) == "%" and sc.lw(k - 2)[:1].isdigit():
-        return not (b < sc.n and sc.is_word[b] and lows[b] not in _AFTER)
+        return not _sized(sc, b)
     if sc.lw(k - 1) == "rest" and sc.lw(k - 2) == "the":  # "and the rest Akan"
-        return "%" in lows[max(0, k - 8) : k]
-    return (
-        sc.lw(k + 2) == "%" and sc.lw(k + 1)[:1].isdigit()
-        and not (k + 3 < sc.n and sc.is_word[k + 3] and lows[k + 3] not in _AFTER)
-    )  # fmt: skip
+        return "%" in sc.low[max(0, k - 8) : k]
+    return sc.lw(k + 2) == "%" and sc.lw(k + 1)[:1].isdigit() and not _sized(sc, k + 3)
+
+
+def _sized(sc, m: int) -> bool:
+    """A word at m that a demonym before it could describe ("Japanese food", "Irish
+    whiskey"), not a word that ends its phrase."""
+    return m < sc.n and sc.is_word[m] and sc.low[m] not in _AFTER

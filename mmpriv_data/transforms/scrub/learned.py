@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from mmpriv_data.transforms.scrub import grammar as g
+from mmpriv_data.transforms.scrub.lexicon import PRONOUNS
 
 ADAPTER = Path(__file__).with_name("data") / "learned"
 NAME = "learned"
@@ -39,6 +40,8 @@ _AFTER_HEAD = (
     g.PREPOSITIONS | g.CONJUNCTIONS | g.COPULAS
     | frozenset("who whose that which has had have does did will would can could".split())
 )  # fmt: skip
+# Pronouns the rules kept stay: deleting one would leave a sentence without its subject.
+_KEPT_PRONOUNS = PRONOUNS.keys() | g.POSSESSIVES | g.PERSON_PRONOUNS
 
 
 def _missing(exc: Exception) -> Exception:
@@ -64,14 +67,13 @@ def model():
     """(tokenizer, model): the base encoder with the adapter at ADAPTER merged in, in eval
     mode; loaded once (the bench points ADAPTER elsewhere and clears this cache)."""
     try:
-        import torch
+        import torch  # noqa: F401  (checked here: the extra names it when missing)
         from peft import PeftModel
         from transformers import AutoModelForTokenClassification, AutoTokenizer
         from transformers.utils import logging as hf_logging
     except ImportError as exc:
         raise _missing(exc) from None
     path = base_path()
-    torch.manual_seed(0)
     # The base checkpoint has a pooler and no head, by design: its load report is not news.
     verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
     hf_logging.set_verbosity_error()
@@ -152,14 +154,10 @@ def mark(view, threshold: float | None = None) -> set[int]:
     enabled attribute that no rule changed; a gender word that heads its noun phrase ("my nan",
     "the bloke in the back") becomes "person" instead, so the sentence keeps its subject.
     Returns the indices changed."""
-    from mmpriv_data.transforms.scrub.lexicon import PRONOUNS
-
-    # Pronouns the rules kept stay: deleting one would leave a sentence without its subject.
-    pronouns = PRONOUNS.keys() | g.POSSESSIVES | g.PERSON_PRONOUNS
     todo = [
         i for i in range(view.n)
         if view.is_word[i] and i not in view.dele and i not in view.repl
-        and view.low[i] not in pronouns
+        and view.low[i] not in _KEPT_PRONOUNS
     ]  # fmt: skip
     if not todo:
         return set()

@@ -143,15 +143,15 @@ def scrub(
     'A person walks their black dog.'
     """
     enabled = resolve_attributes(attributes)
-    contextual, learned = _contextual(tagger), tagger == "learned"
+    mode = _load_tagger(tagger)
     # the learned tagger reads every text: it knows shapes the rules' triggers do not
-    if not text or not enabled or not (learned or _may_change(text)):
+    if not text or not enabled or not (mode == "learned" or _may_change(text)):
         return ScrubResult(text, [])
     shouted = _shouted(text)
     scrubber = Scrubber(text.lower() if shouted else text, enabled)
-    scrubber.contextual = contextual
+    scrubber.contextual = mode == "minilm"
     scrubber.mark()
-    if learned:
+    if mode == "learned":
         from mmpriv_data.transforms.scrub.learned import mark
 
         mark(scrubber)
@@ -191,12 +191,12 @@ def _shouted(text: str) -> bool:
 TAGGERS = ("default", "minilm", "learned")
 
 
-def _contextual(name: str | None) -> bool:
-    """Whether `scrub(tagger=name)` uses the contextual tagger; its encoder (or the learned
-    tagger's model) is loaded here, so that a missing extra fails on the first call whatever
-    the text."""
+def _load_tagger(name: str | None) -> str:
+    """The tagger `scrub(tagger=name)` runs, one of TAGGERS; the model of "minilm" or
+    "learned" is loaded here, so that a missing extra fails on the first call whatever the
+    text."""
     if name is None or name == "default":
-        return False
+        return "default"
     if name not in TAGGERS:
         from mmpriv_data.core.errors import MmprivError
 
@@ -205,11 +205,11 @@ def _contextual(name: str | None) -> bool:
         from mmpriv_data.transforms.scrub.learned import model
 
         model()
-        return False
-    from mmpriv_data.transforms.scrub.contextual import encoder
+    else:
+        from mmpriv_data.transforms.scrub.contextual import encoder
 
-    encoder()
-    return True
+        encoder()
+    return name
 
 
 def _change(attribute: str, original: str, replacement: str, start: int, end: int) -> dict:
