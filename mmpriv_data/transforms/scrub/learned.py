@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from mmpriv_data.transforms.scrub import grammar as g
+from mmpriv_data.transforms.scrub.learned_filters import allowed
 from mmpriv_data.transforms.scrub.lexicon import PRONOUNS
 
 ADAPTER = Path(__file__).with_name("data") / "learned"
@@ -151,9 +152,9 @@ def _person(word: str) -> str:
 
 def mark(view, threshold: float | None = None) -> set[int]:
     """Delete, in the rules' token view, every word the model labels as a biometric term of an
-    enabled attribute that no rule changed; a gender word that heads its noun phrase ("my nan",
-    "the bloke in the back") becomes "person" instead, so the sentence keeps its subject.
-    Returns the indices changed."""
+    enabled attribute that no rule changed and no filter of learned_filters keeps; a gender
+    word that heads its noun phrase ("my nan", "the bloke in the back") becomes "person"
+    instead, so the sentence keeps its subject. Returns the indices changed."""
     todo = [
         i for i in range(view.n)
         if view.is_word[i] and i not in view.dele and i not in view.repl
@@ -163,13 +164,16 @@ def mark(view, threshold: float | None = None) -> set[int]:
         return set()
     cut = THRESHOLD if threshold is None else threshold
     spans = [(view.start[i], view.end[i]) for i in todo]
-    found = set()
-    for i, (attribute, p) in zip(todo, word_probabilities(view.text, spans), strict=True):
-        if attribute is None or p < cut or attribute not in view.on:
-            continue
+    flagged = {
+        i: attribute
+        for i, (attribute, p) in zip(todo, word_probabilities(view.text, spans), strict=True)
+        if attribute is not None and p >= cut and attribute in view.on
+    }
+    # words the model reaches that cannot be terms by their form (learned_filters.py)
+    found = allowed(view, flagged)
+    for i, attribute in found.items():
         if attribute == "gender" and _head_noun(view, i):
             view.replace(i, _person(view.tok[i]), attribute)
         else:
             view.delete(i, i + 1, attribute)
-        found.add(i)
-    return found
+    return set(found)
