@@ -18,7 +18,7 @@ ROUND_ELEVEN = [
     ('The barista is petite and pale-eyed.',
      REFUSAL),
     ('Behind the stall, a fishmonger, stocky and red-faced, guts a trout.',
-     'Behind the stall, a fishmonger, red-faced, guts a trout.'),
+     'Behind the stall, a fishmonger guts a trout.'),  # red-faced too since round 17 (race)
     ('An auntie with a shopping trolley waits at the crossing.',
      'A relative with a shopping trolley waits at the crossing.'),
     ('A choirboy in a red cassock sings.',

@@ -7,17 +7,19 @@ deleted and returns the changes; `rewrite.scrub` is the public entry point.
 
 from __future__ import annotations
 
-from mmpriv_data.transforms.scrub import chat, contextual, frames, tagger, traits
+from mmpriv_data.transforms.scrub import chat, contextual, frames, phrase_clauses, tagger, traits
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub import lexicon_data as data
 from mmpriv_data.transforms.scrub.agents import AGENT_SUFFIXES, guessed_head
 from mmpriv_data.transforms.scrub.ages import APPROXIMATE, NUMBER_WORDS, TENS_AND_UNITS
+from mmpriv_data.transforms.scrub.animal_kin import KIN, beside_animal
 from mmpriv_data.transforms.scrub.colours import NAMES, SHADES, shade
 from mmpriv_data.transforms.scrub.context_words import ANIMALS
 from mmpriv_data.transforms.scrub.enumerations import listed_traits
 from mmpriv_data.transforms.scrub.figures import FigureRules
 from mmpriv_data.transforms.scrub.lexicon import MODIFIED, ORIGIN  # context word lists
+from mmpriv_data.transforms.scrub.products import goods_after
 from mmpriv_data.transforms.scrub.questions import alternatives, asked
 from mmpriv_data.transforms.scrub.tokens import flagged
 
@@ -165,6 +167,8 @@ class Scrubber(FigureRules):
             or any(map(self.text.__contains__, _DIGITS))  # "5'9", "180cm", "23F", "mid-40s"
         ):  # fmt: skip
             self.figures()
+        if self.phrase_clauses:  # "is a tall woman in a gold gown" (round 17)
+            phrase_clauses.settle(self)
         if self.answer_kept and all(
             k in self.dele for k in range(2, self.n) if self.is_word[k]
         ):  # "No, she is not tall; she is short.": no bare "No" is left
@@ -240,10 +244,12 @@ class Scrubber(FigureRules):
             return  # "both senior dogs": an animal's age (round 15)
         if i and self.low[i - 1] == "its" and not self.person_before(i - 1):
             return  # an animal's kin ("a foal beside its mother")
-        if nxt == "'" and self.lw(i + 2) in MODIFIED:
-            return  # a room ("the boys' restroom")
-        if word in lx.ROYALS and self.game_piece(i):
-            return  # a chess piece or a playing card
+        if word in lx.ROYALS and self.game_piece(i) or word in KIN and beside_animal(self.low, i):
+            return  # a chess piece or a playing card; an animal's kin ("a mother koala"; round 17)
+        if (suffix or nxt == "'") and (
+            nxt == "'" and self.lw(i + 2) in MODIFIED or goods_after(self.low, i, suffix)
+        ):
+            return  # a room ("the boys' restroom"), goods ("women's running shoes"; round 17)
         if word in _GUIDE_MEMBERS and nxt in _GUIDES:  # "a girl guide sells": a guide
             after = self.lw(i + 2)
             if "gender" in self.on and (

@@ -13,6 +13,7 @@ from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub import traits
 from mmpriv_data.transforms.scrub.agents import owner_noun
+from mmpriv_data.transforms.scrub.appositions import AppositionRules
 from mmpriv_data.transforms.scrub.colours import shade
 from mmpriv_data.transforms.scrub.lexicon import (
     BARE_HEADS,
@@ -25,9 +26,7 @@ from mmpriv_data.transforms.scrub.predicates import (
     COLOUR_VERBS,
     DEGREE,
     LOOK,
-    PredicateRules,
 )
-from mmpriv_data.transforms.scrub.senses import POSTMODIFIER
 from mmpriv_data.transforms.scrub.unowned import LEADS, unowned_colour
 
 _FEATURE_MODIFIERS = STYLE | g.GENERAL_ADJECTIVES | g.INTENSIFIERS
@@ -39,7 +38,6 @@ _STOPS = (g.FUNCTION_WORDS | g.POSSESSIVES) - g.SEPARATORS
 _TAIL_STARTS = COLOUR_VERBS | {",", "of"}
 _ASKS = frozenset({"is", "are", "was", "were", "does", "do", "did"})
 # Words of an apposition besides its adjectives ("one chubby and one skinny").
-_APPOSED = g.SEPARATORS | g.INTENSIFIERS | {"one", "the", "other", "another", "and", "or"}
 # Ranked by age or build ("the older one", "the burly one"; round 8).
 _RANKED = frozenset({"age", "build"})
 # Objects after "the tallest of" that are a group of people ("the tallest of them").
@@ -57,7 +55,7 @@ _OWNING = frozenset({"with", "has", "have", "had"})
 _NEAREST = frozenset({"closest", "nearest", "farthest", "furthest", "standing", "sitting"})
 
 
-class FeatureRules(PredicateRules):
+class FeatureRules(AppositionRules):
     """Rules for body features; marks tokens of the view replaced or deleted."""
 
     def feature(self, h: int) -> None:
@@ -203,64 +201,6 @@ class FeatureRules(PredicateRules):
                 break
             a -= 1
         return a
-
-    def apposed_comma(self, h: int) -> int | None:
-        """The comma that opens an apposition about the person noun at h: right after it, or
-        after a short phrase that places or dresses them ("a student in knee socks, skinny
-        and about ten,", "a therapist with a tattoo on their arm, solid and tall,"; round 11).
-        After such a phrase only build and age words count: a colour there may be the dog's."""
-        lows, n = self.low, self.n
-        if h + 1 < n and lows[h + 1] == ",":
-            return h + 1
-        if h + 1 >= n or lows[h + 1] not in POSTMODIFIER:
-            return None
-        comma = self.text.find(",", self.end[h], self.end[h] + 80)  # none near: no scan (speed)
-        if comma < 0 or "." in self.text[self.end[h] : comma]:
-            return None
-        c = h + 2
-        while c < min(n, h + 10) and lows[c] not in (",", "who") and self.is_word[c]:
-            c += 1
-        if c >= n or lows[c] != ",":
-            return None
-        k = c + 1
-        while k < min(n, c + 8) and lows[k] not in (",", *g.SENTENCE_END):
-            if self.bios[k] not in (None, "build", "age"):
-                return None
-            k += 1
-        return c if k < n and lows[k] == "," else None
-
-    def apposition(self, h: int) -> None:
-        """Build, age or colour words set off by commas after a person noun: "the groom,
-        stout and cheerful, lifts", "two sisters, one chubby and one skinny, blow" (heldout8)."""
-        j, lows = h + 2, self.low
-        end, stop = j, min(self.n, j + 10)
-        while end < stop and lows[end] != "," and lows[end] not in g.SENTENCE_END:
-            end += 1
-        if (
-            end >= stop
-            or lows[end] != ","
-            or not any(self.bios[k] in self.on for k in range(j, end))
-        ):
-            return
-        if all(
-            self.bios[k] in self.on if self.bios[k] else lows[k] in DEGREE or lows[k] in _APPOSED
-            for k in range(j, end)
-        ):  # nothing else said there, and all of it asked for: the whole apposition goes
-            self.delete(h + 1, end + 1, next(self.bios[k] for k in range(j, end) if self.bios[k]))
-            return
-        items = self.predicate_items(j, None)
-        if items and items[-1][1] == end:
-            head = self.base(end - 1)[0]
-            if (
-                len(items) == 1
-                and self.person_head(end - 1)
-                and not (
-                    head in lx.GENDER_NOUNS or head in lx.GENDER_AGE_NOUNS or head in lx.AGE_NOUNS
-                )
-            ):  # "the captain, a Fijian winger,": the winger stays (round 12)
-                self.drop_items([(k, k + 1, self.bios[k]) for k in range(j, end - 1)])
-                return
-            self.drop_items(items)  # "stout and cheerful" -> "cheerful"
 
     def superlative_rank(self, i: int) -> bool:
         """ "the tallest one leans", "the oldest girl", "she is the tallest in her class": a

@@ -63,7 +63,7 @@ COPULAS = frozenset(
     "seemed 's 're".split()
 )
 # A pronoun and copula in one token, already neutral: "they're Hazara", "you're tiny" (round 11).
-CONTRACTED_COPULAS = frozenset({"they're", "theyre"})
+CONTRACTED_COPULAS = frozenset({"they're", "theyre", "who's"})  # "who's thin" (round 17)
 # Adjectives that sit between a determiner and a person noun without describing a biometric.
 GENERAL_ADJECTIVES = frozenset(
     "happy smiling sad angry friendly cheerful serious tired busy proud curious calm "

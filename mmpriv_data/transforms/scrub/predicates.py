@@ -65,6 +65,9 @@ class PredicateRules(AgeRules, DropRules):
 
     # Set where a sentence starting "Yes," or "No," is deleted after the answer word.
     answer_kept = False
+    # Copulas before a person phrase that goes on ("is a tall man in a grey suit"): read by
+    # phrase_clauses.settle once every rule has run (round 17).
+    phrase_clauses: tuple[tuple[int, str], ...] = ()
 
     def predicate(self, c: int, contracted: bool = False) -> None:
         """ "She is tall and thin", "Her eyes are blue", "He is 40 years old"."""
@@ -105,7 +108,10 @@ class PredicateRules(AgeRules, DropRules):
             and (self.lw(p - 1) in g.POSSESSIVES or self.lw(p - 1).endswith("'s"))
         ):  # fmt: skip
             return
-        kind, fattr = ("person", None) if contracted else self.subject_kind(p)
+        if contracted:  # "who's thin and pale": a relative clause (round 17)
+            kind, fattr = ("who" if lows[c] == "who's" else "person"), None
+        else:
+            kind, fattr = self.subject_kind(p)
         if kind is None:
             return
         items, first = self.predicate_items(k, fattr), k
@@ -155,6 +161,10 @@ class PredicateRules(AgeRules, DropRules):
                 self.delete(c + 1, k + 1, bio[0][2])  # "they're Hazara, from Kabul": place kept
             else:
                 self.delete_sentence(c, bio[0][2])
+        elif len(items) == 1 and self.word(k) and self.person_head(k - 1) and kind == "person":
+            # "is a statuesque Ghanaian woman in a gold gown": left to the phrase rules, and
+            # the sentence goes after them only if they leave a biometric (round 17)
+            self.phrase_clauses = (*self.phrase_clauses, (c, bio[0][2]))
         elif self.lw(k) != "on" or kind != "person" or self.lw(k + 1) not in _DAYS:
             self.delete_sentence(c, bio[0][2])
         else:  # "they were ninety-one years old on Tuesday": the day stays (round 14)

@@ -50,6 +50,10 @@ _ABBREVIATED = frozenset({"approx", "ca", "abt"})  # hedges cut short: "approx. 
 _BEFORE_OWN_AGE = frozenset({"am", "i'm", "im", ",", ":", ";"})  # "I am 30, F," (round 15)
 
 
+# Abbreviations of "number" before a figure (round 17).
+_NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "nr"})
+
+
 def age_value(low: str) -> bool:
     """ "34", "25-30": a number a person's age may be."""
     parts = low.split("-") if RANGE.match(low) else [low]
@@ -210,6 +214,8 @@ class RecordRules(FeatureRules):
             return None
         if len(words) == 1 and lx.DECADE.match(lows[words[0]]):
             return "word"  # "mid-twenties"
+        if self.catalogue_number(words[0]):
+            return None  # "no. 41, photograph, 1930s": the item's number (round 17)
         if len(words) <= 2 and (
             len(words) == 1
             and age_words(lows[words[0]])
@@ -221,6 +227,12 @@ class RecordRules(FeatureRules):
         ):
             return "number"  # "29", "forty-eight", "120 years", "age 30", "140 pounds"
         return None
+
+    def catalogue_number(self, k: int) -> bool:
+        """A number after "no." or "#" ("Museum catalogue no. 41", "#7"): it numbers a thing,
+        and the "." before it split the sentence, so it reads as a list item (heldout19)."""
+        before = self.lw(k - 1)
+        return before == "#" or before == "." and self.lw(k - 2) in _NUMBER_ABBREVIATIONS
 
     def record_dot(self, e: int) -> bool:
         """The "." of "approx." or of a decimal does not end the record."""
@@ -263,6 +275,8 @@ class RecordRules(FeatureRules):
             if not words:
                 return
         numbers = [k for k in words if lows[k] not in HEDGE_WORDS]
+        if self.catalogue_number(first):
+            return  # "Catalogue no. 23, portrait miniature": a number, no age (round 17)
         if first > 1 and lows[first - 1] == ":" and lows[first - 2].isdigit():
             return  # "at 14:22": a time
         if self.lw(b) == ":" and self.lw(b + 1)[:1].isdigit() and lows[words[-1]].isdigit():

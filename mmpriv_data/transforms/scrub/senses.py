@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.animal_kin import SEXES, sex_after_animal
 from mmpriv_data.transforms.scrub.colours import shade
 from mmpriv_data.transforms.scrub.tokens import TokenView
 
@@ -146,6 +147,8 @@ class SenseRules(TokenView):
         """ "A male duck swims with the female": the sex of an animal named in the same
         sentence by "male"/"female" before a noun that is not a person."""
         a, n = self.sentence_start(i), self.n
+        if sex_after_animal(self.low, self.heads, i):
+            return True  # "A blackbird sings; the male is jet black" (round 17)
         for k in range(a, n):
             low = self.low[k]
             if low in g.SENTENCE_END and k > i:
@@ -157,6 +160,8 @@ class SenseRules(TokenView):
     def noun_use(self, i: int) -> bool:
         """ "a blonde", "the elderly", "a smiling redhead": an adjective standing for a person."""
         nxt = self.lw(i + 1)
+        if self.low[i] in SEXES and self.animal_sex(i):
+            return False  # "a male mallard beside a brown female": a duck (round 17)
         if self.low[i] in _SUPERLATIVES and not self.superlative_person(i):
             return False  # "the oldest building", "the oldest of the dogs"
         if self.low[i].endswith("s") and not self.person_head(i + 1):
