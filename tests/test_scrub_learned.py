@@ -109,11 +109,11 @@ def test_the_shipped_adapter_names_its_parts_and_no_frozen_one():
 def test_the_bench_refuses_to_pack_a_frozen_part(tmp_path):
     done = subprocess.run(
         [sys.executable, str(REPO / "bench" / "scrub_learned.py"), "pack", str(tmp_path / "p"),
-         "--parts", "tuning,heldout20"],
+         "--parts", "tuning,heldout21"],
         capture_output=True, text=True,
     )  # fmt: skip
     assert done.returncode != 0
-    assert "refused: heldout20 frozen for a blind score" in done.stderr
+    assert "refused: heldout21 frozen for a blind score" in done.stderr
     assert not (tmp_path / "p").exists()
 
 
@@ -153,14 +153,14 @@ def test_cli_and_builder_take_the_learned_mode(tmp_path, capsys, loaded):
     assert "were scrubbed with the opt-in learned tagger" in card
 
 
-# One blind score per part in this mode (bench/results/scrub_eval.md): the adapter was trained on
-# tuning..heldout17 and its threshold chosen on heldout17 before either part was opened. Floors:
-# (recall, lowest attribute but race, race, unrelated words kept, hard negatives kept), rounded
-# down from heldout18's 1465/1490, race 128/137, 4651/4720, 355/386 and heldout19's 2126/2160,
-# race 199/208, 5189/5366, 161/176; the rules alone score 89.1% and 88.8% (test_scrub_cases.py).
+# The blind score in this mode (bench/results/scrub_eval.md): the shipped adapter was trained on
+# tuning..heldout19, its filters chosen on heldout18 and heldout19 and its threshold kept at 0.7
+# before heldout20 was opened. Floors: (recall, lowest attribute but race, race, unrelated words
+# kept, hard negatives kept), rounded down from heldout20's 2085/2131, build 393/409, race
+# 182/195, 4938/5120, 190/214; the rules alone score 88.3% (test_scrub_cases.py). (The previous
+# adapter's blind scores, heldout18 98.3% and heldout19 98.4%, are parts this one was trained on.)
 BLIND_FLOORS = {
-    "heldout18": (0.98, 0.98, 0.93, 0.985, 0.91),
-    "heldout19": (0.98, 0.98, 0.95, 0.966, 0.91),
+    "heldout20": (0.978, 0.96, 0.93, 0.964, 0.88),
 }
 
 

@@ -20,8 +20,9 @@ never marks as a term:
   ages from their "paed" piece.
 - a race word right after "from": a place or a language ("translated from Japanese").
 
-Each kind was checked on every labelled corpus part the adapter was trained on (tuning ..
-heldout17): no term the model finds there is kept by these filters.
+Each kind was chosen on heldout18 and heldout19 with the adapter trained on tuning .. heldout17,
+and checked on every part up to heldout19: no term that adapter finds there is kept by these
+filters. They were fixed before the blind score of heldout20 (bench/results/scrub_learned.md).
 """
 
 from __future__ import annotations
