@@ -14,7 +14,7 @@ animal's sex.
 
 from __future__ import annotations
 
-from mmpriv_data.transforms.scrub.context_words import NOT_PEOPLE
+from mmpriv_data.transforms.scrub.context_words import LIKENESSES, NOT_PEOPLE
 
 # Animals of zoos, gardens, ponds and picture books, with their plurals; not those spelled
 # like a person noun or a verb ("a seal", "a crane", "to badger").
@@ -30,8 +30,7 @@ ANIMALS = (
     | frozenset(w + ("es" if w.endswith(("x", "ch")) else "s") for w in _SINGULAR)
     | {"geese", "wolves", "mice"}
     | NOT_PEOPLE
-) - frozenset("doll dolls statue statues mannequin mannequins toy toys painting poster "
-              "picture photo figurine robot teddy".split())  # fmt: skip
+) - LIKENESSES
 KIN = frozenset("mother father mum mom mama mamma dad daddy papa".split())
 SEXES = frozenset({"male", "female", "males", "females"})
 _FULL_STOPS = frozenset({".", "!", "?"})

@@ -81,13 +81,21 @@ NOT_PEOPLE = frozenset(
     "goats pig pigs fox foxes wolf wolves owl owls parrot parrots fish frog frogs lizard deer "
     "mouse mice rat rats duck ducks chicken chickens donkey donkeys".split()
 )
+# Things of NOT_PEOPLE made in a living thing's likeness: no animal.
+LIKENESSES = frozenset(
+    "teddy doll dolls statue statues mannequin mannequins toy toys painting poster picture "
+    "photo figurine robot".split()
+)
 
 # Animals after an age noun, which then gives the animal's age ("both senior dogs"; round
 # 15); not those spelled like verbs ("his son fish", "the kids horse around").
-ANIMALS = NOT_PEOPLE - frozenset(
-    "teddy doll dolls statue statues mannequin mannequins toy toys painting poster picture "
-    "photo figurine robot fish duck ducks bear bears horse horses monkey monkeys wolf fox rat "
-    "rats pig pigs mouse".split()
+ANIMALS = (
+    NOT_PEOPLE
+    - LIKENESSES
+    - frozenset(
+        "fish duck ducks bear bears horse horses monkey monkeys wolf fox rat rats pig pigs "
+        "mouse".split()
+    )
 )
 
 # Titles that, capitalised before a capitalised name, are part of the name ("Queen Victoria").
