@@ -16,6 +16,7 @@ bench/results/scrub_eval.md and .json.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -25,6 +26,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "bench" / "data" / "scrub_corpus"
+BASELINE_CACHE = REPO / "bench" / ".cache" / "scrub_eval"  # older revisions' outputs
 PARTS = (
     "heldout20", "heldout19", "heldout18", "heldout17", "heldout16", "heldout15", "heldout14",
     "heldout13", "heldout12", "heldout11", "heldout10", "heldout9", "heldout8", "heldout7",
@@ -206,7 +208,26 @@ def scrub_texts_at(
     revision: str, texts: list[str], tagger: str | None = None
 ) -> list[tuple[str, list[dict]]]:
     """The scrubber of an older git revision, run in a child process on the same texts
-    (with `tagger`, for revisions whose scrub() has one)."""
+    (with `tagger`, for revisions whose scrub() has one). A committed revision's outputs on
+    the same texts never change, so they are kept in BASELINE_CACHE, keyed by the commit, the
+    tagger and the texts: a full run then re-scores only this tree."""
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", f"{revision}^{{commit}}"],
+                            capture_output=True, check=True, text=True).stdout.strip()  # fmt: skip
+    key = hashlib.sha256(json.dumps([commit, tagger, texts]).encode()).hexdigest()
+    cached = BASELINE_CACHE / f"{key}.json"
+    if cached.exists():
+        return [tuple(r) for r in json.loads(cached.read_text())]
+    results = _scrub_texts_in_child(commit, texts, tagger)
+    BASELINE_CACHE.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")  # renamed whole: no torn entries
+    partial.write_text(json.dumps(results))
+    partial.replace(cached)
+    return results
+
+
+def _scrub_texts_in_child(
+    revision: str, texts: list[str], tagger: str | None
+) -> list[tuple[str, list[dict]]]:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "mmpriv_data"],
