@@ -322,7 +322,12 @@ def main() -> None:
     parser.add_argument("--part", choices=[*PARTS, "all"], default="all")
     parser.add_argument("--baseline", help="git revisions (comma-separated) to score as well")
     parser.add_argument("--misses", type=int, default=1000, help="misses listed per attribute")
-    parser.add_argument("--out", type=Path, default=REPO / "bench/results/scrub_eval.md")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="report to write, with its .json beside it (default: bench/results/scrub_eval.md "
+        "for every part; a single --part is only printed unless --out is given)",
+    )
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--worker-tagger", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -377,8 +382,10 @@ def main() -> None:
     lines[2 + len(NOTES) : 2 + len(NOTES)] = blind_summary(record)
     text = "\n".join(lines)
     print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    if args.part == "all":
+    if args.out is None and args.part == "all":
+        args.out = REPO / "bench/results/scrub_eval.md"
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text)
         args.out.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n")
         print(f"wrote {args.out} and {args.out.with_suffix('.json')}")
