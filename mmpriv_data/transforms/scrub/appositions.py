@@ -17,6 +17,7 @@ from mmpriv_data.transforms.scrub import lexicon_data as data
 from mmpriv_data.transforms.scrub.predicates import DEGREE, PredicateRules
 from mmpriv_data.transforms.scrub.senses import POSTMODIFIER
 
+_SHARES = frozenset({"both", "all", "mostly", "half", "part", "partly", "each"})
 _APPOSED = g.SEPARATORS | g.INTENSIFIERS | {"one", "the", "other", "another", "and", "or"}
 # Skin words that describe a person alone ("sunburnt", "red-faced"): no dog's colour.
 _SKIN_ALONE = data.skin_words_alone()
@@ -72,6 +73,10 @@ class AppositionRules(PredicateRules):
             self.delete(h + 1, end + 1, attribute)
             return
         items = self.predicate_items(j, None)
+        # the items up to the closing comma: "two brothers, seven and nine, both tow-headed"
+        # (round 18); not "a couple, both eighty-plus and Irish,", whose "both" stays
+        if lows[j] not in _SHARES:
+            items = [it for it in items if it[1] <= end]
         if items and items[-1][1] == end:
             head = self.base(end - 1)[0]
             if (

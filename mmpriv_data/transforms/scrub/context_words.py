@@ -32,6 +32,7 @@ MODIFIED = BABY_MODIFIED | frozenset(
 )
 # "QUEEN STREET" in capitals; "a Portuguese man o' war", a jellyfish (round 15).
 MODIFIED |= {"street", "road", "avenue", "lane", "o"}
+MODIFIED |= {"breath"}  # "baby's breath", a flower (round 18)
 # King and queen are chess pieces or playing cards when the text speaks of a game.
 ROYALS = frozenset(
     w for piece in ("king", "queen", "bishop", "knight") for w in (piece, piece + "s", piece + "'s")

@@ -35,6 +35,7 @@ _CUES = _STAND_INS | _TITLES
 # What may close the traits: the end of the phrase ("one tall, one short.", "Lin, petite;").
 _ENDS = frozenset({",", ";", ":", ".", "!", "?", "", "with", "in", "at", ")"})
 _JOINS = frozenset({"and", ","})
+_BUILD_WORDS = lx.FEATURE_ADJECTIVES["build"]
 # Lower-case race words that name people only in such a list ("one white and stocky").
 _SKIN_WORDS = frozenset({"white", "black", "brown"})
 _ROUGHLY = ("-odd", "-plus", "-ish")
@@ -93,14 +94,16 @@ def apposed_traits(view) -> None:
             continue
         h = c - 1
         while h > max(-1, c - 10) and not (view.heads[h] or lows[h] in _OBJECTS):
-            if lows[h] in SENTENCE_END or lows[h] == ",":
-                break
+            if lows[h] in SENTENCE_END or lows[h] == "," and not _gone(view, h, c):
+                break  # (not a comma before an age that went: "twin boys, three years old,")
             h -= 1
         if not (view.heads[h] or lows[h] in _OBJECTS) or h < 0:
             continue
         placed = lows[h + 1] in POSTMODIFIER  # "a man in a hat, tall"
         placed = placed or lows[h + 1] == "of" and view.tok[h + 2][:1].isupper()  # "of Spain,"
         placed = placed or h == c - 2 and view.named(c - 1)  # "my aunt Ida, slim,"
+        placed = placed or _gone(view, h, c)  # "a boy of about
+        # ten, fair-haired and blue-eyed,": the words between went as an age (round 18)
         if h < c - 1 and not placed:
             continue  # "the woman sells apples, about ten,": a count
         hedges = _GUESSES if h == c - 1 or lows[h + 1] not in POSTMODIFIER else _ESTIMATES
@@ -121,6 +124,10 @@ def _traits_after(view, h: int, apposed: bool, hedges: frozenset[str] = frozense
         k += 1
         if view.lw(k) in _JOINS and _trait(view, k + 1):
             k += 1  # "Black and tall", "petite, Taiwanese"
+        elif view.lw(k) == "and" and _last_item(view, k + 1):
+            if view.lw(k + 2) in _ENDS and view.lw(k + 2) not in ("with", "in", "at"):
+                last, k = k + 1, k + 2  # the last of a list: "both grey-haired and round,"
+            break  # (round 18)
     if last is None or view.lw(last + 1) not in _ENDS:
         return
     attribute = view.bios[last] or "age"
@@ -130,6 +137,17 @@ def _traits_after(view, h: int, apposed: bool, hedges: frozenset[str] = frozense
         view.delete(h + 1, close, attribute)
     else:  # "one" and "both" stay: "a couple, both, dancing" (words the corpus keeps)
         view.delete(h + 1, last + 1, attribute)
+
+
+def _gone(view, a: int, b: int) -> bool:
+    """Every token from a (itself aside) to b went, but commas (round 18)."""
+    return all(k in view.dele or view.low[k] == "," for k in range(a + 1, b))
+
+
+def _last_item(view, k: int) -> bool:
+    """The last word of a list of traits: a listed attribute's word or a build adjective
+    ("both grey-haired and round,"; round 18)."""
+    return view.bio(k) in view.on or "build" in view.on and view.lw(k) in _BUILD_WORDS
 
 
 def _trait(view, k: int) -> bool:

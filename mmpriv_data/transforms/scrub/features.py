@@ -14,6 +14,7 @@ from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub import traits
 from mmpriv_data.transforms.scrub.agents import owner_noun
 from mmpriv_data.transforms.scrub.appositions import AppositionRules
+from mmpriv_data.transforms.scrub.clause_keeping import in_longer_sentence, subject_kept
 from mmpriv_data.transforms.scrub.colours import shade
 from mmpriv_data.transforms.scrub.lexicon import (
     BARE_HEADS,
@@ -35,7 +36,9 @@ _PARTICIPLE = ("ed", "ing")
 _LEADS = LEADS
 _ALL = frozenset({"both", "all", "each"})
 _STOPS = (g.FUNCTION_WORDS | g.POSSESSIVES) - g.SEPARATORS
-_TAIL_STARTS = COLOUR_VERBS | {",", "of"}
+# "hair still dark blond", "hair naturally black" (round 18)
+_TAIL_ADVERBS = frozenset({"still", "naturally", "already"})
+_TAIL_STARTS = COLOUR_VERBS | _TAIL_ADVERBS | {",", "of"}
 _ASKS = frozenset({"is", "are", "was", "were", "does", "do", "did"})
 # Words of an apposition besides its adjectives ("one chubby and one skinny").
 # Ranked by age or build ("the older one", "the burly one"; round 8).
@@ -168,7 +171,12 @@ class FeatureRules(AppositionRules):
         elif self.lw(tail or h + 1) == "?" and self.low[self.sentence_start(h)] == "how":
             self.drop_items(items)  # "How many girls have dark hair?": the question stays
         elif self.lw(tail or h + 1) in g.SENTENCE_END or (tail or h + 1) >= self.n:
-            self.delete_sentence(h, attribute)  # "She has blue eyes."
+            if in_longer_sentence(self, h) and subject_kept(self, prep):  # "the shopper has hair
+                # and eyes; ..." (round 18)
+                self.drop_items(items)  # settled at the end: phrase_clauses.settle
+                self.phrase_clauses = (*self.phrase_clauses, (h, attribute, -1))
+            else:
+                self.delete_sentence(h, attribute)  # "She has blue eyes."
         else:
             self.drop_items(items)
 
@@ -236,7 +244,7 @@ class FeatureRules(AppositionRules):
     def colour_tail(self, h: int, attribute: str) -> int | None:
         """End of a colour after the head and a comma ("light eyes, probably blue") or a
         participle ("hair dyed bright pink"), or None."""
-        verb = self.lw(h + 1) in COLOUR_VERBS
+        verb = self.lw(h + 1) in COLOUR_VERBS or self.lw(h + 1) in _TAIL_ADVERBS
         if self.lw(h + 1) not in (",", "of") and not verb:
             return None
         if verb and self.low[self.sentence_start(h)] in _ASKS:

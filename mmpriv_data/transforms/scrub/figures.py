@@ -39,7 +39,7 @@ _FOOT_COMPOUND = re.compile(
 )
 _AGE_SEX = re.compile(r"^(?:\d{1,2}[FM]|[FM]\d{1,2})$")  # "23F", "M34" (upper case)
 _GLUED = re.compile(r"^(\d{1,3})(cm|kg|kgs|lbs?|yo)$")
-_HYPHEN_UNIT = re.compile(r"^\d{2,3}-(?:pound|lb|kilo|kg|kilogram)$")
+_HYPHEN_UNIT = re.compile(r"^\d{2,3}-(?:pound|lb|kilo|kg|kilogram|stone)$")  # "20-stone": round 18
 _PLUS = re.compile(r"^\d{1,2}0-?plus$")  # "80-plus"
 _FEET_WORDS = {"three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _INCH_WORDS = frozenset("one two three four five six seven eight nine ten eleven".split())

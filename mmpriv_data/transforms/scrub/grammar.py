@@ -43,6 +43,7 @@ INTENSIFIERS = frozenset(
     "clearly probably likely also still pretty really rather remarkably exceptionally "
     "particularly apparently seemingly".split()
 ) | {"deeply", "enormously", "incredibly", "unusually"}  # "deeply tanned" (round 15)
+INTENSIFIERS |= {"severely", "dangerously", "morbidly"}  # "severely underweight" (round 18)
 # ... and after a copula only ("is much taller", "seriously tall"; round 16): "a much
 # shorter referee" keeps its "much" as before, the rule for the noun phrase not reading it.
 PREDICATE_INTENSIFIERS = INTENSIFIERS | {"much", "seriously"}

@@ -302,7 +302,9 @@ FEATURE_HEADS: dict[str, str] = {
         # haircuts and hair words of round 8 (heldout9's misses, in general form)
         "bob bobs whiskers ringlets mane tresses locs mullet quiff updo buzz-cut "
         # hair worn up or tinted (round 12, heldout13's misses: "her black bun")
-        "bun buns topknot man-bun twists tips hairline dye".split()
+        "bun buns topknot man-bun twists tips hairline dye "
+        # haircuts and hair worn or added (round 18, heldout20's misses: "a bleached undercut")
+        "mop wisps comb-over combover dreads undercut crop perm tache wig extensions".split()
         + ["buzz cut", "crew cut", "pixie cut"],
         "hair_color",
     ),  # fmt: skip

@@ -19,6 +19,7 @@ from __future__ import annotations
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.ages import NUMBER_WORDS, hyphen_number
+from mmpriv_data.transforms.scrub.clause_keeping import has_instead, in_longer_sentence, rest_kept
 from mmpriv_data.transforms.scrub.products import GOODS
 
 # Colours of hair or eyes that, left in the sentence, may still be the person's.
@@ -39,15 +40,23 @@ def settle(view) -> None:
     on, lows, dele, repl, bios = view.on, view.low, view.dele, view.repl, view.bios
     colours = _LEFT_COLOURS if not on.isdisjoint(_COLOUR_ATTRIBUTES) else ()
     numbers = NUMBER_WORDS if "age" in on else ()  # "a person, maybe twenty-five"
-    for c, attribute in view.phrase_clauses:
+    kept = []  # clauses kept in a longer sentence, checked again at the end (round 18)
+    for c, attribute, *with_at in view.phrase_clauses:
+        if with_at:  # "the tutor is heavy-set with a goatee", "the shopper has hair;"
+            if with_at[0] < 0 or has_instead(view, c, with_at[0], attribute):
+                kept.append((c, attribute))
+            continue
         end = c + 1
         while end < view.n and lows[end] not in g.SENTENCE_END:
             end += 1
         if all(
             k in dele or k in repl or lows[k] in _ARTICLES or not view.is_word[k]
             for k in range(c + 1, end)
-        ):  # "Our guide was a person.": nothing said but that; the sentence goes as before
-            view.delete_sentence(c, attribute)
+        ):  # "Our guide was a person.": nothing said but that; the sentence goes as before,
+            if in_longer_sentence(view, c):  # but "the rider is a person; they wave"
+                kept.append((c, attribute))  # keeps its words (round 18)
+            else:
+                view.delete_sentence(c, attribute)
             continue
         k = view.sentence_start(c)
         while k < view.n and lows[k] not in g.SENTENCE_END:
@@ -59,3 +68,6 @@ def settle(view) -> None:
                 view.delete_sentence(c, attribute)
                 break
             k += 1
+    for c, attribute in kept:
+        if not rest_kept(view, c):
+            view.delete_sentence(c, attribute)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.ages import APPROXIMATELY, FEW, NUMBER_WORDS, AgeRules
+from mmpriv_data.transforms.scrub.clause_keeping import predicate_clause
 from mmpriv_data.transforms.scrub.drops import UNWANTED as _UNWANTED
 from mmpriv_data.transforms.scrub.drops import DropRules
 from mmpriv_data.transforms.scrub.heights import height_end
@@ -27,13 +28,14 @@ DEGREE = g.INTENSIFIERS | HEDGES | {"somewhere", "almost", "nearly"}  # (heldout
 # ... and of share or number ("half Japanese", "both lanky", "barely eighteen"; heldout7)
 DEGREE |= {"half", "part", "partly", "mostly", "both", "all", "barely", "just", "only", "not"}
 DEGREE |= {"already", "still"}  # "is already taller than her" (heldout8)
+DEGREE |= {"naturally"}  # "is her hair naturally black" (round 18)
 _SMALL_AMOUNTS = frozenset({"bit", "little", "tad"})
 _COMPARE = frozenset({"no", "not", "more", "less"})
 _MODALS = frozenset("could might may must would will should can".split())
 # Verbs between a feature and its colour: "hair that is going gray", "is dyed blue".
 COLOUR_VERBS = frozenset(
-    "going turning dyed colored coloured bleached flecked streaked tinged shot".split()
-)  # ("flecked with gray": heldout7 round)
+    "going turning dyed colored coloured bleached flecked streaked tinged shot gone turned".split()
+)  # ("flecked with gray": heldout7 round; "a beard gone white": round 18)
 # Nouns after a colour that name it again ("a warm olive tone").
 _TONE = frozenset({"tone", "shade", "hue", "color", "colour"})
 # Words that stand for one of several people named before ("one is Korean, the other ...").
@@ -166,7 +168,7 @@ class PredicateRules(AgeRules, DropRules):
             # the sentence goes after them only if they leave a biometric (round 17)
             self.phrase_clauses = (*self.phrase_clauses, (c, bio[0][2]))
         elif self.lw(k) != "on" or kind != "person" or self.lw(k + 1) not in _DAYS:
-            self.delete_sentence(c, bio[0][2])
+            predicate_clause(self, c, p, k, kind, contracted, bio[0][2])  # (round 18)
         else:  # "they were ninety-one years old on Tuesday": the day stays (round 14)
             self.delete(first, k, bio[0][2])
 

@@ -25,7 +25,8 @@ GOODS = (
         "tights leggings underwear swimwear sportswear clothing clothes wear fashion outerwear "
         "knitwear pyjamas pajamas nightwear hats watches watch bike bikes bicycle bicycles razors "
         "razor perfume fragrance cologne deodorant vitamins department aisle rack racks range "
-        "picture picture-book storybook novel novels comic comics ward sizes xl xs age".split()
+        "picture picture-book storybook novel novels comic comics ward sizes xl xs age "
+        "version edition".split()  # "the children's version" (round 18)
     )
     | MODIFIED
 )
@@ -44,4 +45,6 @@ def goods_after(lows: list[str], i: int, suffix: str) -> bool:
         before in g.DETERMINERS or before in g.POSSESSIVES or before.isdigit()
     ):
         return False  # "the boys' shoes", "her sons' bikes": their own; "a children's book"
+    if k < n and lows[k][:1].isdigit():
+        return True  # a size: "Women's 7", "Men's 10" on a shoe box (round 18)
     return any(low in GOODS for low in lows[k : k + 3])

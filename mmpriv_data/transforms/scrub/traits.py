@@ -21,6 +21,7 @@ from mmpriv_data.transforms.scrub.tokens import _compound_bio
 _HEAD_ENDS = frozenset({",", ";", ":", ".", "!", "?", "", "with", "in", "at", "and"})
 _JOINS = frozenset({"and", ","})
 _SHAPES = frozenset({"build", "age"})
+_COMPOUND_COLOURS = frozenset({"hair_color", "eye_color"})
 # What may follow a demonym that stands for a person ("a burly Sicilian, who").
 _AFTER_PERSON = frozenset({",", ";", ".", "!", "?", ")", "", "in", "with", "from", "who"})
 _TINTS = frozenset({"white", "black", "brown", "red", "pink", "pale", "grey", "gray", "green"})
@@ -61,7 +62,12 @@ def _trait(view, k: int) -> bool:
     attribute = view.bios[k]
     if attribute not in view.on or view.heads[k] or not listed(view.low[k]):
         return False
-    return attribute in _SHAPES or attribute == "race" and view.tok[k][:1].isupper()
+    # hyphenated hair and eye compounds too: "the dad grey-haired and heavy," (round 18)
+    return (
+        attribute in _SHAPES
+        or attribute == "race" and view.tok[k][:1].isupper()
+        or attribute in _COMPOUND_COLOURS and "-" in view.low[k]
+    )  # fmt: skip
 
 
 def listed(low: str) -> bool:
