@@ -76,7 +76,7 @@ def test_disabled_attributes_are_left(loaded):
     assert {c["attribute"] for c in race_only.changes} == {"race"}
 
 
-def test_pronouns_are_never_deleted_and_a_flagged_head_noun_becomes_person(loaded):
+def test_pronouns_are_never_deleted_and_a_flagged_head_noun_becomes_person(loaded, monkeypatch):
     from mmpriv_data.transforms.scrub.engine import Scrubber
     from mmpriv_data.transforms.scrub.lexicon import ATTRIBUTES
 
@@ -85,8 +85,16 @@ def test_pronouns_are_never_deleted_and_a_flagged_head_noun_becomes_person(loade
     assert marked and all(view.low[i] not in ("she", "her") for i in marked)
     text = "My nan, ninety-one and sharp as a tack, cuts the cake."
     assert scrub(text).text == text  # the rules know neither "nan" nor the age after it
+    # A stub model that calls "nan" gender and "ninety-one" age, so that the rewrite is tested
+    # whatever the shipped adapter calls them (the one trained up to heldout20 calls "nan" age).
+    flags = {"nan": "gender", "ninety-one": "age"}
+
+    def probabilities(text, spans):
+        return [(flags.get(text[a:b], "gender"), float(text[a:b] in flags)) for a, b in spans]
+
+    monkeypatch.setattr(learned, "word_probabilities", probabilities)
     result = scrub(text, tagger="learned")
-    assert result.text.startswith("My person, ") and "ninety-one" not in result.text
+    assert result.text == "My person, and sharp as a tack, cuts the cake."
     assert grammar_problems(result.text) == []
 
 
@@ -97,10 +105,10 @@ def test_the_same_text_gives_the_same_output(loaded):
 
 def test_the_shipped_adapter_names_its_parts_and_no_frozen_one():
     record = json.loads((learned.ADAPTER / "training.json").read_text())
-    assert "tuning" in record["parts"] and "heldout19" in record["parts"]
-    assert not {"heldout20", "heldout21"} & set(record["parts"])
+    assert "tuning" in record["parts"] and "heldout20" in record["parts"]
+    assert not {"heldout21", "heldout22"} & set(record["parts"])
     readme = (learned.ADAPTER / "README.md").read_text()
-    assert "heldout19" in readme and "heldout20" not in readme
+    assert "heldout20" in readme and "heldout21" not in readme
     config = json.loads((learned.ADAPTER / "adapter_config.json").read_text())
     assert config["base_model_name_or_path"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert config["task_type"] == "TOKEN_CLS"
