@@ -25,8 +25,8 @@ Each clause kept so is deleted after all where nothing else of its sentence is l
 'The vet nurse has hair; the dog waits.'
 >>> scrub("The chubby toddler in the high chair has ginger hair; he's covered in food.").text
 "The person in the high chair has hair; they're covered in food."
->>> scrub("She is tall with red hair.").text == scrub("x").text
-False
+>>> scrub("She is tall with red hair. The dog waits.").text  # a sentence of biometrics only
+'The dog waits.'
 """
 
 from __future__ import annotations
