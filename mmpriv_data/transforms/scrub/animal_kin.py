@@ -14,6 +14,7 @@ animal's sex.
 
 from __future__ import annotations
 
+from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub.context_words import LIKENESSES, NOT_PEOPLE
 
 # Animals of zoos, gardens, ponds and picture books, with their plurals; not those spelled
@@ -33,7 +34,6 @@ ANIMALS = (
 ) - LIKENESSES
 KIN = frozenset("mother father mum mom mama mamma dad daddy papa".split())
 SEXES = frozenset({"male", "female", "males", "females"})
-_FULL_STOPS = frozenset({".", "!", "?"})
 
 
 def beside_animal(lows: list[str], k: int) -> bool:
@@ -46,7 +46,7 @@ def sex_after_animal(lows: list[str], heads: list[bool], i: int) -> bool:
     """ "the male" or "a brown female" a few words after an animal noun, with no person noun
     between: the animal's sex ("A blackbird sings on a chimney pot; the male is ...")."""
     for k in range(i - 1, max(-1, i - 12), -1):
-        if heads[k] or lows[k] in _FULL_STOPS:
+        if heads[k] or lows[k] in g.FULL_STOPS:
             return False  # a person between, or another sentence ("; the male" reads on)
         if lows[k] in ANIMALS:
             return True

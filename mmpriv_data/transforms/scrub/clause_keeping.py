@@ -34,8 +34,6 @@ from __future__ import annotations
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 
-# Ends of a sentence as a reader (and the corpus's evaluator) counts them: not ";" or ":".
-_FULL_STOPS = frozenset({".", "!", "?"})
 # "is thin with a quiff" -> "has a quiff"
 _HAVE_FORMS = {"is": "has", "are": "have", "was": "had", "were": "had"}
 _ARTICLES = frozenset({"a", "an", "the"})
@@ -50,13 +48,11 @@ def in_longer_sentence(view, i: int) -> bool:
     a = view.sentence_start(i)
     if (
         a > 0
-        and lows[a - 1] not in _FULL_STOPS
+        and lows[a - 1] not in g.FULL_STOPS
         and "\n" not in view.text[view.end[a - 1] : view.start[a]]
     ):
         return True
-    b = i
-    while b < view.n and lows[b] not in g.SENTENCE_END:
-        b += 1
+    b = view.sentence_end(i)
     return b + 1 < view.n and lows[b] == ";" and view.is_word[b + 1]
 
 
@@ -70,9 +66,7 @@ def has_instead(view, c: int, k: int, attribute: str) -> bool:
     rules left nothing after "with" (k) but an article and a head of hair or eyes; otherwise
     the clause goes as before. Returns whether the clause was kept."""
     lows, dele = view.low, view.dele
-    end = k + 1
-    while end < view.n and lows[end] not in g.SENTENCE_END:
-        end += 1
+    end = view.sentence_end(k + 1)
     left = [m for m in range(k + 1, end) if m not in dele and view.is_word[m]]
     heads = [m for m in range(k + 1, end) if lows[m] in _COLOUR_HEADS]
     if (
@@ -105,17 +99,14 @@ def rest_kept(view, i: int) -> bool:
     and the sentence is dropped whole, as before (nothing of it is lost that was not said
     about a person's body)."""
     lows, dele, is_word = view.low, view.dele, view.is_word
-    a = view.sentence_start(i)
-    b = i
-    while b < view.n and lows[b] not in g.SENTENCE_END:
-        b += 1
+    a, b = view.sentence_start(i), view.sentence_end(i)
     m = a - 1
-    while m >= 0 and lows[m] not in _FULL_STOPS:
+    while m >= 0 and lows[m] not in g.FULL_STOPS:
         if is_word[m] and m not in dele:
             return True
         m -= 1
     m = b + 1
-    while m < view.n and lows[m - 1] not in _FULL_STOPS:
+    while m < view.n and lows[m - 1] not in g.FULL_STOPS:
         if is_word[m] and m not in dele:
             return True
         m += 1

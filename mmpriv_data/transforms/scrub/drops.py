@@ -59,12 +59,7 @@ class DropRules:
         return bool(kept)
 
     def delete_sentence(self, i: int, attribute: str) -> None:
-        a = i
-        while a > 0 and not self.sent_start(a):
-            a -= 1
-        b = i
-        while b < self.n and self.low[b] not in g.SENTENCE_END:
-            b += 1
+        a, b = self.sentence_start(i), self.sentence_end(i)
         if self.lw(a) in ("yes", "no") and self.lw(a + 1) == "," and self.lw(b) == ";":
             a += 2  # "Yes, the boy is Black; he is ..." -> "Yes, they are ..." (heldout8)
             self.answer_kept = a == 2

@@ -38,7 +38,8 @@ _ALL = frozenset({"both", "all", "each"})
 _STOPS = (g.FUNCTION_WORDS | g.POSSESSIVES) - g.SEPARATORS
 # "hair still dark blond", "hair naturally black" (round 18)
 _TAIL_ADVERBS = frozenset({"still", "naturally", "already"})
-_TAIL_STARTS = COLOUR_VERBS | _TAIL_ADVERBS | {",", "of"}
+_TAIL_VERBS = COLOUR_VERBS | _TAIL_ADVERBS
+_TAIL_STARTS = _TAIL_VERBS | {",", "of"}
 _ASKS = frozenset({"is", "are", "was", "were", "does", "do", "did"})
 # Words of an apposition besides its adjectives ("one chubby and one skinny").
 # Ranked by age or build ("the older one", "the burly one"; round 8).
@@ -244,7 +245,7 @@ class FeatureRules(AppositionRules):
     def colour_tail(self, h: int, attribute: str) -> int | None:
         """End of a colour after the head and a comma ("light eyes, probably blue") or a
         participle ("hair dyed bright pink"), or None."""
-        verb = self.lw(h + 1) in COLOUR_VERBS or self.lw(h + 1) in _TAIL_ADVERBS
+        verb = self.lw(h + 1) in _TAIL_VERBS
         if self.lw(h + 1) not in (",", "of") and not verb:
             return None
         if verb and self.low[self.sentence_start(h)] in _ASKS:

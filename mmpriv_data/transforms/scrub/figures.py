@@ -293,9 +293,7 @@ class FigureRules(RecordRules):
         while start > 0 and self.low[start] in g.SENTENCE_END:  # "!!"
             start -= 1
         start = self.sentence_start(max(0, start))
-        stop = b
-        while stop < self.n and self.low[stop] not in g.SENTENCE_END:
-            stop += 1
+        stop = self.sentence_end(b)
         return any(
             self.heads[k] or self.low[k] in _SELF
             or k in self.dele or k in self.repl or self.bios[k] in ("gender", "age", "race")

@@ -17,6 +17,8 @@ from functools import lru_cache
 # Words (letters/digits joined by hyphens or apostrophes) or single non-space characters.
 TOKEN = re.compile(r"[A-Za-z0-9]++(?:[-'’][A-Za-z0-9]++)*+|\S")
 SENTENCE_END = frozenset({".", "!", "?", ";"})
+# Ends of a sentence as a reader (and the corpus's evaluator) counts them: not ";" or ":".
+FULL_STOPS = SENTENCE_END - {";"}
 SEPARATORS = frozenset({",", "and", "or"})
 
 DETERMINERS = frozenset(

@@ -46,9 +46,7 @@ def settle(view) -> None:
             if with_at[0] < 0 or has_instead(view, c, with_at[0], attribute):
                 kept.append((c, attribute))
             continue
-        end = c + 1
-        while end < view.n and lows[end] not in g.SENTENCE_END:
-            end += 1
+        end = view.sentence_end(c + 1)
         if all(
             k in dele or k in repl or lows[k] in _ARTICLES or not view.is_word[k]
             for k in range(c + 1, end)

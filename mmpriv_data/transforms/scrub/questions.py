@@ -83,10 +83,7 @@ def asked(view, c: int) -> bool:
     after = view.lw(c + 1)
     if not (after in _PEOPLE or after in ("the", "this", "that")):
         return False
-    q = c + 2
-    while q < view.n and view.low[q] not in g.SENTENCE_END:
-        q += 1
-    return view.lw(q) == "?"
+    return view.lw(view.sentence_end(c + 2)) == "?"
 
 
 def _choice_word(view, m: int, attribute: str | None) -> bool:

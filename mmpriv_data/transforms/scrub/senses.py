@@ -45,6 +45,12 @@ class SenseRules(TokenView):
             i -= 1
         return i
 
+    def sentence_end(self, i: int) -> int:
+        """The first end of a sentence at or after i (g.SENTENCE_END: ";" is one), or n."""
+        while i < self.n and self.low[i] not in g.SENTENCE_END:
+            i += 1
+        return i
+
     def person_before(self, i: int) -> bool:
         """A person noun or pronoun earlier in the sentence than i (whom "its" may refer to:
         "a newborn sleeps on its mother's chest")."""
