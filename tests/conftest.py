@@ -112,3 +112,24 @@ def probe_set(tmp_path_factory):
     settings = {"num_images": "4", "num_probe": "24", "width": "128", "height": "128"}
     build("privacy-images", out, settings=settings, configs=["probe", "rate_0"])
     return out / "privacy-images"
+
+
+@pytest.fixture
+def model_flags(monkeypatch):
+    """Runs the scrubber's learned mode with a stub model that flags exactly `flags` (word ->
+    attribute, probability 1) and nothing else, with the filters on or off: tests of what the
+    mode does with a flag, whatever the shipped adapter has learned."""
+    from mmpriv_data.transforms.scrub import learned, scrub
+
+    def run(text: str, flags: dict[str, str], filters: bool = True) -> str:
+        def probabilities(text, spans):
+            return [(flags.get(text[a:b], "gender"), 1.0 if text[a:b] in flags else 0.0)
+                    for a, b in spans]  # fmt: skip
+
+        with monkeypatch.context() as patch:
+            patch.setattr(learned, "word_probabilities", probabilities)
+            if not filters:
+                patch.setattr(learned, "allowed", lambda view, flagged: flagged)
+            return scrub(text, tagger="learned").text
+
+    return run

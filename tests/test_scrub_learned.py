@@ -76,7 +76,7 @@ def test_disabled_attributes_are_left(loaded):
     assert {c["attribute"] for c in race_only.changes} == {"race"}
 
 
-def test_pronouns_are_never_deleted_and_a_flagged_head_noun_becomes_person(loaded, monkeypatch):
+def test_pronouns_are_never_deleted_and_a_flagged_head_noun_becomes_person(loaded, model_flags):
     from mmpriv_data.transforms.scrub.engine import Scrubber
     from mmpriv_data.transforms.scrub.lexicon import ATTRIBUTES
 
@@ -87,15 +87,9 @@ def test_pronouns_are_never_deleted_and_a_flagged_head_noun_becomes_person(loade
     assert scrub(text).text == text  # the rules know neither "nan" nor the age after it
     # A stub model that calls "nan" gender and "ninety-one" age, so that the rewrite is tested
     # whatever the shipped adapter calls them (the one trained up to heldout20 calls "nan" age).
-    flags = {"nan": "gender", "ninety-one": "age"}
-
-    def probabilities(text, spans):
-        return [(flags.get(text[a:b], "gender"), float(text[a:b] in flags)) for a, b in spans]
-
-    monkeypatch.setattr(learned, "word_probabilities", probabilities)
-    result = scrub(text, tagger="learned")
-    assert result.text == "My person, and sharp as a tack, cuts the cake."
-    assert grammar_problems(result.text) == []
+    result = model_flags(text, {"nan": "gender", "ninety-one": "age"})
+    assert result == "My person, and sharp as a tack, cuts the cake."
+    assert grammar_problems(result) == []
 
 
 def test_the_same_text_gives_the_same_output(loaded):

@@ -77,25 +77,6 @@ def loaded():
     return learned.model()
 
 
-@pytest.fixture
-def model_flags(monkeypatch):
-    """Runs the learned mode with a stub model that flags exactly `flags` (word -> attribute,
-    probability 1) and nothing else, with the filters on or off."""
-
-    def run(text: str, flags: dict[str, str], filters: bool = True) -> str:
-        def probabilities(text, spans):
-            return [(flags.get(text[a:b], "gender"), 1.0 if text[a:b] in flags else 0.0)
-                    for a, b in spans]  # fmt: skip
-
-        with monkeypatch.context() as patch:
-            patch.setattr(learned, "word_probabilities", probabilities)
-            if not filters:
-                patch.setattr(learned, "allowed", lambda view, flagged: flagged)
-            return scrub(text, tagger="learned").text
-
-    return run
-
-
 @pytest.mark.parametrize("text", sorted(KEPT_BESIDE_TERMS))
 def test_words_that_cannot_be_terms_stay_beside_terms_that_go(loaded, model_flags, text):
     flags, removed = KEPT_BESIDE_TERMS[text]
