@@ -253,7 +253,9 @@ class AgeRules(SenseRules):
         ):
             return  # "Baseball player Luis, thirty-one, poses" (round 12)
         end = self.age_number(i)
-        if end is not None and self.lw(end) in (",", ".", ";"):
+        if end is None and (self.low[i].isdigit() or self.low[i] in NUMBER_WORDS):
+            end = sourced_end(self, i + 1)  # "a mother, 43 according to the chart," (round 19)
+        if end is not None and (self.lw(end) in (",", ".", ";") or self.lw(end) in _SOURCES):
             self.delete(comma + 1, end, "age")
             if comma in self.dele and self.lw(end) == ",":
                 self.delete(end, end + 1, "age")  # the apposition before went with its commas
@@ -273,3 +275,18 @@ class AgeRules(SenseRules):
 def hyphen_number(word: str) -> bool:
     """ "twenty-five", "forty-two"."""
     return "-" in word and all(part in NUMBER_WORDS for part in word.split("-"))
+
+
+_SOURCES = frozenset({"per", "according"})  # "88 per the caption", "43 according to the chart"
+
+
+def sourced_end(view, end: int) -> int | None:
+    """After an age set off by a comma (ending at end): the start of a source that closes
+    the apposition, "per the caption", "according to her bib" (round 19), which stays."""
+    if view.lw(end) not in _SOURCES:
+        return None
+    k = end + 1 + (view.lw(end + 1) == "to")
+    stop = k + 4
+    while k < min(stop, view.n) and view.is_word[k]:
+        k += 1
+    return end if view.lw(k) in (",", ".", ";") else None

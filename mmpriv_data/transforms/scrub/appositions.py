@@ -66,10 +66,13 @@ class AppositionRules(PredicateRules):
         )  # nothing else said there, and all of it asked for: the whole apposition goes
         attribute = next((self.bios[k] for k in range(j, end) if self.bios[k]), None)
         if lows[end] != ",":
-            if whole and lows[end] == "." and attribute:  # "with his wife, stout and ruddy."
-                self.delete(h + 1, end, attribute)  # (round 17)
-            return
+            semicolon = lows[end] == ";" and self.bios[j] in self.on  # not "one pale and ...;"
+            if whole and (lows[end] == "." or semicolon) and attribute:  # "his wife, stout."
+                self.delete(h + 1, end, attribute)  # (round 17; ";" round 19)
+            if not semicolon or whole:
+                return  # "the vicar's wife, plump and smiling; ...": items go (round 19)
         if whole:
+            end = self.apposed_more(end)  # "the mother, Rohingya, young and thin," (round 19)
             self.delete(h + 1, end + 1, attribute)
             return
         items = self.predicate_items(j, None)
@@ -89,3 +92,17 @@ class AppositionRules(PredicateRules):
                 self.drop_items([(k, k + 1, self.bios[k]) for k in range(j, end - 1)])
                 return
             self.drop_items(items)  # "stout and cheerful" -> "cheerful"
+
+    def apposed_more(self, end: int) -> int:
+        """The closing comma of the biometric items after the apposition's comma at end, where
+        each goes whole ("Rohingya, young and very thin,"); else end."""
+        lows, on = self.low, self.on
+        while True:
+            k = end + 1
+            while k < min(self.n, end + 8) and lows[k] != "," and self.is_word[k]:
+                if not (self.bios[k] in on or lows[k] in DEGREE or lows[k] in _APPOSED):
+                    return end
+                k += 1
+            if k >= self.n or lows[k] != "," or k == end + 1 or not self.bios[end + 1]:
+                return end
+            end = k

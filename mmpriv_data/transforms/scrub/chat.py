@@ -32,6 +32,8 @@ _AFTER = g.SENTENCE_END | g.SEPARATORS | SHARES | {"", ")", '"', "on", "from", "
 
 def bare_race(sc) -> None:
     """Delete demonyms said alone after a cue (see the module doc). sc: the Scrubber."""
+    if " look" in sc.text and "race" in sc.on:
+        race_look(sc)  # "a Mediterranean look" (round 19)
     if not sc.race_cue or "race" not in sc.on:
         return
     lows = sc.low
@@ -72,3 +74,25 @@ def _sized(sc, m: int) -> bool:
     """A word at m that a demonym before it could describe ("Japanese food", "Irish
     whiskey"), not a word that ends its phrase."""
     return m < sc.n and sc.is_word[m] and sc.low[m] not in _AFTER
+
+
+_LOOK_OPENERS = frozenset({"a", "an", "the", "that", "this", ",", ":"}) | g.POSSESSIVES
+
+
+def race_look(sc) -> None:
+    """A people's name before "look" states a person's race: "Scandinavian look", "a
+    Mediterranean look", "that 'black Irish' look" (round 19, heldout21's casting notes)."""
+    lows = sc.low
+    for k in range(1, sc.n):
+        if lows[k] in ("look", "looks") and sc.bios[k - 1] == "race" and k - 1 not in sc.dele:
+            a = k - 1
+            while a > 0 and sc.bios[a - 1] == "race":
+                a -= 1
+            if sc.lw(k + 1) in g.PREPOSITIONS or not (
+                sc.lw(a - 1) in _LOOK_OPENERS or sc.sent_start(a)
+            ):
+                continue  # "the Irish look out to sea", "a French look for summer"
+            if sc.lw(a - 1) == ",":  # a list item: ", Scandinavian look" goes whole
+                sc.delete(a - 1, k + 1, "race")
+            else:
+                sc.delete(a, k, "race")  # "a Mediterranean look" -> "a look"

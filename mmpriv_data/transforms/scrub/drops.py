@@ -10,6 +10,7 @@ biometric. Split from predicates.py in round 15 (size); `PredicateRules` builds 
 from __future__ import annotations
 
 from mmpriv_data.transforms.scrub import grammar as g
+from mmpriv_data.transforms.scrub.clause_tails import coordinated_tail
 
 UNWANTED = g.SEPARATORS | g.PREDICATE_INTENSIFIERS  # words that are no item of their own
 
@@ -63,4 +64,8 @@ class DropRules:
         if self.lw(a) in ("yes", "no") and self.lw(a + 1) == "," and self.lw(b) == ";":
             a += 2  # "Yes, the boy is Black; he is ..." -> "Yes, they are ..." (heldout8)
             self.answer_kept = a == 2
+        tail = coordinated_tail(self, i, b)  # ", and the caption says ..." stays (round 19)
+        if tail is not None:
+            self.delete(a, tail + 1, attribute)
+            return
         self.delete(a, min(b + 1, self.n), attribute)

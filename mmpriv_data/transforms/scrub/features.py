@@ -53,6 +53,9 @@ _RANKED_WORDS = frozenset(lx.SUPERLATIVES)
 # Heads whose every adjective says a build ("a powerful build", "a compact frame"; round 8).
 _SHAPE_HEADS = frozenset({"build", "physique", "frame", "figure", "stature"})
 _FRAMES = frozenset({"frame", "figure"})  # also things ("a gold frame", "a bronze figure")
+# Skin reddened by weather, a skin tone on the cheeks too ("his ruddy cheeks"; round 19):
+# not "rosy" or "chubby" cheeks, which most parts leave unlabelled or call a build.
+_REDDENED = frozenset({"ruddy", "weather-beaten", "sun-reddened", "sunburnt", "sunburned"})
 _PROCESSES = frozenset({"bleached", "dyed", "peroxide", "hennaed"})  # (round 12)
 _CONTRACTED = frozenset({"he's", "she's", "they're"})
 _OWNING = frozenset({"with", "has", "have", "had"})
@@ -84,7 +87,8 @@ class FeatureRules(AppositionRules):
         while a < h and lows[a] in g.SEPARATORS:
             a += 1
         items = [(k, k + 1, attribute if lows[k] in colours or self.colour(lows[k], attribute)
-                  or self.bios[k] == attribute or shape and lows[k].isalpha() else None)
+                  or self.bios[k] == attribute or shape and lows[k].isalpha()
+                  else "race" if lows[k] in _REDDENED and lows[h] == "cheeks" else None)
                  for k in range(a, h)]  # fmt: skip
         if h - a > 1:  # "warm brown", "bright red": a shade before a colour is colour too
             for m in range(h - a - 2, -1, -1):
@@ -197,10 +201,12 @@ class FeatureRules(AppositionRules):
                 shape and prev.isalpha() and not self.heads[a - 1]
                 or
                 prev in _FEATURE_MODIFIERS or prev in colours or shade(prev, attribute)
+                or prev in _REDDENED and lows[h] == "cheeks"  # "ruddy cheeks" (round 19)
                 or self.bios[a - 1] == attribute  # the tagger's guess ("tawny hair")
                 or prev in g.SEPARATORS and self.word(a - 2) and (
                     self.colour(lows[a - 2], attribute) or lows[a - 2] in _FEATURE_MODIFIERS
                     or lows[a - 2].endswith(_PARTICIPLE) and lows[a - 2].isalpha()
+                    or lows[a - 2] in _REDDENED and lows[h] == "cheeks"
                 )  # "long, dark hair", "weathered, bronze skin" (round 10)
                 or prev.endswith(_PARTICIPLE) and prev.isalpha()
                 and prev not in g.FUNCTION_WORDS  # "thinning white hair"
@@ -229,6 +235,12 @@ class FeatureRules(AppositionRules):
             return traits.rank_as_person(self, i, self.bios[i])  # "the younger is" (round 15)
         if attribute not in self.on:
             return False
+        if (
+            nxt in ("one", "ones")
+            and low in lx.SIZE_RANKS
+            and not any(self.person_head(k) or self.low[k] in g.PERSON_PRONOUNS for k in range(i))
+        ):
+            return False  # "the smallest one" of cups: no person named before (round 19)
         if nxt in ("one", "ones") or self.person_head(i + 1):
             self.delete(i, i + 1, attribute)  # "the tallest one" -> "the one"
             return True

@@ -21,6 +21,7 @@ from operator import itemgetter
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.ages import NUMBER_WORDS
+from mmpriv_data.transforms.scrub.heights import comma_before_with, glued_feet
 from mmpriv_data.transforms.scrub.records import (
     HEDGE_WORDS,
     ITEM_EDGES,
@@ -61,6 +62,7 @@ _LABELS = frozenset(
     "height ht weight wt weighs weighing weighed weigh stands standing measures".split()
 )
 _AGE_LABELS = frozenset({"age", "aged"})
+_WEARERS = frozenset({"boys", "girls", "kids"})  # "Girls' Age 7-8" on a rack
 _OPENERS = g.COPULAS | {":", '"'}  # words after which a list of figures may start
 _HEDGES = HEDGE_WORDS
 # Hedges that go with a whole list item ("approx. 200 lb"); "about" and "around" also
@@ -124,7 +126,11 @@ class FigureRules(RecordRules):
         for a, b, attribute, strong in found:
             if attribute not in self.on or self.thing_after(b) or self.thing_subject(a):
                 continue
-            if kinds.count(self.sentence_start(a)) < 2 and not self.about_people(a, b):
+            if (
+                kinds.count(self.sentence_start(a)) < 2
+                and not self.about_people(a, b)
+                and not (self.dele and self.lw(a - 1) == ":" and self.labelled(a))
+            ):  # "Sex: M. ... Height: 5'11.": a form about a person (round 19)
                 continue
             if (
                 strong
@@ -171,6 +177,7 @@ class FigureRules(RecordRules):
                 if joined and all(it[2] or self.low[it[0]] in g.SEPARATORS for it in items):
                     self.delete(m, m + 1, attribute)  # "is 5'8\" and slim"
                 self.drop_items(items)  # "is 6'3\", tanned and muscular"
+        comma_before_with(self, c, attribute)  # "is 5ft 9, skinny, with a scar" (round 19)
         m = c + 1
         while m < self.n and (
             m in self.dele or self.low[m] in _HEDGES or self.low[m] in _FILLERS
@@ -193,6 +200,8 @@ class FigureRules(RecordRules):
             return i, end, "build", True
         if _FOOT_COMPOUND.match(low):
             return i, i + 1, "build", low.count("-") == 2 or self.lw(i + 1) == "tall"
+        if low.endswith("ft") and (glued := glued_feet(self, i)) is not None:
+            return glued  # "5ft 9" (round 19)
         if _AGE_SEX.match(self.tok[i]):
             return i, i + 1, "age", True  # "23F", "M34"
         if glued := _GLUED.match(low):  # "180cm", "90kg", "34yo"
@@ -258,6 +267,7 @@ class FigureRules(RecordRules):
         ) and (
             self.lw(i + 1) not in (",", "and") or after in g.FUNCTION_WORDS
             or self.tok[i + 2 : i + 3] != [after] or g.is_coordinated_verb(after)
+            or self.bios[i + 2] in ("build", "race", "hair_color")  # "Hollis, 84, tiny and"
         ):  # fmt: skip
             return i, i + 1, "age", False  # "Ali, 7, and their sister"
         if self.tok[i + 1 : i + 2] in (["F"], ["M"]) and self.lw(i + 2) in _ITEM_ENDS | {""}:
@@ -268,6 +278,8 @@ class FigureRules(RecordRules):
             self.person_head(i - 2) or self.word(i - 2) and self.tok[i - 2][:1].isupper()
         ):  # fmt: skip
             return i, i + 1, "age", True  # "Maria (34) and her son"
+        if self.lw(i - 2) == "'" and self.lw(i - 3) in _WEARERS:
+            return None  # "Boys' Age 11-12": a size of clothes (round 19)
         if self.lw(i - 1) in _AGE_LABELS or self.lw(i - 1) == ":" and self.lw(i - 2) == "age":
             return i, i + 1, "age", True  # "Age: 34", "playing age 35-45"
         if self.lw(i - 1) == ":" and self.lw(i - 2) in _LABELS or self.lw(i - 1) in _LABELS:

@@ -10,6 +10,8 @@ them in the choices of a question ("how tall is she, five-five or five-eight?").
 
 from __future__ import annotations
 
+import re
+
 # Feet of an adult's height, and the inches after them.
 _FEET = frozenset({"four", "five", "six", "seven", "eight"})
 _INCHES = frozenset("one two three four five six seven eight nine ten eleven nothing half".split())
@@ -48,3 +50,30 @@ def height_end(view, k: int) -> int | None:
     if low in _FEET and nxt in _INCHES and nxt != "nothing" and view.lw(k + 2) in _AFTER_PAIR:
         return k + 2  # "six two", "five nine"
     return None
+
+
+_GLUED_FEET = re.compile(r"^[3-7]ft$")
+_INCH_MARKS = frozenset({"in", "inches", "inch", '"'})
+
+
+def glued_feet(view, i: int) -> tuple[int, int, str, bool] | None:
+    """ "5ft 9", "4ft 11" (round 19, heldout21): feet glued to their unit and the inches
+    after them, a height in figures (start, end, "build", strong) as figures.figure reads
+    one; "5ft" alone is strong only before "tall" ("a 6ft fence")."""
+    if not _GLUED_FEET.match(view.low[i]):
+        return None
+    end, inches = i + 1, view.lw(i + 1)
+    if inches.isdigit() and int(inches) < 12 or inches in _INCHES and inches != "nothing":
+        end += 1 + (view.lw(i + 2) in _INCH_MARKS)
+    tall = view.lw(end) == "tall"
+    return i, end + tall, "build", end > i + 1 or tall
+
+
+def comma_before_with(view, c: int, attribute: str) -> None:
+    """After the copula at c, whose items before a comma and "with" all went: the comma goes
+    too ("is 5ft 9, skinny, with a scar" -> "is with a scar", not "is, with"; round 19)."""
+    m = c + 1
+    while m < view.n and m in view.dele:
+        m += 1
+    if m > c + 1 and view.lw(m) == "," and view.lw(m + 1) == "with":
+        view.delete(m, m + 1, attribute)

@@ -255,7 +255,10 @@ AGE_NOUNS["senior citizens"] = "people"
 SUPERLATIVES = {
     **dict.fromkeys("youngest oldest eldest older younger elder".split(), "age"),
     **dict.fromkeys("tallest shortest taller shorter".split(), "build"),
+    # ranked by size among people named before ("the smallest one, with bunches"; round 19)
+    **dict.fromkeys("smallest heaviest skinniest thinnest chubbiest".split(), "build"),
 }
+SIZE_RANKS = frozenset("smallest heaviest skinniest thinnest chubbiest".split())
 # Adjectives that also stand alone as a noun for a person ("a blonde", "the elderly").
 NOUN_USE = {
     "blonde": "person", "blond": "person", "brunette": "person", "redhead": "person",

@@ -14,6 +14,7 @@ from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub.ages import APPROXIMATELY, FEW, NUMBER_WORDS, AgeRules
 from mmpriv_data.transforms.scrub.clause_keeping import predicate_clause
+from mmpriv_data.transforms.scrub.clause_tails import both_after_pronouns
 from mmpriv_data.transforms.scrub.drops import UNWANTED as _UNWANTED
 from mmpriv_data.transforms.scrub.drops import DropRules
 from mmpriv_data.transforms.scrub.heights import height_end
@@ -29,6 +30,7 @@ DEGREE = g.INTENSIFIERS | HEDGES | {"somewhere", "almost", "nearly"}  # (heldout
 DEGREE |= {"half", "part", "partly", "mostly", "both", "all", "barely", "just", "only", "not"}
 DEGREE |= {"already", "still"}  # "is already taller than her" (heldout8)
 DEGREE |= {"naturally"}  # "is her hair naturally black" (round 18)
+_ITEM_SEPARATORS = g.SEPARATORS | {"but"}
 _SMALL_AMOUNTS = frozenset({"bit", "little", "tad"})
 _COMPARE = frozenset({"no", "not", "more", "less"})
 _MODALS = frozenset("could might may must would will should can".split())
@@ -181,8 +183,10 @@ class PredicateRules(AgeRules, DropRules):
             return "who", None
         if subject in ("that", "which") and self.lw(p - 1) in lx.FEATURE_HEADS:
             return "feature", lx.FEATURE_HEADS[self.low[p - 1]]  # "hair that is going gray"
-        if subject in _ONE_OF and any(map(self.person_head, range(max(0, p - 25), p))):
-            return "person", None  # "two people ...; one is South Asian"
+        if subject in _ONE_OF and (
+            any(map(self.person_head, range(max(0, p - 25), p))) or both_after_pronouns(self, p)
+        ):  # "two people ...; one is South Asian"
+            return "person", None
         if subject in ("and", "but"):  # "She wears a hijab and looks Arab": the first subject
             a = p
             while a > 0 and not self.sent_start(a):
@@ -242,7 +246,9 @@ class PredicateRules(AgeRules, DropRules):
                 break
             items.append(item)
             k = item[1]
-            after = self.predicate_item(k + 1, fattr) if self.lw(k) in g.SEPARATORS else None
+            sep = self.lw(k)  # "broad but not fat": "but" before a biometric (round 19)
+            after = self.predicate_item(k + 1, fattr) if sep in _ITEM_SEPARATORS else None
+            after = None if sep == "but" and not (after and after[2]) else after
             if (
                 after is not None
                 and self.low[k + 1].endswith("ing")
@@ -250,7 +256,7 @@ class PredicateRules(AgeRules, DropRules):
             ):
                 after = None  # "..., towering a full head above her": a clause (round 15)
             if after is not None and (after[2] or not self.verb_like(k + 1)):
-                items.append((k, k + 1, None))
+                items.append((k, k + 1, after[2] if sep == "but" else None))
                 k += 1
             else:
                 break

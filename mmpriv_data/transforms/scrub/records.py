@@ -46,6 +46,7 @@ _COUNTRIES = frozenset(
 )  # fmt: skip
 
 
+_BUILD_VALUES = lx.FEATURE_ADJECTIVES["build"]  # "Build: Medium", "Build: average"
 _ABBREVIATED = frozenset({"approx", "ca", "abt"})  # hedges cut short: "approx. 45 yrs"
 _BEFORE_OWN_AGE = frozenset({"am", "i'm", "im", ",", ":", ";"})  # "I am 30, F," (round 15)
 
@@ -109,8 +110,8 @@ class RecordRules(FeatureRules):
             elif attribute in ("eye_color", "hair_color"):
                 if tok in _CODES or self.colour(low, attribute):
                     self.delete(k, k + 1, attribute)
-            elif self.bios[k] == attribute:
-                end = k + 1
+            elif self.bios[k] == attribute or attribute == "build" and low in _BUILD_VALUES:
+                end = k + 1  # "Build: slim", "Build: Medium" (round 19)
                 while end < self.n and self.bios[end] == attribute:
                     end += 1
                 self.delete(k, end, attribute)

@@ -193,6 +193,8 @@ class SenseRules(TokenView):
         nxt = self.lw(i + 1)
         if self.lw(i - 1) != "the":
             return False  # "a year older"
+        if self.low[i] in lx.SIZE_RANKS and not any(map(self.person_head, range(i))):
+            return False  # "from the biggest to the smallest" of dolls (round 19)
         if nxt == "of":
             k = i + 2
             while self.lw(k) in g.DETERMINERS or self.lw(k) in lx.NUMBER_WORD_SET:
