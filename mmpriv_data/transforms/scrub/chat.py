@@ -32,7 +32,7 @@ _AFTER = g.SENTENCE_END | g.SEPARATORS | SHARES | {"", ")", '"', "on", "from", "
 
 def bare_race(sc) -> None:
     """Delete demonyms said alone after a cue (see the module doc). sc: the Scrubber."""
-    if " look" in sc.text and "race" in sc.on:
+    if " look" in sc.text and "race" in sc.on and "race" in sc.bios:
         race_look(sc)  # "a Mediterranean look" (round 19)
     if not sc.race_cue or "race" not in sc.on:
         return
@@ -76,6 +76,7 @@ def _sized(sc, m: int) -> bool:
     return m < sc.n and sc.is_word[m] and sc.low[m] not in _AFTER
 
 
+_LOOKS = frozenset({"look", "looks"})
 _LOOK_OPENERS = frozenset({"a", "an", "the", "that", "this", ",", ":"}) | g.POSSESSIVES
 
 
@@ -83,8 +84,8 @@ def race_look(sc) -> None:
     """A people's name before "look" states a person's race: "Scandinavian look", "a
     Mediterranean look", "that 'black Irish' look" (round 19, heldout21's casting notes)."""
     lows = sc.low
-    for k in range(1, sc.n):
-        if lows[k] in ("look", "looks") and sc.bios[k - 1] == "race" and k - 1 not in sc.dele:
+    for k in compress(range(sc.n), map(_LOOKS.__contains__, lows)):  # found in C (speed)
+        if k and sc.bios[k - 1] == "race" and k - 1 not in sc.dele:
             a = k - 1
             while a > 0 and sc.bios[a - 1] == "race":
                 a -= 1

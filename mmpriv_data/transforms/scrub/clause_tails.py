@@ -27,11 +27,10 @@ _SUBJECT_STARTS |= g.PERSON_PRONOUNS - {"him", "them", "who", "her", "you", "i"}
 _SAYS_NOTHING_BIOMETRIC = frozenset({None, "gender"})
 
 
-def coordinated_tail(view, i: int, end: int) -> int | None:
+def coordinated_tail(view, i: int, a: int, end: int) -> int | None:
     """The "and" of ", and SUBJECT ..." between i and the end of its clause (end) after which
     nothing is biometric, or None. Only the words before it go with the clause of i."""
-    lows = view.low
-    a = view.sentence_start(i)
+    lows = view.low  # a: the start of i's clause, end: its end
     if a == 0 or lows[a - 1] not in (";", ":") or not _kept_before(view, a - 1):
         return None  # a whole sentence of biometrics goes whole, as before
     m = i + 1

@@ -64,7 +64,7 @@ class DropRules:
         if self.lw(a) in ("yes", "no") and self.lw(a + 1) == "," and self.lw(b) == ";":
             a += 2  # "Yes, the boy is Black; he is ..." -> "Yes, they are ..." (heldout8)
             self.answer_kept = a == 2
-        tail = coordinated_tail(self, i, b)  # ", and the caption says ..." stays (round 19)
+        tail = coordinated_tail(self, i, a, b)  # ", and the caption says ..." stays (round 19)
         if tail is not None:
             self.delete(a, tail + 1, attribute)
             return
