@@ -28,9 +28,10 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "bench" / "data" / "scrub_corpus"
 BASELINE_CACHE = REPO / "bench" / ".cache" / "scrub_eval"  # older revisions' outputs
 PARTS = (
-    "heldout21", "heldout20", "heldout19", "heldout18", "heldout17", "heldout16", "heldout15",
-    "heldout14", "heldout13", "heldout12", "heldout11", "heldout10", "heldout9", "heldout8",
-    "heldout7", "heldout6", "heldout5", "heldout4", "heldout3", "heldout2", "heldout", "tuning",
+    "heldout22", "heldout21", "heldout20", "heldout19", "heldout18", "heldout17", "heldout16",
+    "heldout15", "heldout14", "heldout13", "heldout12", "heldout11", "heldout10", "heldout9",
+    "heldout8", "heldout7", "heldout6", "heldout5", "heldout4", "heldout3", "heldout2",
+    "heldout", "tuning",
 )  # fmt: skip
 # Commits that added a held-out part alone, before the rule changes it was to measure.
 FROZEN = {
@@ -39,7 +40,7 @@ FROZEN = {
     "heldout12": "36b8417", "heldout13": "50c9bb0", "heldout14": "f5195ec",
     "heldout15": "6131f2a", "heldout16": "9d42f85",
     "heldout17": "e5dac52", "heldout18": "cb75c66", "heldout19": "39a4432",
-    "heldout20": "b37734b", "heldout21": "42548f6",
+    "heldout20": "b37734b", "heldout21": "42548f6", "heldout22": "a5c2bb3",
 }  # fmt: skip
 # The one blind score of each: the part and the scrubber it was scored with, once (the newest
 # parts in both modes: the default and the opt-in contextual tagger). heldout11 was scored
@@ -71,6 +72,10 @@ ROUND_SEVENTEEN = "d545d10"  # the round-17 rules and the learned tagger's filte
 # the commits after d545d10 up to this one left its outputs byte-identical.
 ROUND_SEVENTEEN_EVAL = "73d010c"
 ROUND_EIGHTEEN = "a7f2e95"  # the round-18 rules and the adapter trained up to heldout20
+# The scrubber that scored heldout21 (4ec81cc): round 18 and the adapter trained up to heldout20;
+# the commits after a7f2e95 up to this one left its outputs byte-identical.
+ROUND_EIGHTEEN_EVAL = "1242c4a"
+ROUND_NINETEEN = "4d96f85"  # the round-19 rules and the adapter trained up to heldout21
 BLIND = {
     "heldout4": "`c9a99e5`", "heldout5": "`4b4e926`", "heldout6": "`d755c3a`",
     "heldout7": "`9cf652e`", "heldout8": "`ec2b2fb`", "heldout9": "`8ca2f7d`",
@@ -84,7 +89,8 @@ BLIND = {
     "heldout18": tuple(f"`{ROUND_SIXTEEN_EVAL}`" + m for m in ("", " + minilm", " + learned")),
     "heldout19": tuple(f"`{ROUND_SIXTEEN_EVAL}`" + m for m in ("", " + minilm", " + learned")),
     "heldout20": tuple(f"`{ROUND_SEVENTEEN_EVAL}`" + m for m in ("", " + minilm", " + learned")),
-    "heldout21": ("this tree", CONTEXTUAL, LEARNED),
+    "heldout21": tuple(f"`{ROUND_EIGHTEEN_EVAL}`" + m for m in ("", " + minilm", " + learned")),
+    "heldout22": ("this tree", CONTEXTUAL, LEARNED),
 }  # fmt: skip
 NOTES = [
     "Corpus: bench/data/scrub_corpus/ (written by hand, independently of the lexicon). Each "
@@ -146,34 +152,40 @@ NOTES = [
     f"`{ROUND_SEVENTEEN_EVAL}` (the columns `{ROUND_SEVENTEEN_EVAL}`, + minilm and + learned); "
     f"heldout21 (444 items, `{FROZEN['heldout21']}`, a fourteenth independent author, not "
     "opened until the round-18 rules and the adapter retrained on every part up to heldout20 "
-    f"were committed in `{ROUND_EIGHTEEN}`) with that scrubber (`this tree`) in three modes: the "
+    f"were committed in `{ROUND_EIGHTEEN}`) with that scrubber, `{ROUND_EIGHTEEN_EVAL}` (the "
+    f"columns `{ROUND_EIGHTEEN_EVAL}`, + minilm and + learned); heldout22 (436 items, "
+    f"`{FROZEN['heldout22']}`, a fifteenth independent author, not opened until the round-19 "
+    "rules and the adapter retrained on every part up to heldout21 were committed in "
+    f"`{ROUND_NINETEEN}`) with that scrubber (`this tree`) in three modes: the "
     "default (rules and the round-8 spelling tagger) and `this tree + minilm` "
     '(`scrub(text, tagger="minilm")`, the opt-in contextual tagger) and `this tree + learned` '
     '(`scrub(text, tagger="learned")`, the opt-in learned tagger of round 16: a fine-tuned '
     "MiniLM token classifier; the adapter of `76b617c` was trained on every part up to "
-    f"heldout17, that of `{ROUND_SEVENTEEN_EVAL}` up to heldout19, this tree's on every part "
-    "up to heldout20, so its column is a held-out figure on heldout21 only;"
+    f"heldout17, that of `{ROUND_SEVENTEEN_EVAL}` up to heldout19, that of "
+    f"`{ROUND_EIGHTEEN_EVAL}` up to heldout20, this tree's on every part up to heldout21, so "
+    "its column is a held-out figure on heldout22 only;"
     " bench/results/scrub_learned.md) - the headline. Every "
     "other column of a part that was tuned on is NOT a held-out figure; `tuning`, `heldout`, "
     "`heldout2` and `heldout3` were all read and tuned on, heldout7 in round 6, heldout8 in "
     "round 7, heldout9 in round 8, heldout10 in round 9, heldout11 in round 10, heldout12 "
     "in round 11, heldout13 in round 12, heldout14 in round 13, heldout15 in round 14, "
-    "heldout16 in round 15, heldout17 in round 16, heldout18 and heldout19 in round 17 and "
-    "heldout20 in round 18 "
+    "heldout16 in round 15, heldout17 in round 16, heldout18 and heldout19 in round 17, "
+    "heldout20 in round 18 and heldout21 in round 19 "
     "(each after its blind "
     "score; the spelling tagger "
     "and the MiniLM head were trained on the parts up to heldout10, see "
-    "bench/results/scrub_context.md for each left out; rounds 10 to 18 changed rules and word "
+    "bench/results/scrub_context.md for each left out; rounds 10 to 19 changed rules and word "
     "lists only). heldout4 to heldout7 "
     "were written by the person who wrote the rules, so they are less independent than "
-    "heldout8 to heldout21. "
+    "heldout8 to heldout22. "
     "The misses of the blind scores are listed in this file as committed right after each: "
     "heldout4 in `ed3a585`, heldout5 in `0381e89`, heldout6 in `7e97ffe`, heldout7 in "
     "`2d8910e`, heldout8 in `a5eb0fb`, heldout9 in `0352509`, heldout10 in `86ce724`, "
     f"heldout11 in `d178c53`, heldout12 in `15f6a08`, heldout13 in `{ROUND_ELEVEN_EVAL}`, "
     f"heldout14 in `{ROUND_TWELVE_EVAL}`, heldout15 in `{ROUND_THIRTEEN_EVAL}`, heldout16 in "
     f"`{ROUND_FOURTEEN_EVAL}`, heldout17 in `{ROUND_FIFTEEN_EVAL}`, heldout18 in `949d7c6`, "
-    "heldout19 in `8aac317`, heldout20 in `0e64484`, heldout21 below (this tree, every mode). "
+    "heldout19 in `8aac317`, heldout20 in `0e64484`, heldout21 in `4ec81cc`, heldout22 below "
+    "(this tree, every mode). "
     "Recall: terms removed, with a 95% Wilson interval; precision: changed words that were "
     "labelled, per attribute the scrubber logged; unrelated words kept: unlabelled words left "
     "as they were (a/an, verbs agreeing with 'they' and function words or articles deleted "
@@ -185,7 +197,8 @@ NOTES = [
     f"{ROUND_THIRTEEN_EVAL},{ROUND_THIRTEEN_EVAL}+minilm,{ROUND_FOURTEEN_EVAL},"
     f"{ROUND_FOURTEEN_EVAL}+minilm,{ROUND_FIFTEEN_EVAL},{ROUND_FIFTEEN_EVAL}+minilm,"
     f"{ROUND_SIXTEEN_EVAL},{ROUND_SIXTEEN_EVAL}+minilm,{ROUND_SIXTEEN_EVAL}+learned,"
-    f"{ROUND_SEVENTEEN_EVAL},{ROUND_SEVENTEEN_EVAL}+minilm,{ROUND_SEVENTEEN_EVAL}+learned`.",
+    f"{ROUND_SEVENTEEN_EVAL},{ROUND_SEVENTEEN_EVAL}+minilm,{ROUND_SEVENTEEN_EVAL}+learned,"
+    f"{ROUND_EIGHTEEN_EVAL},{ROUND_EIGHTEEN_EVAL}+minilm,{ROUND_EIGHTEEN_EVAL}+learned`.",
     "",
 ]
 
