@@ -94,22 +94,26 @@ CORPUS = Path(__file__).parents[1] / "bench" / "data" / "scrub_corpus"
 # round 17 (an eleventh and a twelfth independent author, frozen in cb75c66 and 39a4432, blind
 # 89.1% and 88.8% with the round-16 scrubber of 76b617c, 92.6% and 89.6% after the round-17
 # rules of 6c38b60); heldout20 in round 18 (a thirteenth independent author, frozen in b37734b,
-# blind 88.3% with the round-17 scrubber of d545d10, 89.8% after the round-18 rules of c275345).
-# heldout21 is the part no rule was tuned on (a fourteenth independent author, frozen in
-# 42548f6, scored once, blind, with the round-18 scrubber of a7f2e95: 86.9%); its floors are its
+# blind 88.3% with the round-17 scrubber of d545d10, 89.8% after the round-18 rules of c275345);
+# heldout21 in round 19 (a fourteenth independent author, frozen in 42548f6, blind 86.9% with
+# the round-18 scrubber of a7f2e95, 89.1% after the round-19 rules of 83320ea).
+# heldout22 is the part no rule was tuned on (a fifteenth independent author, frozen in
+# a5c2bb3, scored once, blind, with the round-19 scrubber of 4d96f85: 88.8%); its floors are its
 # blind values rounded down.
 RECALL_FLOORS = {
     "tuning": 0.995, "heldout": 0.995, "heldout2": 0.995, "heldout3": 0.995, "heldout4": 0.995,
     "heldout5": 0.995, "heldout6": 0.995, "heldout7": 0.99, "heldout8": 0.99, "heldout9": 0.95,
     "heldout10": 0.91, "heldout11": 0.91, "heldout12": 0.87, "heldout13": 0.94,
     "heldout14": 0.88, "heldout15": 0.88, "heldout16": 0.94, "heldout17": 0.92,
-    "heldout18": 0.92, "heldout19": 0.89, "heldout20": 0.89, "heldout21": 0.86,
+    "heldout18": 0.92, "heldout19": 0.89, "heldout20": 0.89, "heldout21": 0.89,
+    "heldout22": 0.88,
 }  # fmt: skip
 # Per-attribute floors where a score is below 99% (rounded down): heldout8's after round 7,
 # heldout9's after round 8, heldout10's after round 9, heldout11's after round 10, heldout12's
 # after round 11, heldout13's after round 12, heldout14's after round 13, heldout15's after
 # round 14, heldout16's after round 15, heldout17's after round 16, heldout18's and heldout19's
-# after round 17, heldout20's after round 18, heldout21's blind values.
+# after round 17, heldout20's after round 18, heldout21's after round 19, heldout22's blind
+# values.
 ATTRIBUTE_FLOORS = {
     "heldout8": {"gender": 0.99, "age": 0.99, "race": 0.99, "eye_color": 0.98,
                  "hair_color": 0.98, "build": 0.99},
@@ -137,8 +141,10 @@ ATTRIBUTE_FLOORS = {
                   "hair_color": 0.86, "build": 0.83},
     "heldout20": {"gender": 0.98, "age": 0.87, "race": 0.81, "eye_color": 0.86,
                   "hair_color": 0.91, "build": 0.82},
-    "heldout21": {"gender": 0.98, "age": 0.83, "race": 0.74, "eye_color": 0.86,
-                  "hair_color": 0.86, "build": 0.80},
+    "heldout21": {"gender": 0.98, "age": 0.85, "race": 0.82, "eye_color": 0.86,
+                  "hair_color": 0.87, "build": 0.84},
+    "heldout22": {"gender": 0.97, "age": 0.80, "race": 0.78, "eye_color": 0.95,
+                  "hair_color": 0.88, "build": 0.85},
 }  # fmt: skip
 # heldout8: its blind value (3839/3862), rounded down; heldout9: its value after round 8
 # (4202/4251; blind 4271/4315): the estimated ages now go with their hedges ("maybe five"),
@@ -153,12 +159,13 @@ ATTRIBUTE_FLOORS = {
 # (7758/7860 = 98.70%; blind 7775/7873), rounded down; heldout18 and heldout19: their values
 # after round 17 (4616/4649 = 99.29%, blind 4680/4720; 5244/5366 = 97.73%, blind 5233/5366),
 # rounded down; heldout20: its value after round 18 (5007/5104 = 98.10%, blind 5003/5120),
-# rounded down; heldout21: its blind value (6759/6911 = 97.80%), rounded down.
+# rounded down; heldout21: its value after round 19 (6752/6894 = 97.94%, blind 6759/6911),
+# rounded down; heldout22: its blind value (8459/8610 = 98.25%), rounded down.
 UNRELATED_FLOORS = {
     "heldout8": 0.994, "heldout9": 0.988, "heldout10": 0.988, "heldout11": 0.982,
     "heldout12": 0.981, "heldout13": 0.981, "heldout14": 0.975,
     "heldout15": 0.972, "heldout16": 0.977, "heldout17": 0.987, "heldout18": 0.992,
-    "heldout19": 0.977, "heldout20": 0.980, "heldout21": 0.978,
+    "heldout19": 0.977, "heldout20": 0.980, "heldout21": 0.979, "heldout22": 0.982,
 }  # fmt: skip
 # Hard negatives kept: 93% unless a part's blind value was lower (heldout11: 219/239;
 # heldout12: 661/708 = 93.4% after round 11, blind 660/708; heldout13: 351/366 = 95.9% after
@@ -166,13 +173,14 @@ UNRELATED_FLOORS = {
 # heldout15: 330/333 = 99.1%, blind; heldout16: 807/865 = 93.3% after round 15, blind 798/865;
 # heldout17: 512/530 = 96.6%, blind and after round 16; heldout18: 365/386 = 94.6%, blind;
 # heldout19: 165/176 = 93.75%, blind, 170/176 after round 17; heldout20: 205/214 = 95.8%,
-# blind, 208/214 after round 18; heldout21: 216/228 = 94.7%, blind).
+# blind, 208/214 after round 18; heldout21: 216/228 = 94.7%, blind, 218/228 after round 19;
+# heldout22: 317/334 = 94.9%, blind).
 HARD_NEGATIVE_FLOORS = {"heldout11": 0.91}
 # Held-out parts of the later rounds, each frozen first.
 HELD_OUT_LATER = (
     "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
     "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17",
-    "heldout18", "heldout19", "heldout20", "heldout21",
+    "heldout18", "heldout19", "heldout20", "heldout21", "heldout22",
 )  # fmt: skip
 # Short texts of the frozen heldout7 that earlier parts already held word for word (written
 # independently; found after heldout7 was scored, kept since the part is frozen; none was missed).
@@ -191,6 +199,10 @@ HELDOUT7_REPEATS = frozenset({
 # three, a catalogue number after "no." deleted as an age with its comma, in round 17.)
 BLIND_GRAMMAR = frozenset({
     ("heldout12.txt:301", "lower-case sentence start"),
+    # heldout22's blind score with round 19: what a round tuned on it is to fix
+    ("heldout22.txt:152", "lower-case sentence start"),
+    ("heldout22.txt:191", "lower-case sentence start"),
+    ("heldout22.txt:357", "spacing"),
 })  # fmt: skip
 
 
