@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "bench" / "data" / "scrub_corpus"
 # Parts frozen for a future blind score: never packed, trained on or scored here.
-FROZEN_UNOPENED = ("heldout23",)
+FROZEN_UNOPENED = ("heldout23", "heldout24")
 LABELS = ("O", "gender", "age", "race", "eye_color", "hair_color", "build")
 EPOCHS, BATCH, LR, WARMUP, RANK = 3, 16, 5e-4, 50, 16
 TARGETS = ["query", "key", "value", "dense"]  # every linear layer of the encoder

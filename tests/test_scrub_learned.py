@@ -100,7 +100,7 @@ def test_the_same_text_gives_the_same_output(loaded):
 def test_the_shipped_adapter_names_its_parts_and_no_frozen_one():
     record = json.loads((learned.ADAPTER / "training.json").read_text())
     assert "tuning" in record["parts"] and "heldout21" in record["parts"]
-    assert not {"heldout22", "heldout23"} & set(record["parts"])
+    assert not {"heldout22", "heldout23", "heldout24"} & set(record["parts"])
     readme = (learned.ADAPTER / "README.md").read_text()
     assert "heldout21" in readme and "heldout22" not in readme
     config = json.loads((learned.ADAPTER / "adapter_config.json").read_text())
@@ -111,11 +111,11 @@ def test_the_shipped_adapter_names_its_parts_and_no_frozen_one():
 def test_the_bench_refuses_to_pack_a_frozen_part(tmp_path):
     done = subprocess.run(
         [sys.executable, str(REPO / "bench" / "scrub_learned.py"), "pack", str(tmp_path / "p"),
-         "--parts", "tuning,heldout23"],
+         "--parts", "tuning,heldout24,heldout23"],
         capture_output=True, text=True,
     )  # fmt: skip
     assert done.returncode != 0
-    assert "refused: heldout23 frozen for a blind score" in done.stderr
+    assert "refused: heldout23, heldout24 frozen for a blind score" in done.stderr
     assert not (tmp_path / "p").exists()
 
 
