@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from itertools import compress
 
+from mmpriv_data.transforms.scrub import census
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 
@@ -34,6 +35,8 @@ def bare_race(sc) -> None:
     """Delete demonyms said alone after a cue (see the module doc). sc: the Scrubber."""
     if " look" in sc.text and "race" in sc.on and "race" in sc.bios:
         race_look(sc)  # "a Mediterranean look" (round 19)
+    if "Mixed" in sc.text and "race" in sc.on:
+        census.mixed(sc)  # "marked Mixed", "ticked as Mixed" (round 20)
     if not sc.race_cue or "race" not in sc.on:
         return
     lows = sc.low
@@ -41,6 +44,11 @@ def bare_race(sc) -> None:
         if sc.bios[k] != "race" or k in sc.dele:
             continue
         nxt, b = sc.lw(k + 1), k + 1
+        if (nxt in census.CITIZENSHIP or sc.lw(k - 1) in census.FORM_CUES) and (
+            stated := census.stated_race(sc, k)
+        ) is not None:
+            sc.delete(*stated, "race")  # "ticked as White British", "Dutch nationals" (round 20)
+            continue
         while b < sc.n and (  # "half Korean, half Mexican dishes": what follows the chain
             lows[b] in SHARES or sc.bios[b] == "race"
             or lows[b] in _LINKS and (sc.lw(b + 1) in SHARES or sc.bio(b + 1) == "race")

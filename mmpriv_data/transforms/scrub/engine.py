@@ -14,6 +14,7 @@ from mmpriv_data.transforms.scrub import lexicon_data as data
 from mmpriv_data.transforms.scrub.agents import AGENT_SUFFIXES, guessed_head
 from mmpriv_data.transforms.scrub.ages import APPROXIMATE, NUMBER_WORDS, TENS_AND_UNITS
 from mmpriv_data.transforms.scrub.animal_kin import KIN, beside_animal
+from mmpriv_data.transforms.scrub.census import stated_ages
 from mmpriv_data.transforms.scrub.colours import NAMES, SHADES, shade
 from mmpriv_data.transforms.scrub.context_words import ANIMALS
 from mmpriv_data.transforms.scrub.enumerations import listed_traits
@@ -167,6 +168,7 @@ class Scrubber(FigureRules):
             or any(map(self.text.__contains__, _DIGITS))  # "5'9", "180cm", "23F", "mid-40s"
         ):  # fmt: skip
             self.figures()
+            stated_ages(self)  # "a man, born 1971,", "DOB: 12/04/1990" (round 20)
         if self.phrase_clauses:  # "is a tall woman in a gold gown" (round 17)
             phrase_clauses.settle(self)
         if self.answer_kept and all(

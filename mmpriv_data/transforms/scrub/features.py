@@ -40,6 +40,11 @@ _STOPS = (g.FUNCTION_WORDS | g.POSSESSIVES) - g.SEPARATORS
 _TAIL_ADVERBS = frozenset({"still", "naturally", "already"})
 _TAIL_VERBS = COLOUR_VERBS | _TAIL_ADVERBS
 _TAIL_STARTS = _TAIL_VERBS | {",", "of"}
+# Verbs of a colour tail that say how, not which colour: they stay ("hair dyed blond" ->
+# "hair dyed"; round 20, as every part of the corpus leaves them unlabelled). Not "going"
+# or "gone", which the corpus leaves unlabelled too but which read wrongly alone ("a beard
+# going at the chin").
+_KEPT_TAIL_VERBS = frozenset({"dyed", "coloured", "colored"})
 _ASKS = frozenset({"is", "are", "was", "were", "does", "do", "did"})
 # Words of an apposition besides its adjectives ("one chubby and one skinny").
 # Ranked by age or build ("the older one", "the burly one"; round 8).
@@ -116,7 +121,7 @@ class FeatureRules(AppositionRules):
         ):  # fmt: skip
             self.drop_items(items)
             if tail is not None:
-                self.delete(h + 1, tail, attribute)
+                self.delete(tail_start(self.low, h), tail, attribute)
             return
         # "with sharp grey eyes", "has kind brown eyes": a word of its own before the colour;
         # only the colour goes (round 12)
@@ -130,10 +135,10 @@ class FeatureRules(AppositionRules):
             if unowned_colour(self, h, p):  # "a white beard frames their jaw" (round 15)
                 self.drop_items(items)  # "The eyes are blue.", "blue eyes, missing teeth"
                 if tail is not None:
-                    self.delete(h + 1, tail, attribute)
+                    self.delete(tail_start(self.low, h), tail, attribute)
             return
         if tail is not None:
-            self.delete(h + 1, tail, attribute)
+            self.delete(h + 1, tail, attribute)  # "with hair dyed pink" may go whole
         rest = [it for it in items if it[2] is None and self.low[it[0]] not in g.SEPARATORS]
         if rest or apart or self.lw(h + 1) in CONTINUES or self.base(h)[0] not in BARE_HEADS:
             self.drop_items(items)
@@ -355,3 +360,8 @@ class FeatureRules(AppositionRules):
             if self.owner(m):
                 return self.postmodified(m + 1) or self.lw(m + 1) in _NEAREST
         return False
+
+
+def tail_start(lows: list[str], h: int) -> int:
+    """Where a colour tail after the head at h starts to go: after a verb that stays."""
+    return h + 2 if h + 1 < len(lows) and lows[h + 1] in _KEPT_TAIL_VERBS else h + 1

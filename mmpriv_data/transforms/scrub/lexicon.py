@@ -248,6 +248,7 @@ MULTIWORD = {tuple(w.split()) for w in PERSON_ADJECTIVES if " " in w} | {
     ("hair", "colour"), ("he", "or", "she"), ("she", "or", "he"), ("his", "or", "her"),
     ("him", "or", "her"), ("himself", "or", "herself"), ("he", "/", "she"),
     ("his", "/", "her"), ("him", "/", "her"), ("s", "/", "he"),
+    ("ethnic", "group"), ("ethnic", "origin"), ("ethnic", "background"),  # labels (round 20)
 }  # fmt: skip
 AGE_NOUNS["senior citizens"] = "people"
 # Comparatives and superlatives that stand for a person ("the youngest has", "the taller of

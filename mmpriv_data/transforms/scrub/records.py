@@ -19,6 +19,7 @@ import re
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
 from mmpriv_data.transforms.scrub import lexicon_data as data
+from mmpriv_data.transforms.scrub.census import FORM_RACE_VALUES
 from mmpriv_data.transforms.scrub.features import FeatureRules
 from mmpriv_data.transforms.scrub.senses import HEDGES
 
@@ -32,6 +33,7 @@ _LABELLED = {
     "eyes": "eye_color", "eye": "eye_color", "hair": "hair_color", "race": "race",
     "ethnicity": "race", "nationality": "race", "build": "build", "physique": "build",
     "sex": "gender", "gender": "gender",
+    "ethnic group": "race", "ethnic origin": "race", "ethnic background": "race",  # (round 20)
 }  # fmt: skip
 # Three-letter colour codes of eyes and hair on US driving licences and ID cards (AAMVA
 # DL/ID Card Design Standard, data elements D20 eye colour and D21 hair colour).
@@ -110,7 +112,10 @@ class RecordRules(FeatureRules):
             elif attribute in ("eye_color", "hair_color"):
                 if tok in _CODES or self.colour(low, attribute):
                     self.delete(k, k + 1, attribute)
-            elif self.bios[k] == attribute or attribute == "build" and low in _BUILD_VALUES:
+            elif (
+                self.bios[k] == attribute or attribute == "build" and low in _BUILD_VALUES
+                or attribute == "race" and low in FORM_RACE_VALUES  # "Ethnicity: Mixed"
+            ):  # fmt: skip
                 end = k + 1  # "Build: slim", "Build: Medium" (round 19)
                 while end < self.n and self.bios[end] == attribute:
                     end += 1

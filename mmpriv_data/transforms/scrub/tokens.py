@@ -19,7 +19,10 @@ from operator import contains, is_, itemgetter
 
 from mmpriv_data.transforms.scrub import grammar as g
 from mmpriv_data.transforms.scrub import lexicon as lx
+from mmpriv_data.transforms.scrub.census import empty_brackets, figure_opens
+from mmpriv_data.transforms.scrub.colours import NAMES
 from mmpriv_data.transforms.scrub.colours import colour as _colour
+from mmpriv_data.transforms.scrub.wordforms import OCR_HINT, ocr_spellings
 
 _MW_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _mwe in sorted(lx.MULTIWORD, key=len, reverse=True):
@@ -49,6 +52,8 @@ _RARE_WORDS = lx.CASED_RACE | lx.ROYALS | _SHEPHERDS | FIGURE_WORDS
 _PERSON_HEAD_FORMS = lx.PERSON_HEADS | {
     head + "'s" for head in lx.PERSON_HEADS if head + "'s" not in lx.PRONOUNS
 }
+# Words an OCR spelling may stand for ("b1ond", "ha1r", "fema1e"; round 20).
+_OCR_KNOWN = frozenset(_BIO_WORDS) | lx.PERSON_HEADS | frozenset(lx.FEATURE_HEADS) | NAMES
 
 
 # Prefixes of kin nouns: "great-grandmother" is a grandmother for the rules.
@@ -186,6 +191,8 @@ class TokenView:
                 ]
             else:
                 lows = [lowered[a:b] for a, b in zip(start, end, strict=True)]
+        if ("1" in source or "0" in source) and OCR_HINT.search(source):  # "b1ond" (round 20)
+            ocr_spellings(lows, _OCR_KNOWN)
         if not _MW_FIRST.keys().isdisjoint(lows):
             merged = _merge_multiwords(start, end, lows)
             if merged is not None:
@@ -333,6 +340,8 @@ class TokenView:
                 self.delete(nxt, nxt + 1, attribute)
             elif gap_before and (prev is None or self.low[prev] in g.SENTENCE_END):
                 self.delete(i, i + 1, attribute)
+        if "(" in self.text:
+            empty_brackets(self)  # "Tom (M, 52)" -> "Tom" (round 20)
 
     def fix_articles_and_case(self) -> None:
         if self.dele:
@@ -356,7 +365,8 @@ class TokenView:
                 attribute = self.repl[m][1] if m in self.repl else self.dele[m - 1]
                 self.replace(i, g.match_case(self.tok[i], g.article_for(self.out(m))), attribute)
         for i in sorted(self.dele):
-            if self.tok[i][:1].isupper() and self.sent_start(i):
+            first = self.tok[i][:1]  # "6ft 3, lean, with ..." -> "With ..." (round 20)
+            if first.isupper() and self.sent_start(i) or first.isdigit() and figure_opens(self, i):
                 m = i
                 while m < self.n and m in self.dele:
                     m += 1
